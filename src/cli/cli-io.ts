@@ -1,0 +1,32 @@
+import { isLang, type Lang, defaultLang } from '../shared/i18n/index.js';
+
+/** What every command receives: where to write, the user's language and the environment. */
+export interface CliIO {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  lang: Lang;
+  env: NodeJS.ProcessEnv;
+  /** True when stderr is a terminal: progress bars are drawn only then. */
+  tty: boolean;
+}
+
+export interface CommandModule {
+  run(argv: string[], io: CliIO): Promise<number>;
+}
+
+/** ATALAYA_LANG, else the POSIX locale (es_VE.UTF-8 -> es), else Spanish. */
+export function cliLanguage(env: NodeJS.ProcessEnv): Lang {
+  const raw = env.ATALAYA_LANG ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? '';
+  const base = raw.toLowerCase().split(/[_.-]/)[0];
+  return isLang(base) ? base : defaultLang;
+}
+
+export function processIO(): CliIO {
+  return {
+    out: (l) => process.stdout.write(l + '\n'),
+    err: (l) => process.stderr.write(l + '\n'),
+    lang: cliLanguage(process.env),
+    env: process.env,
+    tty: Boolean(process.stderr.isTTY),
+  };
+}

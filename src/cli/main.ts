@@ -1,0 +1,55 @@
+/**
+ * The `atalaya` command line: one file per command, loaded only when called so that
+ * `atalaya estimate` does not pay for the web server's imports.
+ */
+import { isAppError } from '../shared/errors.js';
+import { t } from '../shared/i18n/index.js';
+import { processIO, type CliIO, type CommandModule } from './cli-io.js';
+
+export const commands: Record<string, () => Promise<CommandModule>> = {
+  serve: () => import('./serve.command.js'),
+  migrate: () => import('./migrate.command.js'),
+  demo: () => import('./demo.command.js'),
+  vocab: () => import('./vocab.command.js'),
+  doctor: () => import('./doctor.command.js'),
+};
+
+export function renderError(e: unknown, io: CliIO): number {
+  if (isAppError(e)) {
+    io.err(`${t(io.lang, 'cli:error')}: ${e.message !== e.code ? e.message : t(io.lang, `errors:${e.code}`, e.values)}`);
+    for (const issue of e.issues) {
+      const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+      io.err(`  - ${where}${issue.message ?? t(io.lang, issue.key, issue.values)}`);
+    }
+    return e.code === 'bad_input' || e.code === 'validation' || e.code === 'unknown_code' ? 2 : 1;
+  }
+  io.err(`${t(io.lang, 'cli:error')}: ${e instanceof Error ? e.message : String(e)}`);
+  return 1;
+}
+
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.out(t(io.lang, 'cli:usage'));
+    for (const c of Object.keys(commands)) io.out(`  ${c.padEnd(10)} ${t(io.lang, `cli:commands.${c}`)}`);
+    return 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    io.err(t(io.lang, 'cli:unknown_command', { name }));
+    return 2;
+  }
+  try {
+    const mod = await load();
+    return await mod.run(rest, io);
+  } catch (e) {
+    return renderError(e, io);
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && /bin[\\/]atalaya(\.js)?$|cli[\\/]main\.ts$/.test(process.argv[1]);
+if (isEntry) {
+  const code = await main(process.argv.slice(2));
+  // `serve` keeps the process alive on its own; every other command ends here.
+  if (code !== -1) process.exit(code);
+}
