@@ -1,0 +1,2 @@
+export * from './policies/policy.js';
+export { Keyring, normaliseForIndex, loadMasterKey, keyFilePath, type MasterKey } from './crypto/index.js';

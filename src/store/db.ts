@@ -1,0 +1,162 @@
+/**
+ * Opens the one database Atalaya uses: embedded PGlite in `<data>/db` by default, or a PostgreSQL
+ * server when DATABASE_URL is set. Both are driven through node-postgres and Kysely's
+ * PostgresDialect, so the same SQL and the same result types serve both engines.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { AppError } from '../shared/errors.js';
+import type { Database } from './schema.js';
+
+// Dates stay 'YYYY-MM-DD' strings: a JS Date would shift a day across time zones.
+pg.types.setTypeParser(1082, (v: string) => v);
+
+export type DB = Kysely<Database>;
+export type Engine = 'pglite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: DB;
+  engine: Engine;
+  /** On PostgreSQL: true when queries run as the unprivileged app role (row-level security applies). */
+  rls: boolean;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  statementTimeoutMs?: number;
+  /** On a server: switch each connection to this role (created by migrations). */
+  appRole?: string | undefined;
+  /** PGlite only: keep the database in memory (tests). */
+  inMemory?: boolean;
+  maxConnections?: number;
+}
+
+/**
+ * PGlite has no lock on its data folder and two processes writing it lose data, so Atalaya keeps
+ * its own lock file holding the owner's pid; a lock whose process is gone is taken over.
+ */
+function acquireFolderLock(dir: string): () => void {
+  const lockPath = join(dir, 'atalaya.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx', 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(lockPath, 'utf8').trim());
+      let alive = false;
+      if (Number.isInteger(pid) && pid > 0) {
+        try {
+          process.kill(pid, 0);
+          alive = true;
+        } catch (err) {
+          alive = (err as NodeJS.ErrnoException).code === 'EPERM';
+        }
+      }
+      if (alive) {
+        throw new AppError('unavailable', {
+          message: `The data folder ${dir} is in use by another Atalaya process (pid ${pid}).`,
+          values: { pid },
+        });
+      }
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new AppError('unavailable', { message: `Could not lock the data folder ${dir}.` });
+}
+
+export function ensureWritableDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new AppError('unavailable', {
+      message: `The data folder ${dir} is not writable (${(e as NodeJS.ErrnoException).code ?? 'error'}). Set ATALAYA_DATA to a folder Atalaya may write.`,
+      cause: e,
+    });
+  }
+}
+
+async function openPglite(opts: OpenOptions): Promise<{ pool: pg.Pool; close: () => Promise<void> }> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
+  const ext = {
+    unaccent: (await import('@electric-sql/pglite/contrib/unaccent')).unaccent,
+    pg_trgm: (await import('@electric-sql/pglite/contrib/pg_trgm')).pg_trgm,
+    citext: (await import('@electric-sql/pglite/contrib/citext')).citext,
+    fuzzystrmatch: (await import('@electric-sql/pglite/contrib/fuzzystrmatch')).fuzzystrmatch,
+    btree_gin: (await import('@electric-sql/pglite/contrib/btree_gin')).btree_gin,
+    pgcrypto: (await import('@electric-sql/pglite/contrib/pgcrypto')).pgcrypto,
+  };
+  let release = () => {};
+  let dataDir: string | undefined;
+  if (!opts.inMemory) {
+    ensureWritableDir(opts.dataDir);
+    release = acquireFolderLock(opts.dataDir);
+    dataDir = join(opts.dataDir, 'db');
+  }
+  try {
+    const lite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: ext });
+    const pool = new pg.Pool(createPgConfig(lite) as unknown as pg.PoolConfig);
+    return {
+      pool,
+      close: async () => {
+        await lite.close();
+        release();
+      },
+    };
+  } catch (e) {
+    release();
+    throw new AppError('unavailable', { message: `The embedded database could not be opened: ${(e as Error).message}`, cause: e });
+  }
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
+  const timeout = opts.statementTimeoutMs ?? 15_000;
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.maxConnections ?? 10,
+      connectionTimeoutMillis: 5_000,
+      statement_timeout: timeout,
+    });
+    const role = opts.appRole;
+    if (role) {
+      // Every connection drops to the unprivileged role, so row-level security filters its queries.
+      pool.on('connect', (client) => {
+        client.query(`SET ROLE ${pg.escapeIdentifier(role)}`).catch(() => {});
+      });
+    }
+    try {
+      const c = await pool.connect();
+      c.release();
+    } catch (e) {
+      await pool.end().catch(() => {});
+      throw new AppError('unavailable', {
+        message: `The PostgreSQL server in DATABASE_URL cannot be reached: ${(e as Error).message}`,
+        cause: e,
+      });
+    }
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', rls: Boolean(role), close: () => db.destroy() };
+  }
+  const { pool, close } = await openPglite(opts);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await pool.query(`SET statement_timeout = ${Math.floor(timeout)}`);
+  return {
+    db,
+    engine: 'pglite',
+    rls: false,
+    close: async () => {
+      // Kysely's destroy ends the pool; PGlite itself must be closed after it.
+      await db.destroy().catch(() => {});
+      await close();
+    },
+  };
+}

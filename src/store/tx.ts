@@ -1,0 +1,35 @@
+/**
+ * Transactions carry the tenant scope the policy returned. On a PostgreSQL server the scope is
+ * also set as transaction-local settings that row-level security reads (the second wall); on PGlite
+ * the settings are harmless. Inside `fn`, use only `trx`: PGlite has one connection, so touching
+ * the outer handle there would wait for this very transaction.
+ */
+import { sql } from 'kysely';
+import type { DB } from './db.js';
+
+export interface Scope {
+  /** Organisations whose own records may be read or written in this transaction. */
+  organisationIds: readonly string[];
+  /** Coalitions through which shared records may be read. */
+  coalitionIds: readonly string[];
+  userId: string | null;
+}
+
+export const systemScope = (organisationIds: readonly string[] = []): Scope => ({
+  organisationIds,
+  coalitionIds: [],
+  userId: null,
+});
+
+export async function setScope(trx: DB, scope: Scope): Promise<void> {
+  await sql`SELECT set_config('atalaya.org_ids', ${scope.organisationIds.join(',')}, true),
+                   set_config('atalaya.coalition_ids', ${scope.coalitionIds.join(',')}, true),
+                   set_config('atalaya.user_id', ${scope.userId ?? ''}, true)`.execute(trx);
+}
+
+export async function inTransaction<T>(db: DB, scope: Scope, fn: (trx: DB) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await setScope(trx, scope);
+    return fn(trx);
+  });
+}
