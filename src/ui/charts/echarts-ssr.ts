@@ -1,0 +1,129 @@
+/**
+ * The one place that drives Apache ECharts: server-side SVG rendering (no DOM), followed by the
+ * clean-up that makes the SVG fit for a page and a download — accessible name and description,
+ * stable ids, no interactive leftovers.
+ */
+import { createHash } from 'node:crypto';
+import * as echarts from 'echarts/core';
+import { BarChart, LineChart, MapChart } from 'echarts/charts';
+import {
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  MarkPointComponent,
+  TitleComponent,
+  VisualMapPiecewiseComponent,
+} from 'echarts/components';
+import { SVGRenderer } from 'echarts/renderers';
+import type { EChartsCoreOption } from 'echarts/core';
+
+echarts.use([
+  BarChart,
+  LineChart,
+  MapChart,
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  MarkPointComponent,
+  TitleComponent,
+  VisualMapPiecewiseComponent,
+  SVGRenderer,
+]);
+
+export type { EChartsCoreOption };
+
+/** Escapes text for an XML text node or a quoted attribute. */
+export function escapeXml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+}
+
+const registeredMaps = new Set<string>();
+
+/** Registers a GeoJSON map once per process (ECharts keeps maps in a global registry). */
+export function ensureMap(name: string, load: () => Parameters<typeof echarts.registerMap>[1]): void {
+  if (registeredMaps.has(name)) return;
+  echarts.registerMap(name, load());
+  registeredMaps.add(name);
+}
+
+export interface SvgOptions {
+  width: number;
+  height: number;
+  title: string;
+  description: string;
+  /** Prefix for ids inside the SVG; by default a hash of the option, so equal input gives equal output. */
+  idPrefix?: string;
+  /** A `<title>` for each data item of series 0 (by data index): names and counts of map regions. */
+  itemTitles?: readonly string[];
+}
+
+/** Renders an ECharts option to a finished, self-contained, accessible SVG string. */
+export function renderSvg(option: EChartsCoreOption, opts: SvgOptions): string {
+  const chart = echarts.init(null, null, {
+    renderer: 'svg',
+    ssr: true,
+    width: opts.width,
+    height: opts.height,
+  });
+  let raw: string;
+  try {
+    chart.setOption({ ...option, animation: false });
+    raw = chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+  const prefix =
+    opts.idPrefix ??
+    'c' +
+      createHash('sha256')
+        .update(
+          JSON.stringify([
+            option,
+            opts.width,
+            opts.height,
+            opts.title,
+            opts.description,
+            opts.itemTitles ?? [],
+          ]),
+        )
+        .digest('hex')
+        .slice(0, 10);
+  return finishSvg(raw, prefix, opts);
+}
+
+function finishSvg(raw: string, prefix: string, opts: SvgOptions): string {
+  // The style block only holds hover rules for the interactive chart; a static image needs none.
+  let svg = raw.replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '');
+  const titles = opts.itemTitles;
+  // Rewrite tags only, never text, so that a label the user typed cannot be touched.
+  svg = svg.replace(/<([a-zA-Z]+)\b([^>]*)>(<\/\1>)?/g, (_m, name: string, attrs: string, close?: string) => {
+    let title = '';
+    if (titles) {
+      const series = /\becmeta_series_index="(\d+)"/.exec(attrs)?.[1];
+      const index = /\becmeta_data_index="(\d+)"/.exec(attrs)?.[1];
+      const isChart = /\becmeta_ssr_type="chart"/.test(attrs);
+      const text = series === '0' && isChart && index !== undefined ? titles[Number(index)] : undefined;
+      if (text !== undefined) title = `<title>${escapeXml(text)}</title>`;
+    }
+    const cleaned = attrs
+      .replace(/\s(?:ecmeta_[a-z_]+|class|pointer-events)="[^"]*"/g, '')
+      .replace(/\bzr\d+-/g, `${prefix}-`)
+      .replace(/\s+$/, '');
+    if (close) return `<${name}${cleaned}>${title}${close}`;
+    return `<${name}${cleaned}>${title}`;
+  });
+  const titleId = `${prefix}-title`;
+  const descId = `${prefix}-desc`;
+  svg = svg.replace(
+    /^<svg\b([^>]*)>/,
+    (_m, attrs: string) =>
+      `<svg${attrs} role="img" aria-labelledby="${titleId} ${descId}">` +
+      `<title id="${titleId}">${escapeXml(opts.title)}</title><desc id="${descId}">${escapeXml(opts.description)}</desc>`,
+  );
+  return svg.replace(/\n+/g, '\n').trim() + '\n';
+}
