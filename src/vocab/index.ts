@@ -96,7 +96,7 @@ interface Loaded {
 }
 
 const dataDir = join(dirname(fileURLToPath(import.meta.url)), 'data');
-let cache: { byName: ReadonlyMap<VocabName, Loaded>; digest: string } | undefined;
+let cache: { byName: ReadonlyMap<VocabName, Loaded>; digest: string; digests: ReadonlyMap<VocabName, string> } | undefined;
 
 export function isVocabularyName(s: unknown): s is VocabName {
   return typeof s === 'string' && (vocabularyNames as readonly string[]).includes(s);
@@ -187,15 +187,18 @@ function canonicalJson(v: unknown): string {
 function load(): NonNullable<typeof cache> {
   if (cache) return cache;
   const byName = new Map<VocabName, Loaded>();
+  const digests = new Map<VocabName, string>();
   const hash = createHash('sha256');
   for (const name of vocabularyNames) {
     const file = `${name}.json`;
     const data = parseVocabulary(file, JSON.parse(readFileSync(join(dataDir, file), 'utf8')));
     if (data.name !== name) fail(file, 'name', `is "${data.name}", expected "${name}"`);
     byName.set(name, buildVocabulary(name, data));
-    hash.update(canonicalJson(data)).update('\n');
+    const json = canonicalJson(data);
+    digests.set(name, createHash('sha256').update(json).digest('hex'));
+    hash.update(json).update('\n');
   }
-  cache = { byName, digest: hash.digest('hex') };
+  cache = { byName, digest: hash.digest('hex'), digests };
   return cache;
 }
 
@@ -346,9 +349,55 @@ export function relatedActTypes(code: string): string[] {
 }
 
 /**
- * SHA-256 (hex) over every vocabulary's data in canonical JSON: stored with analytic runs so a
- * figure can be traced to the exact vocabularies it was computed with.
+ * SHA-256 (hex) over every vocabulary's data in canonical JSON (sorted keys, no whitespace), or
+ * over one vocabulary's when `name` is given: stored with analytic runs so a figure can be traced
+ * to the exact vocabularies it was computed with. Reformatting a data file does not change it.
  */
-export function vocabDigest(): string {
-  return load().digest;
+export function vocabDigest(name?: VocabName): string {
+  const c = load();
+  if (name === undefined) return c.digest;
+  loaded(name);
+  return c.digests.get(name) as string;
+}
+
+/**
+ * Atalaya codes crosswalked to an ESF code, in data-file order (several codes may share one ESF
+ * term, e.g. statement and joint statement). For ESF import; empty when none matches.
+ */
+export function codesForEsf(name: VocabName, esf: string): string[] {
+  return loaded(name)
+    .vocab.terms.filter((t) => t.esf === esf)
+    .map((t) => t.code);
+}
+
+/** One row per term of every vocabulary, for a database reference table (foreign keys, joins). */
+export interface TermRow {
+  vocabulary: VocabName;
+  version: string;
+  code: string;
+  parent: string | null;
+  esf: string | null;
+  label_es: string;
+  label_en: string;
+  selectable: boolean;
+  deprecated: boolean;
+  position: number;
+}
+
+export function termRows(): TermRow[] {
+  return vocabularyNames.flatMap((name) => {
+    const v = getVocabulary(name);
+    return v.terms.map((t) => ({
+      vocabulary: name,
+      version: v.version,
+      code: t.code,
+      parent: t.parent ?? null,
+      esf: t.esf ?? null,
+      label_es: t.labels.es,
+      label_en: t.labels.en,
+      selectable: t.selectable,
+      deprecated: t.deprecated,
+      position: t.position,
+    }));
+  });
 }

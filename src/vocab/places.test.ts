@@ -12,6 +12,8 @@ import {
   isSubdivision,
   neighbouringSubdivisions,
   normaliseCountry,
+  normaliseSubdivision,
+  placeName,
   subdivisionCountry,
   subdivisionName,
   subdivisions,
@@ -143,6 +145,52 @@ describe('subdivisions', () => {
     expect(() => subdivisions('ZZ', 'es')).toThrow(AppError);
   });
 });
+
+describe('normaliseSubdivision', () => {
+  it('reads codes, bare codes within a country, names and former names', () => {
+    expect(normaliseSubdivision('VE-V')).toBe('VE-V');
+    expect(normaliseSubdivision(' ve-v ')).toBe('VE-V');
+    expect(normaliseSubdivision('VE-V', 'Venezuela')).toBe('VE-V');
+    expect(normaliseSubdivision('VE-V', 'CO')).toBeUndefined();
+    expect(normaliseSubdivision('V', 'VE')).toBe('VE-V');
+    expect(normaliseSubdivision('Zulia', 'VE')).toBe('VE-V');
+    expect(normaliseSubdivision('TACHIRA', 'venezuela')).toBe('VE-S');
+    expect(normaliseSubdivision('Edo. Táchira', 'VE')).toBe('VE-S');
+    expect(normaliseSubdivision('Estado Nueva Esparta', 'VE')).toBe('VE-O');
+    expect(normaliseSubdivision('Bolivar State', 'VE')).toBe('VE-F');
+    expect(normaliseSubdivision('Vargas', 'VE')).toBe('VE-X');
+    expect(normaliseSubdivision('la guaira', 'VE')).toBe('VE-X');
+    expect(normaliseSubdivision('Capital District', 'VE')).toBe('VE-A');
+    expect(normaliseSubdivision('Antioquia', 'CO')).toBe('CO-ANT');
+  });
+
+  it('does not guess without a country or across countries', () => {
+    expect(normaliseSubdivision('Zulia')).toBeUndefined();
+    expect(normaliseSubdivision('Antioquia', 'VE')).toBeUndefined();
+    expect(normaliseSubdivision('Zulia', 'Atlantis')).toBeUndefined();
+    expect(normaliseSubdivision('', 'VE')).toBeUndefined();
+  });
+
+  it("finds every Venezuelan entity by its name in either language (property)", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(veStates)), fc.constantFrom('es', 'en') as fc.Arbitrary<'es' | 'en'>, (code, lang) => {
+        const name = subdivisionName(code, lang);
+        expect(normaliseSubdivision(name.toUpperCase(), 'VE')).toBe(code);
+        expect(normaliseSubdivision(foldWordsForTest(name), 'VE')).toBe(code);
+      }),
+    );
+  });
+
+  it('names any stored place code', () => {
+    expect(placeName('VE', 'es')).toBe('Venezuela');
+    expect(placeName('VE-X', 'es')).toBe('La Guaira');
+    expect(() => placeName('VE-Q', 'es')).toThrow(AppError);
+  });
+});
+
+function foldWordsForTest(s: string): string {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
 
 describe('neighbouringSubdivisions', () => {
   const codes = Object.keys(veStates);

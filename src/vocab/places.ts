@@ -279,6 +279,68 @@ export function subdivisions(country: string, lang: Lang): Subdivision[] {
 }
 
 /**
+ * Former names and everyday forms that ISO does not list, by subdivision. La Guaira was called
+ * Vargas until 2019 and older spreadsheets still say so.
+ */
+const subdivisionAliases: Record<string, readonly string[]> = {
+  'VE-A': ['DC', 'Distrito Federal'],
+  'VE-X': ['Vargas'],
+};
+
+/** Words that precede a name without being part of it: "Estado Zulia", "Edo. Lara", "Zulia State". */
+const subdivisionPrefix = /^(estado|edo|state of|departamento|depto|provincia|province of)\s+/;
+const subdivisionSuffix = /\s+(state|province|department)$/;
+
+let subdivisionNameIndex: Map<string, Map<string, string | null>> | undefined;
+function subdivisionIndex(): Map<string, Map<string, string | null>> {
+  if (subdivisionNameIndex) return subdivisionNameIndex;
+  const byCountry = new Map<string, Map<string, string | null>>();
+  const add = (country: string, name: string, code: string): void => {
+    const key = foldWords(name);
+    if (!key) return;
+    let m = byCountry.get(country);
+    if (!m) byCountry.set(country, (m = new Map()));
+    const prev = m.get(key);
+    // null marks a name two subdivisions of one country share (it identifies neither).
+    m.set(key, prev === undefined || prev === code ? code : null);
+  };
+  for (const row of loadSubdivisions().byCode.values()) {
+    const country = countryOfCode(row.code);
+    add(country, row.names.es, row.code);
+    add(country, row.names.en, row.code);
+  }
+  for (const [code, names] of Object.entries(subdivisionAliases)) for (const n of names) add(countryOfCode(code), n, code);
+  subdivisionNameIndex = byCountry;
+  return byCountry;
+}
+
+/**
+ * The ISO 3166-2 code for a subdivision written as its code ("VE-V", "ve-v"), its code without the
+ * country when `country` is given ("V"), or its name, ignoring accents, case, punctuation and words
+ * such as "Estado": "Zulia", "Edo. Táchira" and "Vargas" (La Guaira's former name) all work. Names
+ * are only looked up within `country` (alpha-2, or anything `normaliseCountry` understands), since
+ * many names repeat across countries. Undefined when nothing (or more than one) matches.
+ */
+export function normaliseSubdivision(nameOrCode: string, country?: string): string | undefined {
+  const up = nameOrCode.trim().toUpperCase();
+  if (isSubdivision(up)) return country === undefined || countryOfCode(up) === normaliseCountry(country) ? up : undefined;
+  if (country === undefined) return undefined;
+  const cc = normaliseCountry(country);
+  if (cc === undefined) return undefined;
+  if (isSubdivision(`${cc}-${up}`)) return `${cc}-${up}`;
+  const index = subdivisionIndex().get(cc);
+  if (!index) return undefined;
+  const key = foldWords(nameOrCode);
+  const found = index.get(key) ?? index.get(key.replace(subdivisionPrefix, '').replace(subdivisionSuffix, ''));
+  return found ?? undefined;
+}
+
+/** A country's or a subdivision's name, for displaying a stored place code of either kind. */
+export function placeName(code: string, lang: Lang): string {
+  return isSubdivision(code) ? subdivisionName(code, lang) : countryName(code, lang);
+}
+
+/**
  * Subdivisions that share a land border with `code`, sorted by code. Only the countries in
  * `adjacencyCountries` have data; for others, and for islands, the list is empty.
  */

@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../shared/errors.js';
@@ -7,6 +11,7 @@ import {
   assertSelectable,
   buildVocabulary,
   children,
+  codesForEsf,
   foldText,
   getTerm,
   getVocabulary,
@@ -16,11 +21,24 @@ import {
   label,
   relatedActTypes,
   searchTerms,
+  termRows,
   terms,
   vocabDigest,
   vocabularies,
   vocabularyNames,
 } from './index.js';
+
+const dataDir = join(dirname(fileURLToPath(import.meta.url)), 'data');
+
+/** An independent canonical form: sorted keys, no whitespace. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const keys = Object.keys(v).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
 
 function issueOf(fn: () => unknown): { code: string; key: string; path: unknown } {
   try {
@@ -172,10 +190,42 @@ describe('vocabulary loader', () => {
     expect(issueOf(() => relatedActTypes('nope')).code).toBe('unknown_code');
   });
 
-  it('hashes the data into a stable sha-256 digest', () => {
+  it('hashes the data into a stable sha-256 digest, overall and per vocabulary', () => {
     const d = vocabDigest();
     expect(d).toMatch(/^[0-9a-f]{64}$/);
     expect(vocabDigest()).toBe(d);
+    const g = vocabDigest('gender');
+    expect(g).toMatch(/^[0-9a-f]{64}$/);
+    expect(g).not.toBe(d);
+    expect(g).not.toBe(vocabDigest('incident_status'));
+    // The per-vocabulary digest is that of the canonical JSON of the file's content.
+    const file = JSON.parse(readFileSync(join(dataDir, 'gender.json'), 'utf8')) as unknown;
+    expect(g).toBe(createHash('sha256').update(canonical(file)).digest('hex'));
+  });
+
+  it('maps ESF codes back to Atalaya codes', () => {
+    expect(codesForEsf('act_type', '030101000000')).toEqual(['arrest']);
+    expect(codesForEsf('intervention_type', '020300')).toEqual(['statement', 'joint_statement']);
+    expect(codesForEsf('act_type', '999999999999')).toEqual([]);
+  });
+
+  it('gives one reference-table row per term', () => {
+    const rows = termRows();
+    expect(rows.length).toBe(vocabularies().reduce((n, v) => n + v.size, 0));
+    expect(rows.find((r) => r.vocabulary === 'act_type' && r.code === 'arrest')).toEqual({
+      vocabulary: 'act_type',
+      version: '2026.1',
+      code: 'arrest',
+      parent: 'deprivation_of_liberty',
+      esf: '030101000000',
+      label_es: 'Arresto o aprehensión',
+      label_en: 'Arrest',
+      selectable: true,
+      deprecated: false,
+      position: getTerm('act_type', 'arrest')?.position,
+    });
+    const keys = rows.map((r) => `${r.vocabulary}/${r.code}`);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });
 
