@@ -12,6 +12,7 @@ export const commands: Record<string, () => Promise<CommandModule>> = {
   demo: () => import('./demo.command.js'),
   vocab: () => import('./vocab.command.js'),
   doctor: () => import('./doctor.command.js'),
+  estimate: () => import('./estimate.command.js'),
 };
 
 export function renderError(e: unknown, io: CliIO): number {

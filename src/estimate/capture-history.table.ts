@@ -37,10 +37,10 @@ export const MAX_LISTS = 15;
  */
 export function buildCaptureTables(items: CaptureItem[], grouping: ListGrouping, strataKeys: string[] = []): StratifiedTables {
   const k = grouping.length;
-  if (k > MAX_LISTS) throw new AppError('bad_input', { issues: [{ path: ['grouping'], key: 'estimate:errors.too_many_lists', values: { k, max: MAX_LISTS } }] });
+  if (k > MAX_LISTS) throw new AppError('bad_input', { issues: [{ path: [], key: 'estimate:errors.too_many_lists', values: { k, max: MAX_LISTS } }] });
   const names = grouping.map((g) => g.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup !== undefined) throw new AppError('bad_input', { issues: [{ path: ['grouping'], key: 'estimate:errors.duplicate_list', values: { name: dup } }] });
+  if (dup !== undefined) throw new AppError('bad_input', { issues: [{ path: [], key: 'estimate:errors.duplicate_list', values: { name: dup } }] });
   const bitsOf = new Map<string, number>();
   grouping.forEach((g, j) => {
     for (const m of g.members) bitsOf.set(m, (bitsOf.get(m) ?? 0) | (1 << j));
@@ -103,20 +103,20 @@ export function pairOverlaps(table: CaptureTable): { i: number; j: number; both:
 export function assertEstimableTable(table: CaptureTable): void {
   const k = table.lists.length;
   const issues: FieldIssue[] = [];
-  if (k < 2) throw new AppError('bad_input', { issues: [{ path: ['lists'], key: 'estimate:errors.too_few_lists', values: { k } }] });
-  if (k > MAX_LISTS) throw new AppError('bad_input', { issues: [{ path: ['lists'], key: 'estimate:errors.too_many_lists', values: { k, max: MAX_LISTS } }] });
-  if (table.counts.length !== 1 << k) throw new AppError('bad_input', { issues: [{ path: ['counts'], key: 'estimate:errors.counts_length', values: { expected: 1 << k, got: table.counts.length } }] });
+  if (k < 2) throw new AppError('bad_input', { issues: [{ path: [], key: 'estimate:errors.too_few_lists', values: { k } }] });
+  if (k > MAX_LISTS) throw new AppError('bad_input', { issues: [{ path: [], key: 'estimate:errors.too_many_lists', values: { k, max: MAX_LISTS } }] });
+  if (table.counts.length !== 1 << k) throw new AppError('bad_input', { issues: [{ path: [], key: 'estimate:errors.counts_length', values: { expected: 1 << k, got: table.counts.length } }] });
   for (let x = 1; x < table.counts.length; x++) {
     const c = table.counts[x]!;
-    if (!Number.isSafeInteger(c) || c < 0) issues.push({ path: ['counts', x], key: 'estimate:errors.count_not_integer_pattern', values: { pattern: patternLabel(x, k), value: String(c) } });
+    if (!Number.isSafeInteger(c) || c < 0) issues.push({ path: [], key: 'estimate:errors.count_not_integer_pattern', values: { pattern: patternLabel(x, k), value: String(c) } });
   }
   if (issues.length) throw new AppError('bad_input', { issues });
   const n = observedTotal(table);
-  if (n === 0) throw new AppError('bad_input', { issues: [{ path: ['counts'], key: 'estimate:errors.empty_table', values: {} }] });
+  if (n === 0) throw new AppError('bad_input', { issues: [{ path: [], key: 'estimate:errors.empty_table', values: {} }] });
   listTotals(table).forEach((nj, j) => {
     const list = table.lists[j]!;
-    if (nj === 0) issues.push({ path: ['lists', j], key: 'estimate:errors.list_captures_nothing', values: { list } });
-    else if (nj === n) issues.push({ path: ['lists', j], key: 'estimate:errors.list_captures_everything', values: { list, n } });
+    if (nj === 0) issues.push({ path: [], key: 'estimate:errors.list_captures_nothing', values: { list } });
+    else if (nj === n) issues.push({ path: [], key: 'estimate:errors.list_captures_everything', values: { list, n } });
   });
   if (issues.length) throw new AppError('bad_input', { issues });
 }

@@ -17,24 +17,24 @@ const MAX_ISSUES = 20;
 export function parseCaptureCsv(text: string): CaptureTable {
   let rows: ParsedRow[];
   try {
-    rows = parse(text, { bom: true, info: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as ParsedRow[];
+    rows = parse(text, { bom: true, info: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as unknown as ParsedRow[];
   } catch (e) {
     const line = (e as { lines?: number }).lines ?? 0;
-    throw new AppError('bad_input', { issues: [{ path: [line], key: 'estimate:errors.csv_syntax', values: { line, reason: (e as Error).message } }] });
+    throw new AppError('bad_input', { issues: [{ path: [], key: 'estimate:errors.csv_syntax', values: { line, reason: (e as Error).message } }] });
   }
   const header = rows[0];
   if (!header) throw new AppError('bad_input', { issues: [{ path: [], key: 'estimate:errors.empty_table', values: {} }] });
   const names = header.record.map((h) => h.trim());
   const countCol = names.findIndex((h) => h.toLowerCase() === 'count');
-  if (countCol < 0) throw new AppError('bad_input', { issues: [{ path: [1], key: 'estimate:errors.missing_count', values: { line: 1 } }] });
+  if (countCol < 0) throw new AppError('bad_input', { issues: [{ path: [], key: 'estimate:errors.missing_count', values: { line: 1 } }] });
   const listCols = names.map((_, i) => i).filter((i) => i !== countCol);
   const issues: FieldIssue[] = [];
   names.forEach((h, i) => {
-    if (h === '') issues.push({ path: [1, i + 1], key: 'estimate:errors.empty_header', values: { line: 1, column: i + 1 } });
-    else if (names.indexOf(h) !== i) issues.push({ path: [1, h], key: 'estimate:errors.duplicate_list', values: { name: h } });
+    if (h === '') issues.push({ path: [], key: 'estimate:errors.empty_header', values: { line: 1, column: i + 1 } });
+    else if (names.indexOf(h) !== i) issues.push({ path: [], key: 'estimate:errors.duplicate_list', values: { name: h } });
   });
-  if (listCols.length < 2) issues.push({ path: [1], key: 'estimate:errors.too_few_lists', values: { k: listCols.length } });
-  if (listCols.length > MAX_LISTS) issues.push({ path: [1], key: 'estimate:errors.too_many_lists', values: { k: listCols.length, max: MAX_LISTS } });
+  if (listCols.length < 2) issues.push({ path: [], key: 'estimate:errors.too_few_lists', values: { k: listCols.length } });
+  if (listCols.length > MAX_LISTS) issues.push({ path: [], key: 'estimate:errors.too_many_lists', values: { k: listCols.length, max: MAX_LISTS } });
   if (issues.length) throw new AppError('bad_input', { issues });
 
   const k = listCols.length;
@@ -44,7 +44,7 @@ export function parseCaptureCsv(text: string): CaptureTable {
     const line = info.lines;
     if (issues.length >= MAX_ISSUES) break;
     if (record.length !== names.length) {
-      issues.push({ path: [line], key: 'estimate:errors.column_count', values: { line, expected: names.length, got: record.length } });
+      issues.push({ path: [], key: 'estimate:errors.column_count', values: { line, expected: names.length, got: record.length } });
       continue;
     }
     let pattern = 0;
@@ -53,24 +53,24 @@ export function parseCaptureCsv(text: string): CaptureTable {
       const v = record[col]!;
       if (v === '1') pattern |= 1 << j;
       else if (v !== '0') {
-        issues.push({ path: [line, names[col]!], key: 'estimate:errors.not_binary', values: { line, column: names[col]!, value: v } });
+        issues.push({ path: [], key: 'estimate:errors.not_binary', values: { line, column: names[col]!, value: v } });
         rowOk = false;
       }
     });
     const raw = record[countCol]!;
     const c = /^\d+$/.test(raw) ? Number(raw) : NaN;
     if (!Number.isSafeInteger(c)) {
-      issues.push({ path: [line, names[countCol]!], key: 'estimate:errors.count_not_integer', values: { line, column: names[countCol]!, value: raw } });
+      issues.push({ path: [], key: 'estimate:errors.count_not_integer', values: { line, column: names[countCol]!, value: raw } });
       rowOk = false;
     }
     if (!rowOk) continue;
     if (pattern === 0) {
-      if (c > 0) issues.push({ path: [line], key: 'estimate:errors.zero_pattern', values: { line } });
+      if (c > 0) issues.push({ path: [], key: 'estimate:errors.zero_pattern', values: { line } });
       continue;
     }
     const first = seenAt.get(pattern);
     if (first !== undefined) {
-      issues.push({ path: [line], key: 'estimate:errors.duplicate_pattern', values: { line, first, pattern: patternLabel(pattern, k) } });
+      issues.push({ path: [], key: 'estimate:errors.duplicate_pattern', values: { line, first, pattern: patternLabel(pattern, k) } });
       continue;
     }
     seenAt.set(pattern, line);

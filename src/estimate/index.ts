@@ -1,0 +1,44 @@
+/** Multiple systems estimation: capture histories, log-linear models, LCMCR. Pure code, no database. */
+export {
+  assertEstimableTable,
+  buildCaptureTables,
+  listTotals,
+  observedTotal,
+  pairOverlaps,
+  patternLabel,
+  permuteLists,
+  MAX_LISTS,
+  type CaptureItem,
+  type CaptureTable,
+  type ListGrouping,
+  type StratifiedTables,
+} from './capture-history.table.js';
+export { captureTableToCsv, parseCaptureCsv } from './capture-table.csv.js';
+export {
+  enumerateHierarchicalModels,
+  fitLoglinearModels,
+  fitModel,
+  profileInterval,
+  type Criterion,
+  type LoglinearOptions,
+  type LoglinearResult,
+  type ModelFit,
+} from './loglinear.model.js';
+export { defaultLcmcrSettings, runLcmcr, type LcmcrProgress, type LcmcrResult, type LcmcrSettings } from './lcmcr.sampler.js';
+export { runLcmcrInWorker, startLcmcrInWorker, type WorkerRun } from './lcmcr.runner.js';
+export { chapman, lincolnPetersen, type TwoListEstimate } from './two-list.estimator.js';
+export {
+  addLcmcr,
+  estimatePopulation,
+  estimateWithoutLcmcr,
+  lcmcrWork,
+  resolveLcmcrSettings,
+  stabilityRules,
+  wantsLcmcr,
+  type EstimateMethod,
+  type EstimateOptions,
+  type EstimateReport,
+  type EstimateWarning,
+  type MethodSummary,
+} from './population.estimate.js';
+export { guidanceKeys } from './estimate.guidance.js';
