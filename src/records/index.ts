@@ -1,0 +1,18 @@
+export { createRecord, updateRecordCommand, archiveRecord, recordSchemas, type EditableTable } from './records.commands.js';
+export {
+  getRecord,
+  listIncidents,
+  listChildren,
+  getCaseFile,
+  getHistory,
+  findActorsByName,
+  actorTimeline,
+  findVisibleRow,
+  type CaseFile,
+  type Page,
+  type PresentedHistoryEntry,
+} from './records.queries.js';
+export { presentRow, ownerView, partnerWithheld, shareableFields, type Presented, type Viewer } from './records.present.js';
+export { parseInput, zodIssues } from './parse-input.js';
+export * as recordInput from './records.schema.js';
+export { insertRecord, updateRecord, getRow, type Row, type Who } from './record-store.js';

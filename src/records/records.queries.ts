@@ -1,0 +1,389 @@
+/**
+ * Reads of the documentation model, always inside the scope the policy returned: the actor's own
+ * organisation, plus records its coalitions were given (shown through the partner view). A record
+ * outside the scope is reported exactly like a record that does not exist.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import { authorize, readScope, actorUserId, type Actor, type Ctx } from '../access/index.js';
+import { AppError } from '../shared/errors.js';
+import { lastDay, toStored } from '../shared/dates.js';
+import { isId } from '../shared/ids.js';
+import { appendAudit, inTransaction, type DB, type RecordTable, type Scope } from '../store/index.js';
+import { historyRows, type Row } from './record-store.js';
+import { presentRow, type Presented, type Viewer } from './records.present.js';
+import type { ListQuery } from './records.schema.js';
+
+/** SQL: the incident (org, id) is shared with one of the scope's coalitions and not private. */
+function sharedIncident(org: RawBuilder<unknown>, incident: RawBuilder<unknown>, scope: Scope): RawBuilder<boolean> {
+  if (scope.coalitionIds.length === 0) return sql<boolean>`false`;
+  return sql<boolean>`EXISTS (SELECT 1 FROM record_share s JOIN incident si
+      ON si.organisation_id = s.organisation_id AND si.id = s.incident_id
+    WHERE s.organisation_id = ${org} AND s.incident_id = ${incident}
+      AND s.coalition_id = ANY(${scope.coalitionIds as string[]}::uuid[])
+      AND si.visibility <> 'private' AND si.archived_at IS NULL)`;
+}
+
+/** SQL condition that a row of `table` (alias t) is visible to the scope through sharing. */
+function sharedCondition(table: RecordTable, scope: Scope): RawBuilder<boolean> {
+  const org = sql.ref('t.organisation_id');
+  switch (table) {
+    case 'incident':
+      return sharedIncident(org, sql.ref('t.id'), scope);
+    case 'act':
+    case 'source':
+    case 'evidence':
+    case 'intervention':
+      return sharedIncident(org, sql.ref('t.incident_id'), scope);
+    case 'involvement':
+      return sql<boolean>`EXISTS (SELECT 1 FROM act a WHERE a.organisation_id = t.organisation_id AND a.id = t.act_id
+        AND ${sharedIncident(sql.ref('a.organisation_id'), sql.ref('a.incident_id'), scope)})`;
+    case 'actor':
+      return sql<boolean>`EXISTS (SELECT 1 FROM act a WHERE a.organisation_id = t.organisation_id AND a.victim_id = t.id
+        AND a.archived_at IS NULL AND ${sharedIncident(sql.ref('a.organisation_id'), sql.ref('a.incident_id'), scope)})`;
+    case 'incident_link':
+      return sql<boolean>`(${sharedIncident(org, sql.ref('t.from_incident_id'), scope)} AND ${sharedIncident(org, sql.ref('t.to_incident_id'), scope)})`;
+  }
+}
+
+function ownCondition(scope: Scope): RawBuilder<boolean> {
+  if (scope.organisationIds.length === 0) return sql<boolean>`false`;
+  return sql<boolean>`t.organisation_id = ANY(${scope.organisationIds as string[]}::uuid[])`;
+}
+
+/** Coalition shares of an incident visible in this scope, with the extra fields they unlock. */
+async function partnerViewer(trx: DB, scope: Scope, orgId: string, incidentId: string | null): Promise<Viewer> {
+  if (!incidentId) return { kind: 'partner', extraFields: [] };
+  const shares = await trx
+    .selectFrom('record_share')
+    .select('fields')
+    .where('organisation_id', '=', orgId)
+    .where('incident_id', '=', incidentId)
+    .where('coalition_id', 'in', scope.coalitionIds.length ? (scope.coalitionIds as string[]) : ['00000000-0000-0000-0000-000000000000'])
+    .execute();
+  const extra = new Set<string>();
+  for (const s of shares) for (const f of s.fields ?? []) extra.add(f);
+  return { kind: 'partner', extraFields: [...extra] };
+}
+
+async function incidentIdOf(trx: DB, table: RecordTable, row: Row): Promise<string | null> {
+  if (table === 'incident') return row.id;
+  if ('incident_id' in row) return row.incident_id as string;
+  if (table === 'incident_link') return row.from_incident_id as string;
+  if (table === 'involvement') {
+    const a = await trx.selectFrom('act').select('incident_id').where('organisation_id', '=', row.organisation_id).where('id', '=', row.act_id as string).executeTakeFirst();
+    return a?.incident_id ?? null;
+  }
+  return null;
+}
+
+export const sensitiveTables: readonly RecordTable[] = ['incident', 'actor', 'source', 'evidence'];
+
+export interface ReadOptions {
+  /** Write a 'record.view' audit entry (reads of sensitive records are audited). */
+  audit?: boolean;
+}
+
+export async function findVisibleRow(trx: DB, table: RecordTable, id: string, scope: Scope): Promise<{ row: Row; owner: boolean } | undefined> {
+  if (!isId(id)) return undefined;
+  const r = await sql<Row>`SELECT * FROM ${sql.table(table)} t WHERE t.id = ${id}
+    AND (${ownCondition(scope)} OR ${sharedCondition(table, scope)}) LIMIT 1`.execute(trx);
+  const row = r.rows[0];
+  if (!row) return undefined;
+  return { row, owner: scope.organisationIds.includes(row.organisation_id) };
+}
+
+export async function getRecord(ctx: Ctx, actor: Actor, table: RecordTable, id: string, opts: ReadOptions = {}): Promise<Presented> {
+  authorize(actor, 'record.read');
+  const scope = readScope(actor);
+  return inTransaction(ctx.db, scope, async (trx) => {
+    const found = await findVisibleRow(trx, table, id, scope);
+    if (!found) {
+      await auditDenied(trx, actor, table, id);
+      throw new AppError('not_found');
+    }
+    const viewer: Viewer = found.owner ? { kind: 'owner' } : await partnerViewer(trx, scope, found.row.organisation_id, await incidentIdOf(trx, table, found.row));
+    if (opts.audit !== false && sensitiveTables.includes(table)) {
+      await appendAudit(trx, {
+        organisationId: found.row.organisation_id,
+        userId: actorUserId(actor),
+        action: 'record.view',
+        objectTable: table,
+        objectId: id,
+        requestId: actor.requestId ?? null,
+        detail: { view: viewer.kind },
+      });
+    }
+    return presentRow(ctx, trx, table, found.row, viewer);
+  });
+}
+
+/** A read of something absent or not visible is recorded in the reader's own log. */
+async function auditDenied(trx: DB, actor: Actor, table: RecordTable, id: string): Promise<void> {
+  if (actor.kind !== 'user') return;
+  await appendAudit(trx, {
+    organisationId: actor.organisationId,
+    userId: actor.userId,
+    action: 'record.view',
+    objectTable: table,
+    objectId: isId(id) ? id : null,
+    outcome: 'denied',
+    requestId: actor.requestId ?? null,
+  });
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([new Date(createdAt).toISOString(), id])).toString('base64url');
+}
+function decodeCursor(c: string): [string, string] {
+  try {
+    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string' && isId(v[1])) {
+      return [v[0], v[1]];
+    }
+  } catch {
+    /* fall through */
+  }
+  throw new AppError('validation', { issues: [{ path: ['cursor'], key: 'records:bad_cursor' }] });
+}
+
+/** Incidents visible to the actor, newest first, with filters and keyset paging. */
+export async function listIncidents(ctx: Ctx, actor: Actor, q: ListQuery): Promise<Page<Presented>> {
+  authorize(actor, 'record.read');
+  const scope = readScope(actor);
+  const where: RawBuilder<unknown>[] = [sql`(${ownCondition(scope)} OR ${sharedCondition('incident', scope)})`];
+  if (q.archived === 'exclude') where.push(sql`t.archived_at IS NULL`);
+  if (q.archived === 'only') where.push(sql`t.archived_at IS NOT NULL`);
+  if (q.country) where.push(sql`t.country = ${q.country}`);
+  if (q.subdivision) where.push(sql`t.subdivision = ${q.subdivision}`);
+  if (q.status) where.push(sql`t.status = ${q.status}`);
+  if (q.visibility) where.push(sql`t.visibility = ${q.visibility}`);
+  if (q.from) where.push(sql`coalesce(t.end_date, t.start_date) >= ${toStored(q.from).date}`);
+  if (q.to) where.push(sql`t.start_date <= ${lastDay(q.to)}`);
+  if (q.actType) {
+    where.push(sql`EXISTS (SELECT 1 FROM act a WHERE a.organisation_id = t.organisation_id AND a.incident_id = t.id
+      AND a.act_type = ${q.actType} AND a.archived_at IS NULL)`);
+  }
+  if (q.q) {
+    where.push(sql`t.search @@ (websearch_to_tsquery('spanish', atalaya_unaccent(${q.q})) || websearch_to_tsquery('english', atalaya_unaccent(${q.q})))`);
+  }
+  if (q.cursor) {
+    const [at, id] = decodeCursor(q.cursor);
+    where.push(sql`(t.created_at, t.id) < (${at}::timestamptz, ${id}::uuid)`);
+  }
+  return inTransaction(ctx.db, scope, async (trx) => {
+    const r = await sql<Row>`SELECT * FROM incident t WHERE ${sql.join(where, sql` AND `)}
+      ORDER BY t.created_at DESC, t.id DESC LIMIT ${q.limit + 1}`.execute(trx);
+    const rows = r.rows.slice(0, q.limit);
+    const items: Presented[] = [];
+    for (const row of rows) {
+      const owner = scope.organisationIds.includes(row.organisation_id);
+      const viewer: Viewer = owner ? { kind: 'owner' } : await partnerViewer(trx, scope, row.organisation_id, row.id);
+      items.push(await presentRow(ctx, trx, 'incident', row, viewer));
+    }
+    const last = rows[rows.length - 1];
+    return { items, nextCursor: r.rows.length > q.limit && last ? encodeCursor(last.created_at as unknown as Date, last.id) : null };
+  });
+}
+
+const childColumn: Partial<Record<RecordTable, string>> = {
+  act: 'incident_id',
+  source: 'incident_id',
+  evidence: 'incident_id',
+  intervention: 'incident_id',
+};
+
+/** The records of one kind that belong to an incident (acts, sources, evidence, interventions). */
+export async function listChildren(ctx: Ctx, actor: Actor, table: RecordTable, incidentId: string, opts: { includeArchived?: boolean } = {}): Promise<Presented[]> {
+  authorize(actor, 'record.read');
+  const scope = readScope(actor);
+  const col = childColumn[table];
+  if (!col) throw new AppError('bad_input', { message: `no child listing for ${table}` });
+  return inTransaction(ctx.db, scope, async (trx) => {
+    const parent = await findVisibleRow(trx, 'incident', incidentId, scope);
+    if (!parent) throw new AppError('not_found');
+    return childrenOf(ctx, trx, scope, table, parent.row, opts);
+  });
+}
+
+async function childrenOf(ctx: Ctx, trx: DB, scope: Scope, table: RecordTable, incident: Row, opts: { includeArchived?: boolean }): Promise<Presented[]> {
+  const col = childColumn[table]!;
+  const r = await sql<Row>`SELECT * FROM ${sql.table(table)} t WHERE t.organisation_id = ${incident.organisation_id}
+    AND ${sql.ref(`t.${col}`)} = ${incident.id} ${opts.includeArchived ? sql`` : sql`AND t.archived_at IS NULL`}
+    ORDER BY t.start_date NULLS LAST, t.created_at`.execute(trx).catch(async () =>
+    sql<Row>`SELECT * FROM ${sql.table(table)} t WHERE t.organisation_id = ${incident.organisation_id}
+      AND ${sql.ref(`t.${col}`)} = ${incident.id} ${opts.includeArchived ? sql`` : sql`AND t.archived_at IS NULL`}
+      ORDER BY t.created_at`.execute(trx),
+  );
+  const viewer: Viewer = scope.organisationIds.includes(incident.organisation_id) ? { kind: 'owner' } : await partnerViewer(trx, scope, incident.organisation_id, incident.id);
+  return Promise.all(r.rows.map((row) => presentRow(ctx, trx, table, row, viewer)));
+}
+
+export interface CaseFile {
+  incident: Presented;
+  acts: (Presented & { victim: Presented | null; involvements: (Presented & { perpetrator: Presented | null })[] })[];
+  sources: Presented[];
+  evidence: Presented[];
+  interventions: Presented[];
+  links: (Presented & { direction: 'from' | 'to'; otherTitle: string | null })[];
+  owner: boolean;
+}
+
+/** The whole case: the incident with its acts, victims, perpetrators, sources, evidence, interventions and links. */
+export async function getCaseFile(ctx: Ctx, actor: Actor, incidentId: string): Promise<CaseFile> {
+  authorize(actor, 'record.read');
+  const scope = readScope(actor);
+  return inTransaction(ctx.db, scope, async (trx) => {
+    const found = await findVisibleRow(trx, 'incident', incidentId, scope);
+    if (!found) {
+      await auditDenied(trx, actor, 'incident', incidentId);
+      throw new AppError('not_found');
+    }
+    const inc = found.row;
+    const viewer: Viewer = found.owner ? { kind: 'owner' } : await partnerViewer(trx, scope, inc.organisation_id, inc.id);
+    await appendAudit(trx, {
+      organisationId: inc.organisation_id,
+      userId: actorUserId(actor),
+      action: 'record.view',
+      objectTable: 'incident',
+      objectId: inc.id,
+      requestId: actor.requestId ?? null,
+      detail: { view: viewer.kind, case: true },
+    });
+    const org = inc.organisation_id;
+    // Some tables have no start_date: order those by creation.
+    const ordered = async (table: RecordTable, byDate: boolean) =>
+      (
+        await sql<Row>`SELECT * FROM ${sql.table(table)} t WHERE t.organisation_id = ${org} AND t.incident_id = ${inc.id}
+          AND t.archived_at IS NULL ORDER BY ${byDate ? sql`t.start_date NULLS LAST,` : sql``} t.created_at`.execute(trx)
+      ).rows;
+    const actRows = await ordered('act', true);
+    const actorIds = new Set<string>(actRows.map((a) => a.victim_id as string));
+    const invRows = actRows.length
+      ? (
+          await sql<Row>`SELECT * FROM involvement t WHERE t.organisation_id = ${org} AND t.act_id = ANY(${actRows.map((a) => a.id)}::uuid[])
+            AND t.archived_at IS NULL ORDER BY t.created_at`.execute(trx)
+        ).rows
+      : [];
+    for (const i of invRows) if (i.perpetrator_id) actorIds.add(i.perpetrator_id as string);
+    const actorRows = actorIds.size
+      ? (await sql<Row>`SELECT * FROM actor t WHERE t.organisation_id = ${org} AND t.id = ANY(${[...actorIds]}::uuid[])`.execute(trx)).rows
+      : [];
+    const actors = new Map<string, Presented>();
+    for (const a of actorRows) actors.set(a.id, await presentRow(ctx, trx, 'actor', a, viewer));
+    const acts = [];
+    for (const a of actRows) {
+      const p = await presentRow(ctx, trx, 'act', a, viewer);
+      const involvements = [];
+      for (const i of invRows.filter((x) => x.act_id === a.id)) {
+        const ip = await presentRow(ctx, trx, 'involvement', i, viewer);
+        involvements.push({ ...ip, perpetrator: i.perpetrator_id ? (actors.get(i.perpetrator_id as string) ?? null) : null });
+      }
+      acts.push({ ...p, victim: actors.get(a.victim_id as string) ?? null, involvements });
+    }
+    const present = (table: RecordTable) => async (rows: Row[]) => Promise.all(rows.map((r) => presentRow(ctx, trx, table, r, viewer)));
+    const linkRows = (
+      await sql<Row & { other_title: string | null; direction: 'from' | 'to' }>`SELECT t.*, CASE WHEN t.from_incident_id = ${inc.id} THEN 'from' ELSE 'to' END AS direction,
+          o.title AS other_title
+        FROM incident_link t JOIN incident o ON o.organisation_id = t.organisation_id
+          AND o.id = CASE WHEN t.from_incident_id = ${inc.id} THEN t.to_incident_id ELSE t.from_incident_id END
+        WHERE t.organisation_id = ${org} AND (t.from_incident_id = ${inc.id} OR t.to_incident_id = ${inc.id})
+          AND t.archived_at IS NULL AND (${ownCondition(scope)} OR ${sharedIncident(sql.ref('o.organisation_id'), sql.ref('o.id'), scope)})
+        ORDER BY t.created_at`.execute(trx)
+    ).rows;
+    const links = [];
+    for (const l of linkRows) {
+      links.push({ ...(await presentRow(ctx, trx, 'incident_link', l, viewer)), direction: l.direction, otherTitle: l.other_title });
+    }
+    return {
+      incident: await presentRow(ctx, trx, 'incident', inc, viewer),
+      acts,
+      sources: await present('source')(await ordered('source', false)),
+      evidence: await present('evidence')(await ordered('evidence', false)),
+      interventions: await present('intervention')(await ordered('intervention', false)),
+      links,
+      owner: found.owner,
+    };
+  });
+}
+
+export interface PresentedHistoryEntry {
+  version: number;
+  action: string;
+  reason: string | null;
+  changedAt: string;
+  changedBy: string | null;
+  changes: { field: string; before: unknown; after: unknown }[];
+}
+
+/** Every version of a record with what changed in each (owner organisation only). */
+export async function getHistory(ctx: Ctx, actor: Actor, table: RecordTable, id: string): Promise<PresentedHistoryEntry[]> {
+  authorize(actor, 'record.read');
+  const scope = readScope(actor);
+  return inTransaction(ctx.db, scope, async (trx) => {
+    const found = await findVisibleRow(trx, table, id, scope);
+    if (!found || !found.owner) throw new AppError('not_found');
+    const entries = await historyRows(trx, table, found.row.organisation_id, id);
+    const out: PresentedHistoryEntry[] = [];
+    let prev: Presented | null = null;
+    for (const e of entries) {
+      const cur = await presentRow(ctx, trx, table, e.row);
+      const skip = new Set(['version', 'updatedAt', 'updatedBy', 'createdAt', 'createdBy', 'id', 'organisationId']);
+      const changes = Object.keys(cur)
+        .filter((k) => !skip.has(k))
+        .filter((k) => JSON.stringify(cur[k]) !== JSON.stringify(prev?.[k] ?? null) && !(prev === null && (cur[k] === null || cur[k] === false || (Array.isArray(cur[k]) && (cur[k] as unknown[]).length === 0))))
+        .map((k) => ({ field: k, before: prev ? (prev[k] ?? null) : null, after: cur[k] ?? null }));
+      out.push({
+        version: e.version,
+        action: e.action,
+        reason: e.reason,
+        changedAt: new Date(e.changedAt).toISOString(),
+        changedBy: e.changedBy,
+        changes,
+      });
+      prev = cur;
+    }
+    return out;
+  });
+}
+
+/** Actors of the actor's own organisation whose name equals `name` (through the blind index). */
+export async function findActorsByName(ctx: Ctx, actor: Actor, name: string): Promise<Presented[]> {
+  authorize(actor, 'record.read');
+  const scope = readScope(actor);
+  return inTransaction(ctx.db, scope, async (trx) => {
+    const out: Presented[] = [];
+    for (const org of scope.organisationIds) {
+      const bidx = await ctx.keys.blindIndex(trx, org, name);
+      const rows = (await sql<Row>`SELECT * FROM actor t WHERE t.organisation_id = ${org} AND t.name_bidx = ${bidx} AND t.archived_at IS NULL`.execute(trx)).rows;
+      for (const r of rows) out.push(await presentRow(ctx, trx, 'actor', r));
+    }
+    return out;
+  });
+}
+
+/** Everything that happened to one actor, in time order, across the incidents the user may see. */
+export async function actorTimeline(ctx: Ctx, actor: Actor, actorId: string): Promise<{ actor: Presented; acts: (Presented & { incidentTitle: string })[] }> {
+  const who = await getRecord(ctx, actor, 'actor', actorId);
+  const scope = readScope(actor);
+  return inTransaction(ctx.db, scope, async (trx) => {
+    const rows = (
+      await sql<Row & { incident_title: string }>`SELECT t.*, i.title AS incident_title FROM act t
+        JOIN incident i ON i.organisation_id = t.organisation_id AND i.id = t.incident_id
+        WHERE t.organisation_id = ${who.organisationId} AND t.victim_id = ${actorId} AND t.archived_at IS NULL
+          AND i.archived_at IS NULL AND (${ownCondition(scope)} OR ${sharedIncident(sql.ref('t.organisation_id'), sql.ref('t.incident_id'), scope)})
+        ORDER BY t.start_date NULLS LAST, t.created_at`.execute(trx)
+    ).rows;
+    const owner = scope.organisationIds.includes(who.organisationId);
+    const acts = [];
+    for (const r of rows) {
+      const viewer: Viewer = owner ? { kind: 'owner' } : await partnerViewer(trx, scope, r.organisation_id, r.incident_id as string);
+      acts.push({ ...(await presentRow(ctx, trx, 'act', r, viewer)), incidentTitle: r.incident_title });
+    }
+    return { actor: who, acts };
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Test databases: a fresh in-memory PGlite, or, when DATABASE_URL is set, a fresh database created
+ * on that server for this test file (and dropped after), so suites never see each other's rows.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Keyring } from '../../src/access/crypto/keyring.js';
+import { masterKeyId } from '../../src/access/crypto/master-key.js';
+import type { Ctx } from '../../src/access/context.js';
+import { migrate, openDatabase, type DatabaseHandle, type Engine } from '../../src/store/index.js';
+
+export interface TestDb extends Ctx {
+  handle: DatabaseHandle;
+  engine: Engine;
+  databaseUrl: string | undefined;
+  cleanup(): Promise<void>;
+}
+
+export const engines: Engine[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export async function createServerDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `atalaya_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function openTestDb(engine: Engine = 'pglite'): Promise<TestDb> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'atalaya-test-'));
+  let databaseUrl: string | undefined;
+  let drop = async () => {};
+  if (engine === 'postgres') {
+    const base = process.env.DATABASE_URL;
+    if (!base) throw new Error('DATABASE_URL is not set');
+    const created = await createServerDatabase(base);
+    databaseUrl = created.url;
+    drop = created.drop;
+  }
+  const handle = await openDatabase({ dataDir, databaseUrl, inMemory: engine === 'pglite', maxConnections: 4 });
+  await migrate(handle.db);
+  const key = randomBytes(32);
+  const keys = new Keyring({ key, id: masterKeyId(key), source: 'environment' });
+  return {
+    db: handle.db,
+    keys,
+    dataDir,
+    handle,
+    engine,
+    databaseUrl,
+    cleanup: async () => {
+      await handle.close();
+      await drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
