@@ -103,6 +103,75 @@ function roundGeometry(g: Geometry, decimals: number): Geometry | null {
     : { type: 'MultiPolygon', coordinates: polys };
 }
 
+/** Makes a ring continuous in longitude (no jump of more than 180° between neighbours). */
+function unwrapRing(r: Ring): Ring {
+  const out: Ring = [];
+  let shift = 0;
+  for (let i = 0; i < r.length; i++) {
+    const [x, y] = r[i]!;
+    if (i > 0) {
+      const prev = r[i - 1]![0];
+      if (x - prev > 180) shift -= 360;
+      else if (prev - x > 180) shift += 360;
+    }
+    out.push([x + shift, y]);
+  }
+  return out;
+}
+
+/** Sutherland–Hodgman clip of a ring to the half-plane x <= at (keepLeft) or x >= at. */
+function clipRing(r: Ring, at: number, keepLeft: boolean): Ring {
+  const inside = (p: Position) => (keepLeft ? p[0] <= at : p[0] >= at);
+  const cross = (a: Position, b: Position): Position => [
+    at,
+    a[1] + ((b[1] - a[1]) * (at - a[0])) / (b[0] - a[0]),
+  ];
+  const out: Ring = [];
+  for (let i = 0; i + 1 < r.length; i++) {
+    const a = r[i]!;
+    const b = r[i + 1]!;
+    if (inside(a)) {
+      out.push(a);
+      if (!inside(b)) out.push(cross(a, b));
+    } else if (inside(b)) {
+      out.push(cross(a, b));
+    }
+  }
+  if (out.length > 0) out.push([out[0]![0], out[0]![1]]);
+  return out;
+}
+
+/**
+ * A flat map cannot draw a polygon that crosses the antimeridian (Fiji, Chukotka): it would be a
+ * band across the whole world. Such polygons are cut at ±180° and the far part moved back by 360°.
+ */
+function splitAtAntimeridian(g: Geometry): Geometry {
+  const out: PolygonCoords[] = [];
+  for (const poly of polygonsOf(g)) {
+    const rings = poly.map(unwrapRing);
+    const xs = rings.flat().map((p) => p[0]);
+    const edge = Math.max(...xs) > 180 ? 180 : Math.min(...xs) < -180 ? -180 : null;
+    if (edge === null) {
+      out.push(poly);
+      continue;
+    }
+    const side = (keepLeft: boolean, dx: number): PolygonCoords | null => {
+      const [outer, ...holes] = rings.map((r) =>
+        clipRing(r, edge, keepLeft).map(([x, y]): Position => [x + dx, y]),
+      );
+      if (!outer || outer.length < 4) return null;
+      return [outer, ...holes.filter((h) => h.length >= 4)];
+    };
+    const near = side(edge > 0, 0);
+    const far = side(edge < 0, -Math.sign(edge) * 360);
+    if (near) out.push(near);
+    if (far) out.push(far);
+  }
+  return out.length === 1
+    ? { type: 'Polygon', coordinates: out[0]! }
+    : { type: 'MultiPolygon', coordinates: out };
+}
+
 function mergeGeometries(gs: Geometry[]): Geometry {
   const polys = gs.flatMap(polygonsOf);
   return polys.length === 1
@@ -186,7 +255,7 @@ function extractWorld(): void {
   }
   const features: Feature[] = [];
   for (const [code, { name, geometries }] of byCode) {
-    const geometry = roundGeometry(mergeGeometries(geometries), 2);
+    const geometry = roundGeometry(splitAtAntimeridian(mergeGeometries(geometries)), 2);
     if (!geometry) throw new Error(`${code} vanished when rounding`);
     features.push({ type: 'Feature', id: code, properties: { code, name }, geometry });
   }

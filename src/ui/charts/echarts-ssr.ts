@@ -110,10 +110,13 @@ function finishSvg(raw: string, prefix: string, opts: SvgOptions): string {
       const text = series === '0' && isChart && index !== undefined ? titles[Number(index)] : undefined;
       if (text !== undefined) title = `<title>${escapeXml(text)}</title>`;
     }
-    const cleaned = attrs
+    let cleaned = attrs
       .replace(/\s(?:ecmeta_[a-z_]+|class|pointer-events)="[^"]*"/g, '')
       .replace(/\bzr\d+-/g, `${prefix}-`)
       .replace(/\s+$/, '');
+    // A hatching (decal) is drawn as a copy of the shape on top of it: let the pointer through, so
+    // that hovering shows the title of the shape underneath.
+    if (/\sfill="url\(#[^"]*-p\d+\)"/.test(cleaned)) cleaned += ' pointer-events="none"';
     if (close) return `<${name}${cleaned}>${title}${close}`;
     return `<${name}${cleaned}>${title}`;
   });
