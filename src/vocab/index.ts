@@ -301,16 +301,26 @@ function picked(l: Loaded, opts: PickOptions): Term[] {
   );
 }
 
+const pickCache = new Map<string, readonly PickTerm[]>();
+
 /**
  * Terms for a pick list, sorted by label in `lang` (accent-insensitive). By default only the
  * selectable ones. Ordinal vocabularies (reliability) are better shown in `getVocabulary` order.
  */
-export function terms(name: VocabName, lang: Lang, opts: PickOptions = {}): PickTerm[] {
+export function terms(name: VocabName, lang: Lang, opts: PickOptions = {}): readonly PickTerm[] {
+  // The data never changes once loaded, so each list is sorted once (a page may render many).
+  const key = `${name}/${lang}/${opts.groups === true}/${opts.deprecated === true}`;
+  const hit = pickCache.get(key);
+  if (hit) return hit;
   const l = loaded(name);
   const c = collator(lang);
-  return picked(l, opts)
-    .map((term) => toPick(l, term, lang))
-    .sort((a, b) => c.compare(a.label, b.label) || (a.code < b.code ? -1 : 1));
+  const list = Object.freeze(
+    picked(l, opts)
+      .map((term) => Object.freeze(toPick(l, term, lang)))
+      .sort((a, b) => c.compare(a.label, b.label) || (a.code < b.code ? -1 : 1)),
+  );
+  pickCache.set(key, list);
+  return list;
 }
 
 /**
@@ -318,7 +328,7 @@ export function terms(name: VocabName, lang: Lang, opts: PickOptions = {}): Pick
  * pick lists. Labels that start with the query come first, then the rest, each by label in `lang`.
  * An empty query returns every term, as `terms` does.
  */
-export function searchTerms(name: VocabName, query: string, lang: Lang, opts: PickOptions = {}): PickTerm[] {
+export function searchTerms(name: VocabName, query: string, lang: Lang, opts: PickOptions = {}): readonly PickTerm[] {
   const q = foldText(query).trim();
   const all = terms(name, lang, opts);
   if (!q) return all;
