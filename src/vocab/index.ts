@@ -96,7 +96,6 @@ interface Loaded {
 }
 
 const dataDir = join(dirname(fileURLToPath(import.meta.url)), 'data');
-let cache: { byName: ReadonlyMap<VocabName, Loaded>; digest: string; digests: ReadonlyMap<VocabName, string> } | undefined;
 
 export function isVocabularyName(s: unknown): s is VocabName {
   return typeof s === 'string' && (vocabularyNames as readonly string[]).includes(s);
@@ -140,7 +139,7 @@ export function parseVocabulary(file: string, raw: unknown): VocabularyData {
 }
 
 /** Builds the frozen, indexed form of one vocabulary. */
-export function buildVocabulary(name: VocabName, data: VocabularyData): Loaded {
+function buildVocabulary(name: VocabName, data: VocabularyData): Loaded {
   const parents = new Set(data.terms.map((t) => t.parent).filter((p): p is string => p !== undefined));
   const byCode = new Map<string, Term>();
   const childrenOf = new Map<string | undefined, Term[]>();
@@ -184,88 +183,6 @@ function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-function load(): NonNullable<typeof cache> {
-  if (cache) return cache;
-  const byName = new Map<VocabName, Loaded>();
-  const digests = new Map<VocabName, string>();
-  const hash = createHash('sha256');
-  for (const name of vocabularyNames) {
-    const file = `${name}.json`;
-    const data = parseVocabulary(file, JSON.parse(readFileSync(join(dataDir, file), 'utf8')));
-    if (data.name !== name) fail(file, 'name', `is "${data.name}", expected "${name}"`);
-    byName.set(name, buildVocabulary(name, data));
-    const json = canonicalJson(data);
-    digests.set(name, createHash('sha256').update(json).digest('hex'));
-    hash.update(json).update('\n');
-  }
-  cache = { byName, digest: hash.digest('hex'), digests };
-  return cache;
-}
-
-function loaded(name: VocabName): Loaded {
-  const l = load().byName.get(name);
-  if (!l) throw new AppError('unknown_code', { issues: [{ path: ['vocabulary'], key: 'vocab:unknown_vocabulary', values: { name } }] });
-  return l;
-}
-
-/** Names and versions of every vocabulary, in the order of `vocabularyNames`. */
-export function vocabularies(): { name: VocabName; version: string; labels: Labels; size: number }[] {
-  return [...load().byName.values()].map(({ vocab }) => ({
-    name: vocab.name,
-    version: vocab.version,
-    labels: vocab.labels,
-    size: vocab.terms.length,
-  }));
-}
-
-export function getVocabulary(name: VocabName): Vocabulary {
-  return loaded(name).vocab;
-}
-
-/** The term, or undefined when the code is unknown. */
-export function getTerm(name: VocabName, code: string): Term | undefined {
-  return loaded(name).byCode.get(code);
-}
-
-/** True when the code exists (deprecated codes included): stored values stay meaningful. */
-export function hasCode(name: VocabName, code: string): boolean {
-  return loaded(name).byCode.has(code);
-}
-
-/** True when new input may use this code: a leaf term that is not deprecated. */
-export function isSelectable(name: VocabName, code: string): boolean {
-  return loaded(name).byCode.get(code)?.selectable === true;
-}
-
-function unknownCode(name: VocabName, code: string, path: (string | number)[], key: string): AppError {
-  return new AppError('unknown_code', { issues: [{ path, key, values: { name, code } }] });
-}
-
-/** Throws `unknown_code` naming the field when the code does not exist. */
-export function assertCode(name: VocabName, code: string, path: (string | number)[] = [name]): void {
-  if (!hasCode(name, code)) throw unknownCode(name, code, path, 'vocab:unknown_code');
-}
-
-/** Throws `unknown_code` naming the field when the code cannot be chosen for new input, and why. */
-export function assertSelectable(name: VocabName, code: string, path: (string | number)[] = [name]): void {
-  const term = getTerm(name, code);
-  if (!term) throw unknownCode(name, code, path, 'vocab:unknown_code');
-  if (term.deprecated) throw unknownCode(name, code, path, 'vocab:deprecated_code');
-  if (!term.selectable) throw unknownCode(name, code, path, 'vocab:group_code');
-}
-
-/** The term's label; throws `unknown_code` for a code that does not exist. */
-export function label(name: VocabName, code: string, lang: Lang): string {
-  const term = getTerm(name, code);
-  if (!term) throw unknownCode(name, code, [name], 'vocab:unknown_code');
-  return term.labels[lang];
-}
-
-/** Direct children of `parent` in data-file order; `undefined` gives the top level. */
-export function children(name: VocabName, parent: string | undefined): readonly Term[] {
-  return loaded(name).childrenOf.get(parent) ?? [];
-}
-
 const collators = new Map<Lang, Intl.Collator>();
 /** Accent- and case-insensitive ordering, as people expect in a pick list. */
 export function collator(lang: Lang): Intl.Collator {
@@ -284,103 +201,7 @@ export interface PickOptions {
   deprecated?: boolean;
 }
 
-function toPick(l: Loaded, term: Term, lang: Lang): PickTerm {
-  const parent = term.parent === undefined ? undefined : l.byCode.get(term.parent);
-  return {
-    code: term.code,
-    label: term.labels[lang],
-    ...(parent ? { parent: parent.code, parentLabel: parent.labels[lang] } : {}),
-    selectable: term.selectable,
-    deprecated: term.deprecated,
-  };
-}
-
-function picked(l: Loaded, opts: PickOptions): Term[] {
-  return l.vocab.terms.filter(
-    (term) => (opts.deprecated || !term.deprecated) && (opts.groups || !l.childrenOf.has(term.code)),
-  );
-}
-
-const pickCache = new Map<string, readonly PickTerm[]>();
-
-/**
- * Terms for a pick list, sorted by label in `lang` (accent-insensitive). By default only the
- * selectable ones. Ordinal vocabularies (reliability) are better shown in `getVocabulary` order.
- */
-export function terms(name: VocabName, lang: Lang, opts: PickOptions = {}): readonly PickTerm[] {
-  // The data never changes once loaded, so each list is sorted once (a page may render many).
-  const key = `${name}/${lang}/${opts.groups === true}/${opts.deprecated === true}`;
-  const hit = pickCache.get(key);
-  if (hit) return hit;
-  const l = loaded(name);
-  const c = collator(lang);
-  const list = Object.freeze(
-    picked(l, opts)
-      .map((term) => Object.freeze(toPick(l, term, lang)))
-      .sort((a, b) => c.compare(a.label, b.label) || (a.code < b.code ? -1 : 1)),
-  );
-  pickCache.set(key, list);
-  return list;
-}
-
-/**
- * Terms whose Spanish or English label contains `query`, ignoring accents and case, for searchable
- * pick lists. Labels that start with the query come first, then the rest, each by label in `lang`.
- * An empty query returns every term, as `terms` does.
- */
-export function searchTerms(name: VocabName, query: string, lang: Lang, opts: PickOptions = {}): readonly PickTerm[] {
-  const q = foldText(query).trim();
-  const all = terms(name, lang, opts);
-  if (!q) return all;
-  const l = loaded(name);
-  const scored: { p: PickTerm; rank: number }[] = [];
-  for (const p of all) {
-    const term = l.byCode.get(p.code) as Term;
-    const own = foldText(term.labels[lang]);
-    const other = foldText(term.labels[lang === 'es' ? 'en' : 'es']);
-    if (own.startsWith(q)) scored.push({ p, rank: 0 });
-    else if (own.includes(q)) scored.push({ p, rank: 1 });
-    else if (other.includes(q)) scored.push({ p, rank: 2 });
-  }
-  // `all` is already in label order and Array.prototype.sort is stable.
-  return scored.sort((a, b) => a.rank - b.rank).map((s) => s.p);
-}
-
-/**
- * Other act types under the same parent (deprecated ones included, as stored records may use
- * them). Record linkage treats these as "close" when comparing two acts. A top-level code has none.
- */
-export function relatedActTypes(code: string): string[] {
-  const l = loaded('act_type');
-  const term = l.byCode.get(code);
-  if (!term) throw unknownCode('act_type', code, ['act_type'], 'vocab:unknown_code');
-  if (term.parent === undefined) return [];
-  return (l.childrenOf.get(term.parent) ?? []).filter((t) => t.code !== code).map((t) => t.code);
-}
-
-/**
- * SHA-256 (hex) over every vocabulary's data in canonical JSON (sorted keys, no whitespace), or
- * over one vocabulary's when `name` is given: stored with analytic runs so a figure can be traced
- * to the exact vocabularies it was computed with. Reformatting a data file does not change it.
- */
-export function vocabDigest(name?: VocabName): string {
-  const c = load();
-  if (name === undefined) return c.digest;
-  loaded(name);
-  return c.digests.get(name) as string;
-}
-
-/**
- * Atalaya codes crosswalked to an ESF code, in data-file order (several codes may share one ESF
- * term, e.g. statement and joint statement). For ESF import; empty when none matches.
- */
-export function codesForEsf(name: VocabName, esf: string): string[] {
-  return loaded(name)
-    .vocab.terms.filter((t) => t.esf === esf)
-    .map((t) => t.code);
-}
-
-/** One row per term of every vocabulary, for a database reference table (foreign keys, joins). */
+/** One row per term, for a database reference table (foreign keys, joins). */
 export interface TermRow {
   vocabulary: VocabName;
   version: string;
@@ -394,20 +215,238 @@ export interface TermRow {
   position: number;
 }
 
-export function termRows(): TermRow[] {
-  return vocabularyNames.flatMap((name) => {
-    const v = getVocabulary(name);
-    return v.terms.map((t) => ({
-      vocabulary: name,
-      version: v.version,
-      code: t.code,
-      parent: t.parent ?? null,
-      esf: t.esf ?? null,
-      label_es: t.labels.es,
-      label_en: t.labels.en,
-      selectable: t.selectable,
-      deprecated: t.deprecated,
-      position: t.position,
+function unknownCode(name: VocabName, code: string, path: (string | number)[], key: string): AppError {
+  return new AppError('unknown_code', { issues: [{ path, key, values: { name, code } }] });
+}
+
+/**
+ * A frozen set of vocabularies and every question asked of them. The application uses the one
+ * built from `data/` through the module-level functions below; tests build others.
+ */
+export class VocabularySet {
+  private readonly byName = new Map<VocabName, Loaded>();
+  private readonly digests = new Map<VocabName, string>();
+  private readonly pickCache = new Map<string, readonly PickTerm[]>();
+  private readonly digestAll: string;
+
+  constructor(data: readonly VocabularyData[]) {
+    const hash = createHash('sha256');
+    for (const d of data) {
+      if (!isVocabularyName(d.name)) fail(`${d.name}.json`, 'name', 'not listed in vocabularyNames');
+      this.byName.set(d.name, buildVocabulary(d.name, d));
+      const json = canonicalJson(d);
+      this.digests.set(d.name, createHash('sha256').update(json).digest('hex'));
+      hash.update(json).update('\n');
+    }
+    this.digestAll = hash.digest('hex');
+  }
+
+  private loaded(name: VocabName): Loaded {
+    const l = this.byName.get(name);
+    if (!l) {
+      throw new AppError('unknown_code', {
+        issues: [{ path: ['vocabulary'], key: 'vocab:unknown_vocabulary', values: { name } }],
+      });
+    }
+    return l;
+  }
+
+  /** Names and versions of every vocabulary, in the order of `vocabularyNames`. */
+  vocabularies(): { name: VocabName; version: string; labels: Labels; size: number }[] {
+    return [...this.byName.values()].map(({ vocab }) => ({
+      name: vocab.name,
+      version: vocab.version,
+      labels: vocab.labels,
+      size: vocab.terms.length,
     }));
+  }
+
+  getVocabulary(name: VocabName): Vocabulary {
+    return this.loaded(name).vocab;
+  }
+
+  /** The term, or undefined when the code is unknown. */
+  getTerm(name: VocabName, code: string): Term | undefined {
+    return this.loaded(name).byCode.get(code);
+  }
+
+  /** True when the code exists (deprecated codes included): stored values stay meaningful. */
+  hasCode(name: VocabName, code: string): boolean {
+    return this.loaded(name).byCode.has(code);
+  }
+
+  /** True when new input may use this code: a leaf term that is not deprecated. */
+  isSelectable(name: VocabName, code: string): boolean {
+    return this.loaded(name).byCode.get(code)?.selectable === true;
+  }
+
+  /** Throws `unknown_code` naming the field when the code does not exist. */
+  assertCode(name: VocabName, code: string, path: (string | number)[] = [name]): void {
+    if (!this.hasCode(name, code)) throw unknownCode(name, code, path, 'vocab:unknown_code');
+  }
+
+  /** Throws `unknown_code` naming the field when the code cannot be chosen for new input, and why. */
+  assertSelectable(name: VocabName, code: string, path: (string | number)[] = [name]): void {
+    const term = this.getTerm(name, code);
+    if (!term) throw unknownCode(name, code, path, 'vocab:unknown_code');
+    if (term.deprecated) throw unknownCode(name, code, path, 'vocab:deprecated_code');
+    if (!term.selectable) throw unknownCode(name, code, path, 'vocab:group_code');
+  }
+
+  /** The term's label; throws `unknown_code` for a code that does not exist. */
+  label(name: VocabName, code: string, lang: Lang): string {
+    const term = this.getTerm(name, code);
+    if (!term) throw unknownCode(name, code, [name], 'vocab:unknown_code');
+    return term.labels[lang];
+  }
+
+  /** Direct children of `parent` in data-file order; `undefined` gives the top level. */
+  children(name: VocabName, parent: string | undefined): readonly Term[] {
+    return this.loaded(name).childrenOf.get(parent) ?? [];
+  }
+
+  /**
+   * Terms for a pick list, sorted by label in `lang` (accent-insensitive). By default only the
+   * selectable ones. Ordinal vocabularies (reliability) are better shown in `getVocabulary` order.
+   */
+  terms(name: VocabName, lang: Lang, opts: PickOptions = {}): readonly PickTerm[] {
+    // The data never changes once loaded, so each list is sorted once (a page may render many).
+    const key = `${name}/${lang}/${opts.groups === true}/${opts.deprecated === true}`;
+    const hit = this.pickCache.get(key);
+    if (hit) return hit;
+    const l = this.loaded(name);
+    const c = collator(lang);
+    const list = Object.freeze(
+      l.vocab.terms
+        .filter((t) => (opts.deprecated || !t.deprecated) && (opts.groups || !l.childrenOf.has(t.code)))
+        .map((t) => Object.freeze(toPick(l, t, lang)))
+        .sort((a, b) => c.compare(a.label, b.label) || (a.code < b.code ? -1 : 1)),
+    );
+    this.pickCache.set(key, list);
+    return list;
+  }
+
+  /**
+   * Terms whose Spanish or English label contains `query`, ignoring accents and case, for
+   * searchable pick lists. Labels in `lang` that start with the query come first, then those that
+   * contain it, then matches on the other language's label; each group by label in `lang`. An
+   * empty query returns every term, as `terms` does.
+   */
+  searchTerms(name: VocabName, query: string, lang: Lang, opts: PickOptions = {}): readonly PickTerm[] {
+    const q = foldText(query).trim();
+    const all = this.terms(name, lang, opts);
+    if (!q) return all;
+    const l = this.loaded(name);
+    const scored: { p: PickTerm; rank: number }[] = [];
+    for (const p of all) {
+      const term = l.byCode.get(p.code) as Term;
+      const own = foldText(term.labels[lang]);
+      const other = foldText(term.labels[lang === 'es' ? 'en' : 'es']);
+      if (own.startsWith(q)) scored.push({ p, rank: 0 });
+      else if (own.includes(q)) scored.push({ p, rank: 1 });
+      else if (other.includes(q)) scored.push({ p, rank: 2 });
+    }
+    // `all` is already in label order and Array.prototype.sort is stable.
+    return scored.sort((a, b) => a.rank - b.rank).map((s) => s.p);
+  }
+
+  /**
+   * Other act types under the same parent (deprecated ones included, as stored records may use
+   * them). Record linkage treats these as "close" when comparing two acts. A top-level code has none.
+   */
+  relatedActTypes(code: string): string[] {
+    const l = this.loaded('act_type');
+    const term = l.byCode.get(code);
+    if (!term) throw unknownCode('act_type', code, ['act_type'], 'vocab:unknown_code');
+    if (term.parent === undefined) return [];
+    return (l.childrenOf.get(term.parent) ?? []).filter((t) => t.code !== code).map((t) => t.code);
+  }
+
+  /** SHA-256 (hex) of the canonical JSON of every vocabulary, or of one. */
+  vocabDigest(name?: VocabName): string {
+    if (name === undefined) return this.digestAll;
+    this.loaded(name);
+    return this.digests.get(name) as string;
+  }
+
+  /** Atalaya codes crosswalked to an ESF code, in data-file order; empty when none matches. */
+  codesForEsf(name: VocabName, esf: string): string[] {
+    return this.loaded(name)
+      .vocab.terms.filter((t) => t.esf === esf)
+      .map((t) => t.code);
+  }
+
+  termRows(): TermRow[] {
+    return [...this.byName.values()].flatMap(({ vocab: v }) =>
+      v.terms.map((t) => ({
+        vocabulary: v.name,
+        version: v.version,
+        code: t.code,
+        parent: t.parent ?? null,
+        esf: t.esf ?? null,
+        label_es: t.labels.es,
+        label_en: t.labels.en,
+        selectable: t.selectable,
+        deprecated: t.deprecated,
+        position: t.position,
+      })),
+    );
+  }
+}
+
+function toPick(l: Loaded, term: Term, lang: Lang): PickTerm {
+  const parent = term.parent === undefined ? undefined : l.byCode.get(term.parent);
+  return {
+    code: term.code,
+    label: term.labels[lang],
+    ...(parent ? { parent: parent.code, parentLabel: parent.labels[lang] } : {}),
+    selectable: term.selectable,
+    deprecated: term.deprecated,
+  };
+}
+
+/** Reads every file of `data/` listed in `vocabularyNames`; throws naming the file on a bad one. */
+export function readVocabularyData(): VocabularyData[] {
+  return vocabularyNames.map((name) => {
+    const file = `${name}.json`;
+    const data = parseVocabulary(file, JSON.parse(readFileSync(join(dataDir, file), 'utf8')));
+    if (data.name !== name) fail(file, 'name', `is "${data.name}", expected "${name}"`);
+    return data;
   });
 }
+
+let shipped: VocabularySet | undefined;
+/** The vocabularies Atalaya ships, read on first use. */
+export function vocabularySet(): VocabularySet {
+  shipped ??= new VocabularySet(readVocabularyData());
+  return shipped;
+}
+
+// The application's API: the shipped set's methods as plain functions.
+export const vocabularies = (): ReturnType<VocabularySet['vocabularies']> => vocabularySet().vocabularies();
+export const getVocabulary = (name: VocabName): Vocabulary => vocabularySet().getVocabulary(name);
+export const getTerm = (name: VocabName, code: string): Term | undefined => vocabularySet().getTerm(name, code);
+export const hasCode = (name: VocabName, code: string): boolean => vocabularySet().hasCode(name, code);
+export const isSelectable = (name: VocabName, code: string): boolean => vocabularySet().isSelectable(name, code);
+export const assertCode = (name: VocabName, code: string, path?: (string | number)[]): void =>
+  vocabularySet().assertCode(name, code, path);
+export const assertSelectable = (name: VocabName, code: string, path?: (string | number)[]): void =>
+  vocabularySet().assertSelectable(name, code, path);
+export const label = (name: VocabName, code: string, lang: Lang): string => vocabularySet().label(name, code, lang);
+export const children = (name: VocabName, parent: string | undefined): readonly Term[] =>
+  vocabularySet().children(name, parent);
+export const terms = (name: VocabName, lang: Lang, opts?: PickOptions): readonly PickTerm[] =>
+  vocabularySet().terms(name, lang, opts);
+export const searchTerms = (name: VocabName, query: string, lang: Lang, opts?: PickOptions): readonly PickTerm[] =>
+  vocabularySet().searchTerms(name, query, lang, opts);
+export const relatedActTypes = (code: string): string[] => vocabularySet().relatedActTypes(code);
+/**
+ * SHA-256 (hex) over every vocabulary's data in canonical JSON (sorted keys, no whitespace), or
+ * over one vocabulary's when `name` is given: stored with analytic runs so a figure can be traced
+ * to the exact vocabularies it was computed with. Reformatting a data file does not change it.
+ */
+export const vocabDigest = (name?: VocabName): string => vocabularySet().vocabDigest(name);
+/** For ESF import: several codes may share one ESF term (statement and joint statement). */
+export const codesForEsf = (name: VocabName, esf: string): string[] => vocabularySet().codesForEsf(name, esf);
+/** One row per term of every vocabulary, for a database reference table. */
+export const termRows = (): TermRow[] => vocabularySet().termRows();

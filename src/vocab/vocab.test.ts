@@ -9,7 +9,6 @@ import { t } from '../shared/i18n/index.js';
 import {
   assertCode,
   assertSelectable,
-  buildVocabulary,
   children,
   codesForEsf,
   foldText,
@@ -19,6 +18,7 @@ import {
   isSelectable,
   isVocabularyName,
   label,
+  readVocabularyData,
   relatedActTypes,
   searchTerms,
   termRows,
@@ -26,6 +26,7 @@ import {
   vocabDigest,
   vocabularies,
   vocabularyNames,
+  VocabularySet,
 } from './index.js';
 
 const dataDir = join(dirname(fileURLToPath(import.meta.url)), 'data');
@@ -229,21 +230,81 @@ describe('vocabulary loader', () => {
   });
 });
 
-describe('buildVocabulary', () => {
-  const data = {
-    name: 'act_type',
-    version: '1',
-    labels: { es: 'x', en: 'x' },
-    terms: [
-      { code: 'g', labels: { es: 'G', en: 'G' } },
-      { code: 'a', parent: 'g', labels: { es: 'A', en: 'A' } },
-      { code: 'b', parent: 'g', labels: { es: 'B', en: 'B' }, deprecated: true },
-      { code: 'old', labels: { es: 'Old', en: 'Old' }, deprecated: true },
-    ],
-  };
-  it('computes selectable, depth and position', () => {
-    const { vocab } = buildVocabulary('act_type', data);
-    expect(vocab.terms.map((x) => [x.code, x.selectable, x.depth, x.position])).toEqual([
+describe('VocabularySet with deprecated terms', () => {
+  // The shipped data has no deprecated term yet; add two to a copy of it.
+  const data = readVocabularyData().map((d) =>
+    d.name !== 'act_type'
+      ? d
+      : {
+          ...d,
+          terms: [
+            ...d.terms,
+            { code: 'exile_old', parent: 'movement', labels: { es: 'Destierro', en: 'Banishment' }, deprecated: true },
+            { code: 'retired_group', labels: { es: 'Grupo retirado', en: 'Retired group' }, deprecated: true },
+          ],
+        },
+  );
+  const set = new VocabularySet(data);
+
+  it('keeps deprecated codes readable but not selectable', () => {
+    expect(set.hasCode('act_type', 'exile_old')).toBe(true);
+    expect(set.isSelectable('act_type', 'exile_old')).toBe(false);
+    expect(set.label('act_type', 'exile_old', 'es')).toBe('Destierro');
+    expect(() => set.assertCode('act_type', 'exile_old')).not.toThrow();
+    expect(issueOf(() => set.assertSelectable('act_type', 'exile_old', ['type']))).toEqual({
+      code: 'unknown_code',
+      key: 'vocab:deprecated_code',
+      path: ['type'],
+    });
+    const term = set.getTerm('act_type', 'exile_old');
+    expect([term?.deprecated, term?.depth, term?.selectable]).toEqual([true, 1, false]);
+  });
+
+  it('leaves deprecated terms out of pick lists and searches unless asked', () => {
+    expect(set.terms('act_type', 'es').some((x) => x.code === 'exile_old')).toBe(false);
+    expect(set.searchTerms('act_type', 'destierro', 'es')).toEqual([]);
+    const withOld = set.terms('act_type', 'es', { deprecated: true });
+    expect(withOld.find((x) => x.code === 'exile_old')).toMatchObject({ deprecated: true, selectable: false, parentLabel: 'Libertad de circulación' });
+    // A deprecated top-level leaf is a term, not a group: shown with deprecated terms, not with groups.
+    expect(withOld.some((x) => x.code === 'retired_group')).toBe(true);
+    expect(set.terms('act_type', 'es', { groups: true }).some((x) => x.code === 'retired_group')).toBe(false);
+    expect(set.searchTerms('act_type', 'destierro', 'es', { deprecated: true }).map((x) => x.code)).toEqual(['exile_old']);
+  });
+
+  it('still relates stored deprecated act types to their siblings', () => {
+    expect(set.relatedActTypes('forced_exile')).toContain('exile_old');
+    expect(set.relatedActTypes('exile_old')).toContain('forced_exile');
+  });
+
+  it('changes the digest of the changed vocabulary only', () => {
+    expect(set.vocabDigest()).not.toBe(vocabDigest());
+    expect(set.vocabDigest('act_type')).not.toBe(vocabDigest('act_type'));
+    expect(set.vocabDigest('gender')).toBe(vocabDigest('gender'));
+    expect(set.termRows().find((r) => r.code === 'exile_old')).toMatchObject({ deprecated: true, selectable: false });
+  });
+
+  it('refuses a vocabulary it does not know', () => {
+    const small = new VocabularySet(data.filter((d) => d.name === 'gender'));
+    expect(small.hasCode('gender', 'woman')).toBe(true);
+    expect(issueOf(() => small.hasCode('act_type', 'arrest'))).toMatchObject({ code: 'unknown_code', key: 'vocab:unknown_vocabulary' });
+    expect(() => new VocabularySet([{ ...data[0]!, name: 'actor_kind' }])).toThrow(/not listed/);
+  });
+
+  it('computes selectable, depth and position from the data', () => {
+    const v = new VocabularySet([
+      {
+        name: 'gender',
+        version: '1',
+        labels: { es: 'x', en: 'x' },
+        terms: [
+          { code: 'g', labels: { es: 'G', en: 'G' } },
+          { code: 'a', parent: 'g', labels: { es: 'A', en: 'A' } },
+          { code: 'b', parent: 'g', labels: { es: 'B', en: 'B' }, deprecated: true },
+          { code: 'old', labels: { es: 'Old', en: 'Old' }, deprecated: true },
+        ],
+      },
+    ]).getVocabulary('gender');
+    expect(v.terms.map((x) => [x.code, x.selectable, x.depth, x.position])).toEqual([
       ['g', false, 0, 0],
       ['a', true, 1, 1],
       ['b', false, 1, 2],
