@@ -41,6 +41,8 @@ describe('countries', () => {
     expect(en.every((c) => c.name !== c.code)).toBe(true);
     expect(countryName('VE', 'es')).toBe('Venezuela');
     expect(countryName('DE', 'es')).toBe('Alemania');
+    expect(countryName('SA', 'es')).toBe('Arabia Saudita');
+    expect(countryName('CI', 'es')).toBe('Costa de Marfil');
     expect(countryName('DE', 'en')).toBe('Germany');
     expect(countryName('SS', 'en')).toBe('South Sudan');
   });

@@ -92,7 +92,7 @@ export const adjacencyCountries: readonly string[] = ['VE'];
 const countryAliases: Record<string, readonly string[]> = {
   VE: ['República Bolivariana de Venezuela', 'Bolivarian Republic of Venezuela', 'Venezuela (Bolivarian Republic of)'],
   BO: ['Estado Plurinacional de Bolivia', 'Plurinational State of Bolivia', 'Bolivia (Plurinational State of)'],
-  US: ['EEUU', 'EE UU', 'Estados Unidos de América', 'United States of America', 'U.S.', 'U.S.A.'],
+  US: ['EEUU', 'EE UU', 'Estados Unidos de América', 'Estados Unidos de Norteamérica', 'United States of America', 'U.S.', 'U.S.A.'],
   GB: ['U.K.', 'Great Britain', 'Gran Bretaña', 'Reino Unido de Gran Bretaña e Irlanda del Norte'],
   NL: ['Holanda', 'Holland', 'Países Bajos', 'Netherlands'],
   KR: ['Republic of Korea', 'República de Corea'],
@@ -126,6 +126,9 @@ function loadCountries(): { rows: CountryRow[]; byCode: Map<string, CountryRow> 
   return { rows: countryRows, byCode: countryByCode };
 }
 
+/** Latin American Spanish: "Arabia Saudita", "Costa de Marfil", "Rumania" rather than Spain's forms. */
+const displayLocale: Record<Lang, string> = { es: 'es-419', en: 'en' };
+
 const displayNames = new Map<string, Intl.DisplayNames>();
 function regionNames(locale: string, style: 'long' | 'short' = 'long'): Intl.DisplayNames {
   const key = `${locale}/${style}`;
@@ -151,7 +154,7 @@ export function isCountry(code: string): boolean {
 /** The country's name in `lang`; throws `unknown_code` for a code that is not a current country. */
 export function countryName(code: string, lang: Lang): string {
   if (!isCountry(code)) throw unknownPlace('country', code);
-  return regionNames(lang).of(code) ?? code;
+  return regionNames(displayLocale[lang]).of(code) ?? code;
 }
 
 /** Every current country, sorted by its name in `lang`. */
