@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../shared/errors.js';
+import { t } from '../shared/i18n/index.js';
+import { simulateTable, standardScenarios } from './capture-simulation.js';
+import type { CaptureTable } from './capture-history.table.js';
+import { estimatePopulation } from './population.estimate.js';
+
+function errorKeys(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(AppError);
+    return (e as AppError).issues.map((i) => i.key);
+  }
+  throw new Error('expected an error');
+}
+
+describe('estimatePopulation', () => {
+  it('with two lists gives only Lincoln–Petersen and Chapman, with the independence warning', () => {
+    const r = estimatePopulation({ lists: ['A', 'B'], counts: [0, 60, 40, 20] }, { method: 'all' });
+    expect(r.methods.map((m) => m.method)).toEqual(['chapman', 'lincoln-petersen']);
+    expect(r.methods[1]!.estimate).toBe(240);
+    expect(r.warnings.map((w) => w.key)).toContain('warnings.two_lists');
+    expect(r.warnings.map((w) => w.key)).toContain('warnings.lcmcr_needs_three');
+    expect(r.lcmcr).toBeUndefined();
+  });
+
+  it('refuses two lists that share no case', () => {
+    expect(errorKeys(() => estimatePopulation({ lists: ['A', 'B'], counts: [0, 60, 40, 0] }))).toEqual(['estimate:errors.no_overlap']);
+  });
+
+  it('refuses bad tables with the reason', () => {
+    expect(errorKeys(() => estimatePopulation({ lists: ['A'], counts: [0, 4] }))).toEqual(['estimate:errors.too_few_lists']);
+    expect(errorKeys(() => estimatePopulation({ lists: ['A', 'B', 'C'], counts: [0, 0, 0, 0, 0, 0, 0, 0] }))).toEqual(['estimate:errors.empty_table']);
+    expect(errorKeys(() => estimatePopulation({ lists: ['A', 'B', 'C'], counts: [0, 1, 0, 4, 0, 2, 0, 9] }))).toEqual(['estimate:errors.list_captures_everything']);
+    expect(errorKeys(() => estimatePopulation({ lists: ['A', 'B', 'C'], counts: [0, 1, 2, 4, 0, 0, 0, 0] }))).toEqual(['estimate:errors.list_captures_nothing']);
+    expect(errorKeys(() => estimatePopulation({ lists: ['A', 'B', 'C'], counts: [0, 1, 2.5, 4, 1, 1, 1, 1] }))).toEqual(['estimate:errors.count_not_integer_pattern']);
+    expect(errorKeys(() => estimatePopulation({ lists: ['A', 'B', 'C'], counts: [0, 5, 4, 3, 6, 2, 2, 1] }, { method: 'lcmcr', lcmcr: { samples: 0 } }))).toEqual([
+      'estimate:errors.bad_setting',
+    ]);
+  });
+
+  it('warns when lists are small or overlap too little', () => {
+    const r = estimatePopulation({ lists: ['A', 'B', 'C'], counts: [0, 300, 200, 2, 3, 1, 1, 0] });
+    const keys = r.warnings.map((w) => w.key);
+    expect(keys).toContain('warnings.low_overlap');
+    expect(keys).toContain('warnings.small_list');
+    // Every warning renders in both languages without a missing key.
+    for (const w of r.warnings)
+      for (const lang of ['es', 'en'] as const) expect(t(lang, `estimate:${w.key}`, w.values)).not.toContain('warnings.');
+  });
+
+  it('never reports an estimate below the documented count', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 500 }), { minLength: 7, maxLength: 7 }), (c) => {
+        const table: CaptureTable = { lists: ['A', 'B', 'C'], counts: [0, ...c] };
+        const r = estimatePopulation(table);
+        for (const m of r.methods) {
+          expect(m.observed).toBe(r.observed);
+          expect(m.estimate).toBeGreaterThanOrEqual(r.observed);
+          expect(m.lower).toBeGreaterThanOrEqual(r.observed);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('runs both methods and reports their settings', () => {
+    const table = simulateTable(standardScenarios(1500)[1]!, 21);
+    const r = estimatePopulation(table, { method: 'all', lcmcr: { burnIn: 500, samples: 200, thinning: 2, seed: 3 } });
+    expect(r.methods.map((m) => m.method)).toEqual(['loglinear', 'loglinear-averaged', 'lcmcr']);
+    expect(r.methods[2]!.settings).toMatchObject({ K: 10, burnIn: 500, samples: 200, thinning: 2, a: 0.25, b: 0.25, seed: 3 });
+    expect(r.methods[0]!.model).toBe(r.loglinear!.chosen!.name);
+  });
+});
