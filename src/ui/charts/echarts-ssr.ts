@@ -36,7 +36,7 @@ export type { EChartsCoreOption };
 
 /** Escapes text for an XML text node or a quoted attribute. */
 export function escapeXml(s: string): string {
-  return s.replace(
+  return stripInvalidXml(s).replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
@@ -96,9 +96,21 @@ export function renderSvg(option: EChartsCoreOption, opts: SvgOptions): string {
   return finishSvg(raw, prefix, opts);
 }
 
+/**
+ * Characters XML 1.0 forbids (most C0 controls, U+FFFE/U+FFFF, unpaired surrogates): one of them in
+ * a label would make the whole SVG unreadable, so they are dropped from the drawing (the data table
+ * keeps the text as given).
+ */
+const invalidXmlChars =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function stripInvalidXml(s: string): string {
+  return s.replace(invalidXmlChars, '');
+}
+
 function finishSvg(raw: string, prefix: string, opts: SvgOptions): string {
   // The style block only holds hover rules for the interactive chart; a static image needs none.
-  let svg = raw.replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '');
+  let svg = stripInvalidXml(raw).replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '');
   const titles = opts.itemTitles;
   // Rewrite tags only, never text, so that a label the user typed cannot be touched.
   svg = svg.replace(/<([a-zA-Z]+)\b([^>]*)>(<\/\1>)?/g, (_m, name: string, attrs: string, close?: string) => {
