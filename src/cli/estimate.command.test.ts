@@ -1,0 +1,70 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliIO } from './cli-io.js';
+import { main } from './main.js';
+
+function capture(lang: 'es' | 'en'): CliIO & { lines: string[]; errors: string[] } {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return { out: (l) => lines.push(l), err: (l) => errors.push(l), lang, env: {}, tty: false, lines, errors };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'atalaya-estimate-'));
+function csv(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const three = csv('three.csv', 'A,B,C,count\n1,0,0,50\n0,1,0,40\n1,1,0,15\n0,0,1,30\n1,0,1,12\n0,1,1,10\n1,1,1,6\n');
+
+describe('atalaya estimate', () => {
+  it('prints the documented count first, then the estimates, the model and the assumptions (English)', async () => {
+    const io = capture('en');
+    expect(await main(['estimate', three], io)).toBe(0);
+    expect(io.lines[0]).toBe('Documented cases (on at least one list): 163');
+    const text = io.lines.join('\n');
+    expect(text).toMatch(/Log-linear, chosen model: 277 \(from 233 to 339\); model independence/);
+    expect(text).toContain('Model chosen: independence, the lowest BIC of 8 models');
+    expect(text).toContain('Before using these figures:');
+  });
+
+  it('speaks Spanish when the user does', async () => {
+    const io = capture('es');
+    expect(await main(['estimate', three, '--criterion', 'aic'], io)).toBe(0);
+    expect(io.lines[0]).toBe('Casos documentados (en al menos una lista): 163');
+    expect(io.lines.join('\n')).toContain('Mejores modelos (AIC):');
+  });
+
+  it('--json gives per method observed, estimate, lower, upper, model and settings', async () => {
+    const io = capture('en');
+    expect(await main(['estimate', three, '--json', '--method', 'all', '--seed', '7', '--burn-in', '500', '--samples', '200', '--thinning', '2', '--K', '5'], io)).toBe(0);
+    const out = JSON.parse(io.lines.join('\n')) as { observed: number; methods: { method: string; observed: number; estimate: number; lower: number; upper: number; model: string; settings: Record<string, unknown> }[] };
+    expect(out.observed).toBe(163);
+    expect(out.methods.map((m) => m.method)).toEqual(['loglinear', 'loglinear-averaged', 'lcmcr']);
+    for (const m of out.methods) {
+      expect(m.observed).toBe(163);
+      expect(m.lower).toBeLessThanOrEqual(m.estimate);
+      expect(m.upper).toBeGreaterThanOrEqual(m.estimate);
+    }
+    expect(out.methods[2]!.settings).toMatchObject({ K: 5, burnIn: 500, samples: 200, thinning: 2, seed: 7 });
+  });
+
+  it('refuses a bad file with line and column, and exits 2', async () => {
+    const io = capture('en');
+    const bad = csv('bad.csv', 'A,B,count\n1,0,3\n1,0,4\n');
+    expect(await main(['estimate', bad], io)).toBe(2);
+    expect(io.errors.join('\n')).toContain('Line 3: the pattern 10 was already given on line 2');
+  });
+
+  it('refuses bad options and a missing file', async () => {
+    const io = capture('en');
+    expect(await main(['estimate', three, '--method', 'magic'], io)).toBe(2);
+    expect(await main(['estimate', three, '--K', '0'], io)).toBe(2);
+    expect(await main(['estimate'], io)).toBe(2);
+    expect(await main(['estimate', join(dir, 'absent.csv')], io)).toBe(2);
+    expect(io.errors.join('\n')).toMatch(/"magic" is not one of loglinear, lcmcr, all[\s\S]*"0" is not a whole number[\s\S]*Give the CSV file[\s\S]*cannot be read/);
+  });
+});
