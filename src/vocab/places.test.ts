@@ -104,6 +104,18 @@ describe('normaliseCountry', () => {
     expect(normaliseCountry('XX')).toBeUndefined();
   });
 
+  it('never throws and only ever answers with a current country (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => {
+        const c = normaliseCountry(s);
+        expect(c === undefined || isCountry(c)).toBe(true);
+        const d = normaliseSubdivision(s, 'VE');
+        expect(d === undefined || subdivisionCountry(d) === 'VE').toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('round-trips every country name and code in both languages (property)', () => {
     const all = countries('es');
     fc.assert(
