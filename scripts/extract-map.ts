@@ -203,10 +203,12 @@ function extractVenezuela(): void {
   const byCode = new Map<string, Geometry[]>();
   for (const f of admin1.features) {
     if (f.properties.adm0_a3 !== 'VEN') continue;
-    let code = String(f.properties.iso_3166_2);
-    // Natural Earth lists Isla de Aves separately ("VEN-99, Venezuela minor island"); it belongs to
-    // the Dependencias Federales.
-    if (code === 'VE-X01~') code = 'VE-W';
+    const code = String(f.properties.iso_3166_2);
+    // Natural Earth lists Isla de Aves separately ("VEN-99, Venezuela minor island"). It belongs to
+    // the Dependencias Federales, but it is a few hundred metres across, 400 km north of the coast:
+    // drawn, it would be invisible and would stretch the frame by 3.5° of latitude, shrinking the
+    // map. It is left out of the drawing; counts for VE-W are unaffected.
+    if (code === 'VE-X01~') continue;
     if (!names.has(code)) throw new Error(`Unexpected Venezuelan code in Natural Earth: ${code}`);
     byCode.set(code, [...(byCode.get(code) ?? []), f.geometry]);
   }
