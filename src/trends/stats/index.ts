@@ -14,3 +14,4 @@ export { compareRates, comparePeriods, totalOf, pooledDispersion, poissonRateInt
 export { validateSeries, parsePeriod, type SeriesPoint, type Granularity, type ValidSeries } from './series.schema.js';
 export { describeEscalation, describeComparison, describeDispersion, formatPeriod } from './trends.text.js';
 export { createRng, type Rng } from './random.stats.js';
+export { detectChangePoints, type SegmentationResult } from './segmentation.stats.js';
