@@ -13,6 +13,7 @@ export const commands: Record<string, () => Promise<CommandModule>> = {
   vocab: () => import('./vocab.command.js'),
   doctor: () => import('./doctor.command.js'),
   estimate: () => import('./estimate.command.js'),
+  chart: () => import('./chart.command.js'),
 };
 
 export function renderError(e: unknown, io: CliIO): number {
