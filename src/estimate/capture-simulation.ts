@@ -83,5 +83,14 @@ export function standardScenarios(N = 2000): Scenario[] {
         { weight: 0.7, p: [0.1, 0.08, 0.12, 0.06] },
       ],
     },
+    {
+      name: 'heterogeneous-5',
+      N,
+      lists: 5,
+      classes: [
+        { weight: 0.4, p: [0.5, 0.45, 0.4, 0.5, 0.35] },
+        { weight: 0.6, p: [0.15, 0.1, 0.2, 0.1, 0.15] },
+      ],
+    },
   ];
 }

@@ -104,6 +104,7 @@ export function runLcmcr(table: CaptureTable, partial: Partial<LcmcrSettings> = 
   const w = new Float64Array(K);
   const draw = new Float64Array(K);
   const log1mLambda = new Float64Array(J * K);
+  const logLambda = new Float64Array(J * K);
   let alpha = a / b;
 
   // Start near the observed list frequencies, each class jittered so the classes can separate.
@@ -124,14 +125,17 @@ export function runLcmcr(table: CaptureTable, partial: Partial<LcmcrSettings> = 
   for (let it = 1; it <= total; it++) {
     m.fill(0);
     s.fill(0);
-    for (let idx = 0; idx < J * K; idx++) log1mLambda[idx] = Math.log1p(-lambda[idx]!);
+    for (let idx = 0; idx < J * K; idx++) {
+      logLambda[idx] = Math.log(lambda[idx]!);
+      log1mLambda[idx] = Math.log1p(-lambda[idx]!);
+    }
     // 1. classes of the observed units, pattern by pattern.
     for (let i = 0; i < P; i++) {
       const x = patterns[i]!;
       let sum = 0;
       for (let k = 0; k < K; k++) {
         let logp = 0;
-        for (let j = 0; j < J; j++) logp += x & (1 << j) ? Math.log(lambda[j * K + k]!) : log1mLambda[j * K + k]!;
+        for (let j = 0; j < J; j++) logp += x & (1 << j) ? logLambda[j * K + k]! : log1mLambda[j * K + k]!;
         w[k] = pi[k]! * Math.exp(logp);
         sum += w[k]!;
       }
