@@ -60,6 +60,12 @@ export interface SvgOptions {
   idPrefix?: string;
   /** A `<title>` for each data item of series 0 (by data index): names and counts of map regions. */
   itemTitles?: readonly string[];
+  /**
+   * Legend swatches of a map (paths that are not data items, filled with one of `fills`) get an
+   * outline, so that light classes show on white; the one filled with `hatchFill` also gets the
+   * first hatching pattern laid over it, as the suppressed regions have.
+   */
+  swatches?: { fills: readonly string[]; stroke: string; hatchFill?: string };
 }
 
 /** Renders an ECharts option to a finished, self-contained, accessible SVG string. */
@@ -112,6 +118,7 @@ function finishSvg(raw: string, prefix: string, opts: SvgOptions): string {
   // The style block only holds hover rules for the interactive chart; a static image needs none.
   let svg = stripInvalidXml(raw).replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '');
   const titles = opts.itemTitles;
+  const hasPattern = /\bid="zr\d+-p0"/.test(svg);
   // Rewrite tags only, never text, so that a label the user typed cannot be touched.
   svg = svg.replace(/<([a-zA-Z]+)\b([^>]*)>(<\/\1>)?/g, (_m, name: string, attrs: string, close?: string) => {
     let title = '';
@@ -129,7 +136,16 @@ function finishSvg(raw: string, prefix: string, opts: SvgOptions): string {
     // A hatching (decal) is drawn as a copy of the shape on top of it: let the pointer through, so
     // that hovering shows the title of the shape underneath.
     if (/\sfill="url\(#[^"]*-p\d+\)"/.test(cleaned)) cleaned += ' pointer-events="none"';
-    if (close) return `<${name}${cleaned}>${title}${close}`;
+    let hatchedCopy = '';
+    const sw = opts.swatches;
+    const fill = /\sfill="([^"]*)"/.exec(cleaned)?.[1];
+    if (sw && name === 'path' && close && fill && !/\becmeta_/.test(attrs) && sw.fills.includes(fill)) {
+      cleaned += ` stroke="${sw.stroke}" stroke-width="0.5"`;
+      if (fill === sw.hatchFill && hasPattern) {
+        hatchedCopy = `<path${cleaned.replace(` fill="${fill}"`, ` fill="url(#${prefix}-p0)"`)} pointer-events="none"></path>`;
+      }
+    }
+    if (close) return `<${name}${cleaned}>${title}${close}${hatchedCopy}`;
     return `<${name}${cleaned}>${title}`;
   });
   const titleId = `${prefix}-title`;

@@ -80,6 +80,8 @@ describe('renderChoroplethMap', () => {
     expect(r.svg).toMatch(/<path d="[^"]*" fill="#d9d9d9"[^>]*><title>Lara: menos de 5<\/title><\/path>/);
     expect(r.svg).toMatch(/<pattern\b[^>]*id="[^"]+-p0"/);
     expect(r.svg).toMatch(/fill="url\(#[^"]+-p0\)"[^>]*pointer-events="none"/);
+    // One hatched copy on the region, one on its legend swatch.
+    expect(r.svg.match(/fill="url\(#[^"]+-p0\)"/g)).toHaveLength(2);
     expect(r.svg).toContain('>Menos de 5</text>');
     expect(r.svg).toContain('>Sin datos</text>');
   });

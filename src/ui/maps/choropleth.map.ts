@@ -152,7 +152,10 @@ function table(input: ChoroplethInput, c: Checked): ChartTable {
   };
 }
 
-function render(input: ChoroplethInput, c: Checked): { option: EChartsCoreOption; titles: string[] } {
+function render(
+  input: ChoroplethInput,
+  c: Checked,
+): { option: EChartsCoreOption; titles: string[]; pieceFills: string[] } {
   const { lang } = input;
   const geo = loadMap(c.map);
   ensureMap(`atalaya-${c.map}`, () => geo as never);
@@ -214,8 +217,6 @@ function render(input: ChoroplethInput, c: Checked): { option: EChartsCoreOption
       textGap: 6,
       showLabel: true,
       textStyle: { color: textColor },
-      // Legend swatches get the region outline, so the lightest classes stay visible on white.
-      itemStyle: { borderColor: regionBorderColor, borderWidth: 0.5 },
     },
     series: [
       {
@@ -237,13 +238,13 @@ function render(input: ChoroplethInput, c: Checked): { option: EChartsCoreOption
       },
     ],
   };
-  return { option, titles };
+  return { option, titles, pieceFills: pieces.map((p) => p.color) };
 }
 
 export function renderChoroplethMap(input: ChoroplethInput): RenderedChart {
   const c = check(input);
   const description = describe(input, c);
-  const { option, titles } = render(input, c);
+  const { option, titles, pieceFills } = render(input, c);
   const world = c.map === 'world';
   const svg = renderSvg(option, {
     width: input.width ?? (world ? 960 : 720),
@@ -251,6 +252,7 @@ export function renderChoroplethMap(input: ChoroplethInput): RenderedChart {
     title: input.title,
     description,
     itemTitles: titles,
+    swatches: { fills: pieceFills, stroke: regionBorderColor, hatchFill: suppressedFill },
   });
   return { svg, title: input.title, description, table: table(input, c) };
 }
