@@ -142,8 +142,12 @@ export function fitPoissonGlm(x: Float64Array, rows: number, p: number, y: Array
       for (let c = 0; c < p; c++) beta[c] = (beta[c]! + prev[c]!) / 2;
     }
     const change = Math.abs(newDev - dev) / (Math.abs(newDev) + 0.1);
+    let step = 0;
+    for (let c = 0; c < p; c++) step = Math.max(step, Math.abs(beta[c]! - prev[c]!) / (1 + Math.abs(beta[c]!)));
     dev = newDev;
-    if (change < TOLERANCE) {
+    // Both the deviance and the coefficients must have settled: the deviance alone stops a few
+    // digits short on β0, which is what N̂ depends on.
+    if (change < TOLERANCE && step < 1e-9) {
       converged = true;
       it++;
       break;
@@ -282,9 +286,11 @@ function fitRaw(table: CaptureTable, terms: number[]): RawFit {
   const estimate = n + n0;
   const stderr = Math.sqrt(n0 + n0 * n0 * var0);
   let flag: FitFlag = 'ok';
-  if (!fit.cov) flag = 'singular';
+  // A term with no unit behind it sends its parameter to −∞; say so rather than "singular".
+  if (terms.some((t) => marginal(table, t) === 0)) flag = 'boundary';
+  else if (!fit.cov) flag = 'singular';
   else if (!fit.converged) flag = 'not_converged';
-  else if (terms.some((t) => marginal(table, t) === 0) || minFitted(fit.mu, y) < 1e-8 * Math.max(1, n)) flag = 'boundary';
+  else if (minFitted(fit.mu, y) < 1e-8 * Math.max(1, n)) flag = 'boundary';
   // β0 running away: an unobserved cell a million times the documented count, or an interval on the
   // log scale wider than e^±20, is a model that says "anything", not an estimate.
   else if (!Number.isFinite(estimate) || n0 > 1e6 * Math.max(n, 1) || !(Math.sqrt(var0) < 10)) flag = 'infinite';
