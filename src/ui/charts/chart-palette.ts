@@ -21,7 +21,15 @@ export const seriesColors = [
   '#000000',
 ] as const;
 export const seriesDashes = ['solid', 'dashed', 'dotted'] as const;
-export const seriesSymbols = ['circle', 'rect', 'triangle', 'diamond', 'roundRect', 'pin', 'arrow'] as const;
+export const seriesSymbols = [
+  'circle',
+  'rect',
+  'triangle',
+  'diamond',
+  'emptyCircle',
+  'emptyRect',
+  'emptyTriangle',
+] as const;
 
 /** ColorBrewer "Blues" (single hue, so it reads in any colour vision and in greyscale). */
 export const sequentialColors = ['#c6dbef', '#9ecae1', '#6baed6', '#3182bd', '#08519c'] as const;

@@ -183,7 +183,26 @@ function table(input: TimeSeriesInput, c: Checked): ChartTable {
   };
 }
 
-function option(input: TimeSeriesInput, c: Checked): EChartsCoreOption {
+/**
+ * How many rows the legend will wrap to, estimated the way ECharts lays it out (icon, gap, text at
+ * about 7 px a character), so the plot leaves room for it instead of running under it.
+ */
+function legendRows(series: readonly { name: string }[], width: number): number {
+  const available = width - 40;
+  let rows = 1;
+  let x = 0;
+  for (const s of series) {
+    const w = 28 + 5 + s.name.length * 7 + 10;
+    if (x > 0 && x + w > available) {
+      rows++;
+      x = 0;
+    }
+    x += w;
+  }
+  return rows;
+}
+
+function option(input: TimeSeriesInput, c: Checked, width: number): EChartsCoreOption {
   const { lang } = input;
   const kind = input.kind ?? 'line';
   const n = c.labels.length;
@@ -326,7 +345,7 @@ function option(input: TimeSeriesInput, c: Checked): EChartsCoreOption {
           data: c.series.map((s) => s.name),
         }
       : undefined,
-    grid: { left: 48, right: 32, top: 72, bottom: multi ? 64 : 32 },
+    grid: { left: 48, right: 32, top: 72, bottom: multi ? 40 + 24 * legendRows(c.series, width) : 32 },
     xAxis: {
       type: 'category',
       data: c.labels,
@@ -350,8 +369,9 @@ function option(input: TimeSeriesInput, c: Checked): EChartsCoreOption {
 export function renderTimeSeriesChart(input: TimeSeriesInput): RenderedChart {
   const c = check(input);
   const description = describe(input, c);
-  const svg = renderSvg(option(input, c), {
-    width: input.width ?? 720,
+  const width = input.width ?? 720;
+  const svg = renderSvg(option(input, c, width), {
+    width,
     height: input.height ?? 360,
     title: input.title,
     description,
