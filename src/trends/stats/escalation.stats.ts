@@ -4,7 +4,8 @@
  *
  * Model: y_t ~ rate_t · e_t with variance φ · mean. H0: one rate for the whole series.
  * H1: rate λ1 for periods [0, τ) and λ2 for [τ, n). The statistic is max over τ of the Poisson
- * likelihood ratio divided by φ̂ (Pearson estimate under H1, floored at 1). Because the maximum over τ is
+ * likelihood ratio divided by φ̂ (Pearson estimate under H1; unfloored in the statistic, which keeps it
+ * close to pivotal, and floored at 1 for simulation and intervals). Because the maximum over τ is
  * not χ², its null distribution is simulated from the fitted H0 with the same over-dispersion; the
  * date interval comes from simulating the fitted H1 and re-estimating τ; the rate-ratio interval is
  * the exact conditional (Clopper–Pearson) interval on φ-scaled counts at τ̂.
@@ -144,8 +145,8 @@ export function scanChangePoint(
 }
 
 /**
- * Pearson dispersion Σ (y − μ̂)²/μ̂ / (n − 2) under the two-rate fit at τ, floored at 1 so that
- * under-dispersion never sharpens a finding.
+ * Pearson dispersion Σ (y − μ̂)²/μ̂ / (n − 2) under the two-rate fit at τ, floored at 1 (unless
+ * `floor` is false) so that under-dispersion never narrows an interval.
  */
 export function pearsonDispersion(
   counts: ArrayLike<number>,
@@ -153,6 +154,7 @@ export function pearsonDispersion(
   tau: number,
   rateBefore: number,
   rateAfter: number,
+  floor = true,
 ): number {
   const n = counts.length;
   if (n <= 2) return 1;
@@ -161,7 +163,7 @@ export function pearsonDispersion(
     const mu = (i < tau ? rateBefore : rateAfter) * exposure[i]!;
     if (mu > 0) x2 += (counts[i]! - mu) ** 2 / mu;
   }
-  return Math.max(1, x2 / (n - 2));
+  return floor ? Math.max(1, x2 / (n - 2)) : x2 / (n - 2);
 }
 
 interface Fitted {
@@ -172,8 +174,8 @@ interface Fitted {
 
 function fit(counts: ArrayLike<number>, exposure: ArrayLike<number>, minSegment: number, direction: Direction, od: boolean): Fitted {
   const scan = scanChangePoint(counts, exposure, minSegment, direction);
-  const dispersion = od && scan.tau > 0 ? pearsonDispersion(counts, exposure, scan.tau, scan.rateBefore, scan.rateAfter) : 1;
-  return { scan, dispersion, statistic: scan.lr / dispersion };
+  const raw = od && scan.tau > 0 ? pearsonDispersion(counts, exposure, scan.tau, scan.rateBefore, scan.rateAfter, false) : 1;
+  return { scan, dispersion: Math.max(1, raw), statistic: raw > 0 ? scan.lr / raw : scan.lr };
 }
 
 function simulate(rng: Rng, means: Float64Array, dispersion: number, out: Float64Array): void {
