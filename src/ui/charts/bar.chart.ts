@@ -4,7 +4,7 @@
  */
 import { AppError, type FieldIssue } from '../../shared/errors.js';
 import { t, type Lang } from '../../shared/i18n/index.js';
-import { readCell, readK, readText, tableCell, type Cell, type CellInput } from './chart-cells.js';
+import { readCell, readK, readSize, readText, tableCell, type Cell, type CellInput } from './chart-cells.js';
 import { joinSentences, suppressedSentence } from './chart-describe.js';
 import { formatNumber } from './chart-format.js';
 import {
@@ -44,6 +44,8 @@ function check(input: BarChartInput): Checked {
   const issues: FieldIssue[] = [];
   readText(input.title, ['title'], issues);
   const k = readK(input.k, issues);
+  readSize(input.width, 'width', issues);
+  readSize(input.height, 'height', issues);
   if (!Array.isArray(input.categories) || input.categories.length === 0) {
     issues.push({ path: ['categories'], key: 'charts:errors.no_categories' });
   }

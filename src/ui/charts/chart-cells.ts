@@ -50,3 +50,10 @@ export function readText(input: unknown, path: (string | number)[], issues: Fiel
   issues.push({ path, key: 'charts:errors.bad_text' });
   return '';
 }
+
+/** Width or height in pixels: an integer from 120 to 4000, or the renderer's default when absent. */
+export function readSize(input: unknown, field: 'width' | 'height', issues: FieldIssue[]): void {
+  if (input === undefined) return;
+  if (typeof input === 'number' && Number.isInteger(input) && input >= 120 && input <= 4000) return;
+  issues.push({ path: [field], key: 'charts:errors.bad_size', values: { value: String(input) } });
+}

@@ -163,6 +163,43 @@ describe('renderTimeSeriesChart', () => {
     expect(texts(y.svg)).toContain('1.500');
   });
 
+  it('handles edge cases: a change at the first period, every value hidden', () => {
+    const r = renderTimeSeriesChart({
+      lang: 'en',
+      title: 'Edge',
+      granularity: 'year',
+      periods: ['2020', '2021', '2022'],
+      series: [
+        { name: 'Acts', values: [{ value: null, suppressed: true }, { value: 7, suppressed: true }, null] },
+      ],
+      changePoint: { period: '2020', after: 4 },
+    });
+    expect(r.description).toContain('There are no values to show.');
+    expect(r.description).toContain('fewer than 5 cases: 2');
+    expect(r.table.rows).toEqual([
+      ['2020', '< 5'],
+      ['2021', '< 5'],
+      ['2022', ''],
+    ]);
+    expect(r.svg).not.toContain('>7<');
+    expect(svgSafetyProblems(r.svg)).toEqual([]);
+  });
+
+  it('rejects an empty chart and unusable sizes', () => {
+    try {
+      renderTimeSeriesChart({
+        ...input(),
+        periods: [],
+        series: [{ name: 'a', values: [] }],
+        changePoint: undefined,
+        width: 10,
+      });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as AppError).issues.map((i) => i.path.join('.'))).toEqual(['periods', 'width']);
+    }
+  });
+
   it('rejects bad input with a bad_input error that names each field', () => {
     const bad = () =>
       renderTimeSeriesChart(
@@ -177,7 +214,12 @@ describe('renderTimeSeriesChart', () => {
       bad();
     } catch (e) {
       expect((e as AppError).code).toBe('bad_input');
-      expect((e as AppError).issues.map((i) => i.path.join('.'))).toEqual(['periods.1']);
+      expect((e as AppError).issues.map((i) => i.path.join('.'))).toEqual([
+        'periods.1',
+        'series.0.name',
+        'series.0.values',
+        'series.0.values.1',
+      ]);
     }
     try {
       renderTimeSeriesChart(

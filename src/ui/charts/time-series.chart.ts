@@ -5,9 +5,9 @@
  */
 import { AppError, type FieldIssue } from '../../shared/errors.js';
 import { t, type Lang } from '../../shared/i18n/index.js';
-import { readCell, readK, readText, tableCell, type Cell, type CellInput } from './chart-cells.js';
+import { readCell, readK, readSize, readText, tableCell, type Cell, type CellInput } from './chart-cells.js';
 import { joinSentences, relativeTrend, suppressedSentence, trendSentence } from './chart-describe.js';
-import { formatNumber, formatPeriod, parsePeriods, type Granularity } from './chart-format.js';
+import { formatNumber, formatPeriod, parsePeriods, type Granularity, type Period } from './chart-format.js';
 import {
   afterShade,
   axisColor,
@@ -62,26 +62,37 @@ function check(input: TimeSeriesInput): Checked {
     });
     throw new AppError('bad_input', { issues });
   }
-  const periods = parsePeriods(input.periods, input.granularity);
+  const keys = Array.isArray(input.periods) ? input.periods : [];
+  let periods: Period[] = [];
+  try {
+    periods = parsePeriods(keys, input.granularity);
+  } catch (e) {
+    // Keep going, so that one error lists every problem of the input.
+    if (!(e instanceof AppError)) throw e;
+    issues.push(...e.issues);
+  }
+  if (keys.length === 0) issues.push({ path: ['periods'], key: 'charts:errors.no_periods' });
   const k = readK(input.k, issues);
+  readSize(input.width, 'width', issues);
+  readSize(input.height, 'height', issues);
   if (!Array.isArray(input.series) || input.series.length === 0) {
     issues.push({ path: ['series'], key: 'charts:errors.no_series' });
   }
   const series = (input.series ?? []).map((s, i) => {
     const name = readText(s.name, ['series', i, 'name'], issues);
     const values = Array.isArray(s.values) ? s.values : [];
-    if (values.length !== periods.length) {
+    if (values.length !== keys.length) {
       issues.push({
         path: ['series', i, 'values'],
         key: 'charts:errors.length_mismatch',
-        values: { got: values.length, expected: periods.length },
+        values: { got: values.length, expected: keys.length },
       });
     }
     return { name, cells: values.map((v, j) => readCell(v, ['series', i, 'values', j], issues)) };
   });
   let changeIndex: number | null = null;
   if (input.changePoint) {
-    changeIndex = periods.findIndex((p) => p.key === input.changePoint!.period);
+    changeIndex = keys.indexOf(input.changePoint.period);
     if (changeIndex < 0) {
       issues.push({
         path: ['changePoint', 'period'],

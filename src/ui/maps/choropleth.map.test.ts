@@ -159,3 +159,24 @@ describe('renderChoroplethMap', () => {
     );
   });
 });
+
+describe('renderChoroplethMap edge cases', () => {
+  it('draws a map with no data at all, every region titled "no data"', () => {
+    const r = renderChoroplethMap({ lang: 'en', title: 'Nothing yet', map: 've', values: [] });
+    expect(regionTitles(r.svg).every((t) => t.endsWith(': no data'))).toBe(true);
+    expect(r.description).toContain('There are no values to show.');
+    expect(r.table.rows).toEqual([]);
+    expect(svgSafetyProblems(r.svg)).toEqual([]);
+  });
+
+  it('colours one value with the darkest class and keeps every other region out of it', () => {
+    const r = renderChoroplethMap({
+      lang: 'en',
+      title: 'One',
+      map: 've',
+      values: [{ code: 'VE-L', value: 9 }],
+    });
+    expect(r.svg).toMatch(/fill="#08519c"[^>]*><title>Mérida: 9<\/title>/);
+    expect(r.svg.match(/fill="#08519c"[^>]*><title>/g)).toHaveLength(1);
+  });
+});

@@ -5,7 +5,15 @@
  */
 import { AppError, type FieldIssue } from '../../shared/errors.js';
 import { t, type Lang } from '../../shared/i18n/index.js';
-import { readCell, readK, readText, tableCell, type Cell, type CellInput } from '../charts/chart-cells.js';
+import {
+  readCell,
+  readK,
+  readSize,
+  readText,
+  tableCell,
+  type Cell,
+  type CellInput,
+} from '../charts/chart-cells.js';
 import { joinSentences, suppressedSentence } from '../charts/chart-describe.js';
 import { formatNumber } from '../charts/chart-format.js';
 import {
@@ -66,6 +74,8 @@ function check(input: ChoroplethInput): Checked {
     throw new AppError('bad_input', { issues });
   }
   const k = readK(input.k, issues);
+  readSize(input.width, 'width', issues);
+  readSize(input.height, 'height', issues);
   const known = new Set(loadMap(input.map).features.map((f) => f.id));
   const byCode = new Map<string, Cell>();
   const entries: Checked['entries'] = [];
