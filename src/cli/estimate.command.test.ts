@@ -27,7 +27,7 @@ describe('atalaya estimate', () => {
     expect(io.lines[0]).toBe('Documented cases (on at least one list): 163');
     const text = io.lines.join('\n');
     expect(text).toMatch(/Log-linear, chosen model: 277 \(from 233 to 339\); model independence/);
-    expect(text).toContain('Model chosen: independence, the lowest BIC of 8 models');
+    expect(text).toContain('Model chosen: independence, the lowest BIC of 8 models that could be estimated (8 fitted, search: all models)');
     expect(text).toContain('Before using these figures:');
   });
 

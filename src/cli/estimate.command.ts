@@ -175,6 +175,7 @@ function printReport(report: EstimateReport, io: CliIO): void {
   const one = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
   const two = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   const upperText = (v: number | null): string => (v === null ? t(lang, 'estimate:cli.not_computed') : Number.isFinite(v) ? whole.format(v) : t(lang, 'estimate:cli.infinite'));
+  const modelText = (name: string): string => (name === 'independence' ? t(lang, 'estimate:cli.independence') : name);
   const lowerText = (v: number | null): string => (v === null || !Number.isFinite(v) ? t(lang, 'estimate:cli.not_computed') : whole.format(v));
 
   io.out(t(lang, 'estimate:cli.documented', { n: whole.format(report.observed) }));
@@ -182,20 +183,26 @@ function printReport(report: EstimateReport, io: CliIO): void {
   io.out('');
   io.out(t(lang, 'estimate:cli.estimates', { level: one.format(report.level * 100) }));
   for (const m of report.methods) {
-    const values = { method: t(lang, `estimate:cli.method.${m.method}`), estimate: whole.format(m.estimate), lower: lowerText(m.lower), upper: upperText(m.upper), model: m.model ?? '' };
+    const values = { method: t(lang, `estimate:cli.method.${m.method}`), estimate: whole.format(m.estimate), lower: lowerText(m.lower), upper: upperText(m.upper), model: modelText(m.model ?? '') };
     io.out(t(lang, m.model && m.method === 'loglinear' ? 'estimate:cli.line_model' : 'estimate:cli.line', values));
   }
   const ll = report.loglinear;
   if (ll?.chosen) {
     const crit = ll.criterion.toUpperCase();
     io.out('');
-    io.out(t(lang, 'estimate:cli.chosen', { model: ll.chosen.name, criterion: crit, usable: ll.modelsUsable, fitted: ll.modelsFitted, search: ll.search }));
+    io.out(t(lang, 'estimate:cli.chosen', {
+        model: modelText(ll.chosen.name),
+        criterion: crit,
+        usable: ll.modelsUsable,
+        fitted: ll.modelsFitted,
+        search: t(lang, `estimate:cli.search.${ll.search}`),
+      }));
     if (ll.margin !== null) io.out(t(lang, 'estimate:cli.margin', { margin: two.format(ll.margin), criterion: crit }));
     io.out(t(lang, 'estimate:cli.best_header', { criterion: crit }));
     for (const m of ll.best)
       io.out(
         t(lang, 'estimate:cli.best_row', {
-          model: m.name,
+          model: modelText(m.name),
           estimate: whole.format(m.estimate),
           stderr: one.format(m.stderr),
           lower: lowerText(m.lower),
