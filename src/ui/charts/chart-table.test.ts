@@ -33,6 +33,20 @@ describe('toCsv', () => {
     ]);
   });
 
+  it('can write for a Spanish spreadsheet: semicolons and a byte order mark', () => {
+    const csv = toCsv(
+      {
+        columns: ['Estado', 'Tasa'],
+        rows: [
+          ['Mérida', 2.5],
+          ['a;b', 1],
+        ],
+      },
+      { delimiter: ';', bom: true },
+    );
+    expect(csv).toBe('\uFEFFEstado;Tasa\r\nMérida;2.5\r\n"a;b";1\r\n');
+  });
+
   it('leaves numbers alone, negative ones included', () => {
     expect(neutraliseCell(-3)).toBe(-3);
     expect(toCsv({ columns: ['n'], rows: [[-3], [0]] })).toBe('n\r\n-3\r\n0\r\n');

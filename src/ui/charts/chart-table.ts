@@ -25,9 +25,18 @@ export function neutraliseCell(cell: TableCell): TableCell {
   return typeof cell === 'string' && formulaStart.test(cell) ? `'${cell}` : cell;
 }
 
+export interface CsvOptions {
+  /** ";" suits spreadsheets set to Spanish, where "," is the decimal separator. Default ",". */
+  delimiter?: ',' | ';';
+  /** Start with a UTF-8 byte order mark, so that Excel reads accents right. Default false. */
+  bom?: boolean;
+}
+
 /** The table as CSV (header row first, CRLF line ends as RFC 4180), safe to open in a spreadsheet. */
-export function toCsv(table: ChartTable): string {
+export function toCsv(table: ChartTable, opts: CsvOptions = {}): string {
   return stringify([table.columns.map(neutraliseCell), ...table.rows.map((r) => r.map(neutraliseCell))], {
     record_delimiter: '\r\n',
+    delimiter: opts.delimiter ?? ',',
+    bom: opts.bom ?? false,
   });
 }

@@ -4,7 +4,14 @@
  */
 export { renderTimeSeriesChart, type TimeSeriesInput } from './time-series.chart.js';
 export { renderBarChart, type BarChartInput } from './bar.chart.js';
-export { toCsv, neutraliseCell, type ChartTable, type RenderedChart, type TableCell } from './chart-table.js';
+export {
+  toCsv,
+  neutraliseCell,
+  type ChartTable,
+  type CsvOptions,
+  type RenderedChart,
+  type TableCell,
+} from './chart-table.js';
 export { defaultK, type CellInput } from './chart-cells.js';
 export type { Granularity } from './chart-format.js';
 export { svgSafetyProblems } from './svg-safety.js';
