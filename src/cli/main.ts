@@ -14,6 +14,7 @@ export const commands: Record<string, () => Promise<CommandModule>> = {
   doctor: () => import('./doctor.command.js'),
   estimate: () => import('./estimate.command.js'),
   chart: () => import('./chart.command.js'),
+  link: () => import('./link.command.js'),
 };
 
 export function renderError(e: unknown, io: CliIO): number {

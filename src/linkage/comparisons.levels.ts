@@ -1,0 +1,389 @@
+/**
+ * Comparisons: for each configured comparison, the per-record features computed once and a
+ * function giving the comparison level of a pair. Level 0 is always "null" (a value missing on
+ * either side: no information, weight 0); levels 1.. go from the strongest agreement to "else".
+ */
+import { AppError, type FieldIssue } from '../shared/errors.js';
+import { jaroWinkler } from './jaro-winkler.similarity.js';
+import type { ComparisonConfig } from './link-config.schema.js';
+import { foldText, nameKey, nameTokens } from './names.normalize.js';
+import { parsePartialDate } from './partial-dates.parse.js';
+import { neighbourPairs, VE_NEIGHBOURS } from './ve-neighbours.data.js';
+
+/** The input the engine works on: plain records, whatever their origin (CSV file, database rows). */
+export interface LinkRecord {
+  source: string;
+  id: string;
+  fields: Readonly<Record<string, string | null | undefined>>;
+}
+
+export interface Comparison {
+  name: string;
+  type: ComparisonConfig['type'];
+  /** Level labels; index 0 is "null". */
+  labels: string[];
+  columns: string[];
+  level(i: number, j: number): number;
+  /** Term-frequency adjustment (log2) of a pair agreeing exactly (level 1), when enabled. */
+  tfAdjustment?: (i: number, j: number) => number;
+}
+
+class Interner {
+  readonly ids = new Map<string, number>();
+  id(s: string): number {
+    let v = this.ids.get(s);
+    if (v === undefined) {
+      v = this.ids.size;
+      this.ids.set(s, v);
+    }
+    return v;
+  }
+}
+
+function value(r: LinkRecord, column: string): string | null {
+  const v = r.fields[column];
+  if (v === null || v === undefined) return null;
+  const t = v.trim();
+  return t === '' ? null : t;
+}
+
+/** log2(Σ f² / f_v) per key: positive for rare values, negative for common ones (Splink's TF adjustment). */
+function tfTable(keys: Int32Array, distinct: number): Float64Array {
+  const counts = new Float64Array(distinct);
+  let n = 0;
+  for (const k of keys) {
+    if (k >= 0) {
+      counts[k]!++;
+      n++;
+    }
+  }
+  let sumF2 = 0;
+  for (const c of counts) sumF2 += (c / n) * (c / n);
+  const out = new Float64Array(distinct);
+  for (let k = 0; k < distinct; k++) out[k] = counts[k]! > 0 ? Math.log2(sumF2 / (counts[k]! / n)) : 0;
+  return out;
+}
+
+function tfFunction(keys: Int32Array, table: Float64Array): (i: number, j: number) => number {
+  return (i, j) => {
+    const a = keys[i]!;
+    const b = keys[j]!;
+    if (a < 0 || b < 0) return 0;
+    return (table[a]! + table[b]!) / 2;
+  };
+}
+
+function thresholdLabels(ts: readonly number[]): string[] {
+  return ts.map((t) => `jw>=${t}`);
+}
+
+function buildExact(c: Extract<ComparisonConfig, { type: 'exact' }>, records: readonly LinkRecord[]): Comparison {
+  const intern = new Interner();
+  const ids = new Int32Array(records.length);
+  records.forEach((r, i) => {
+    const v = value(r, c.column);
+    ids[i] = v === null ? -1 : intern.id(foldText(v));
+  });
+  const cmp: Comparison = {
+    name: c.name,
+    type: c.type,
+    labels: ['null', 'exact', 'else'],
+    columns: [c.column],
+    level: (i, j) => {
+      const a = ids[i]!;
+      const b = ids[j]!;
+      if (a < 0 || b < 0) return 0;
+      return a === b ? 1 : 2;
+    },
+  };
+  if (c.tf) cmp.tfAdjustment = tfFunction(ids, tfTable(ids, intern.ids.size));
+  return cmp;
+}
+
+function buildString(c: Extract<ComparisonConfig, { type: 'string' }>, records: readonly LinkRecord[]): Comparison {
+  const intern = new Interner();
+  const ids = new Int32Array(records.length);
+  const folded: string[] = new Array<string>(records.length);
+  records.forEach((r, i) => {
+    const v = value(r, c.column);
+    const f = v === null ? '' : foldText(v);
+    folded[i] = f;
+    ids[i] = f === '' ? -1 : intern.id(f);
+  });
+  const ts = c.thresholds;
+  const cmp: Comparison = {
+    name: c.name,
+    type: c.type,
+    labels: ['null', 'exact', ...thresholdLabels(ts), 'else'],
+    columns: [c.column],
+    level: (i, j) => {
+      const a = ids[i]!;
+      const b = ids[j]!;
+      if (a < 0 || b < 0) return 0;
+      if (a === b) return 1;
+      const s = jaroWinkler(folded[i]!, folded[j]!);
+      for (let k = 0; k < ts.length; k++) if (s >= ts[k]!) return 2 + k;
+      return 2 + ts.length;
+    },
+  };
+  if (c.tf) cmp.tfAdjustment = tfFunction(ids, tfTable(ids, intern.ids.size));
+  return cmp;
+}
+
+/**
+ * Token-matched similarity of two names (Monge–Elkan over the shorter name): each token of the
+ * shorter name takes its best Jaro–Winkler score in the longer one. Order-free (handles given names
+ * and surnames swapped) and lenient to a missing second surname; a one-token name against a longer
+ * one is discounted, since a single shared word says little. `close` counts tokens whose best score
+ * reaches `tokenThreshold`.
+ */
+export function nameSimilarity(
+  a: readonly string[],
+  b: readonly string[],
+  tokenThreshold = 0.92,
+): { score: number; subset: boolean; fuzzySubset: boolean; close: number } {
+  const vocab = new Map<string, number>();
+  const ids = (xs: readonly string[]): Int32Array =>
+    Int32Array.from(xs, (x) => {
+      let v = vocab.get(x);
+      if (v === undefined) vocab.set(x, (v = vocab.size));
+      return v;
+    });
+  const words = (): string[] => [...vocab.keys()];
+  const ia = ids(a);
+  const ib = ids(b);
+  const w = words();
+  const sim = new TokenSimilarity(w);
+  sim.compare(ia, ib, tokenThreshold);
+  return { score: sim.score, subset: sim.subset, fuzzySubset: sim.fuzzySubset, close: sim.close };
+}
+
+/** Name tokens as small integers (exact agreement is an integer comparison), their words for Jaro–Winkler. */
+class TokenSimilarity {
+  score = 0;
+  subset = false;
+  fuzzySubset = false;
+  close = 0;
+  constructor(private readonly words: readonly string[]) {}
+
+  compare(a: Int32Array, b: Int32Array, tokenThreshold: number): void {
+    const short = a.length <= b.length ? a : b;
+    const long = a.length <= b.length ? b : a;
+    let sum = 0;
+    let allIn = true;
+    let close = 0;
+    for (let s = 0; s < short.length; s++) {
+      const x = short[s]!;
+      let best = 0;
+      for (let l = 0; l < long.length; l++) {
+        const y = long[l]!;
+        if (x === y) {
+          best = 1;
+          break;
+        }
+        const v = jaroWinkler(this.words[x]!, this.words[y]!);
+        if (v > best) best = v;
+      }
+      if (best < 1) allIn = false;
+      if (best >= tokenThreshold) close++;
+      sum += best;
+    }
+    let score = short.length === 0 ? 0 : sum / short.length;
+    if (short.length === 1 && long.length > 1) score *= 0.85;
+    this.score = score;
+    this.subset = allIn && short.length >= 2;
+    this.fuzzySubset = close === short.length && short.length >= 2;
+    this.close = close;
+  }
+}
+
+function buildName(c: Extract<ComparisonConfig, { type: 'name' }>, records: readonly LinkRecord[]): Comparison {
+  const keyIntern = new Interner();
+  const tfIntern = new Interner();
+  const vocab = new Interner();
+  const tokens: Int32Array[] = new Array<Int32Array>(records.length);
+  const keys = new Int32Array(records.length);
+  const tfKeys = new Int32Array(records.length);
+  const tokenCache = new Map<string, string[]>();
+  const tokensOf = (v: string | null): string[] => {
+    if (v === null) return [];
+    let t = tokenCache.get(v);
+    if (!t) {
+      t = nameTokens(v);
+      if (tokenCache.size < 2_000_000) tokenCache.set(v, t);
+    }
+    return t;
+  };
+  records.forEach((r, i) => {
+    const given = c.given.flatMap((col) => tokensOf(value(r, col)));
+    const sur = c.surname.flatMap((col) => tokensOf(value(r, col)));
+    const full = c.full ? tokensOf(value(r, c.full)) : [];
+    const all = [...given, ...sur, ...full];
+    tokens[i] = Int32Array.from(all, (w) => vocab.id(w));
+    keys[i] = all.length === 0 ? -1 : keyIntern.id(nameKey(all));
+    // TF by the first surname: "González" is common, "Zambrano" is not.
+    const tfKey = sur[0] ?? (all.length ? nameKey(all) : undefined);
+    tfKeys[i] = tfKey === undefined ? -1 : tfIntern.id(tfKey);
+  });
+  const sim = new TokenSimilarity([...vocab.ids.keys()]);
+  const ts = c.thresholds;
+  const cmp: Comparison = {
+    name: c.name,
+    type: c.type,
+    labels: ['null', 'exact', 'subset', `all_jw>=${ts[0]}`, 'two_tokens', ...thresholdLabels(ts.slice(1)), 'else'],
+    columns: [...c.given, ...c.surname, ...(c.full ? [c.full] : [])],
+    level: (i, j) => {
+      const a = keys[i]!;
+      const b = keys[j]!;
+      if (a < 0 || b < 0) return 0;
+      if (a === b) return 1;
+      sim.compare(tokens[i]!, tokens[j]!, ts[0]!);
+      if (sim.subset) return 2;
+      // Every word of the shorter name close to one of the longer: typos, OCR errors. (An average
+      // would let "Pérez" pass for "Peña" beside two common words that agree.)
+      if (sim.fuzzySubset) return 3;
+      // Two words agree but the rest does not: an added second given name and a lost second surname.
+      if (sim.close >= 2) return 4;
+      for (let k = 1; k < ts.length; k++) if (sim.score >= ts[k]!) return 4 + k;
+      return 4 + ts.length;
+    },
+  };
+  if (c.tf) cmp.tfAdjustment = tfFunction(tfKeys, tfTable(tfKeys, tfIntern.ids.size));
+  return cmp;
+}
+
+const precisionCode = { day: 0, month: 1, year: 2 } as const;
+
+function buildDate(
+  c: Extract<ComparisonConfig, { type: 'date' }>,
+  records: readonly LinkRecord[],
+  issues: FieldIssue[],
+): Comparison {
+  const start = new Float64Array(records.length);
+  const end = new Float64Array(records.length);
+  const prec = new Int8Array(records.length);
+  records.forEach((r, i) => {
+    const v = value(r, c.column);
+    const d = v === null ? undefined : parsePartialDate(v);
+    if (v !== null && !d && issues.length < 20) {
+      issues.push({ path: [r.source, r.id, c.column], key: 'linkage:bad_date', values: { value: v.slice(0, 40) } });
+    }
+    prec[i] = d ? precisionCode[d.precision] : -1;
+    start[i] = d?.start ?? 0;
+    end[i] = d?.end ?? 0;
+  });
+  const within = c.withinDays;
+  return {
+    name: c.name,
+    type: c.type,
+    labels: ['null', 'exact', 'precision', ...within.map((d) => `within_${d}d`), 'else'],
+    columns: [c.column],
+    level: (i, j) => {
+      const pa = prec[i]!;
+      const pb = prec[j]!;
+      if (pa < 0 || pb < 0) return 0;
+      const sa = start[i]!;
+      const sb = start[j]!;
+      if (pa === pb && sa === sb) return 1;
+      const ea = end[i]!;
+      const eb = end[j]!;
+      const gap = Math.max(0, Math.max(sa, sb) - Math.min(ea, eb));
+      // A coarser date that contains the finer one: "2020-11" against "2020-11-05".
+      if (pa !== pb && gap === 0) return 2;
+      for (let k = 0; k < within.length; k++) if (gap <= within[k]!) return 3 + k;
+      return 3 + within.length;
+    },
+  };
+}
+
+function buildSubdivision(
+  c: Extract<ComparisonConfig, { type: 'subdivision' }>,
+  records: readonly LinkRecord[],
+): Comparison {
+  const intern = new Interner();
+  const ids = new Int32Array(records.length);
+  records.forEach((r, i) => {
+    const v = value(r, c.column);
+    ids[i] = v === null ? -1 : intern.id(v.toUpperCase());
+  });
+  const near = new Set<number>();
+  const n = intern.ids.size;
+  for (const pair of neighbourPairs(c.neighbours ?? VE_NEIGHBOURS)) {
+    const [a, b] = pair.split('|') as [string, string];
+    const ia = intern.ids.get(a);
+    const ib = intern.ids.get(b);
+    if (ia !== undefined && ib !== undefined) near.add(ia * n + ib);
+  }
+  return {
+    name: c.name,
+    type: c.type,
+    labels: ['null', 'exact', 'neighbour', 'else'],
+    columns: [c.column],
+    level: (i, j) => {
+      const a = ids[i]!;
+      const b = ids[j]!;
+      if (a < 0 || b < 0) return 0;
+      if (a === b) return 1;
+      return near.has(a * n + b) ? 2 : 3;
+    },
+  };
+}
+
+function buildCategory(c: Extract<ComparisonConfig, { type: 'category' }>, records: readonly LinkRecord[]): Comparison {
+  const intern = new Interner();
+  const ids = new Int32Array(records.length);
+  records.forEach((r, i) => {
+    const v = value(r, c.column);
+    ids[i] = v === null ? -1 : intern.id(foldText(v));
+  });
+  const n = intern.ids.size;
+  const related = new Set<number>();
+  for (const group of c.related) {
+    const members = group.map((g) => intern.ids.get(foldText(g))).filter((x): x is number => x !== undefined);
+    for (const a of members) for (const b of members) if (a !== b) related.add(a * n + b);
+  }
+  const cmp: Comparison = {
+    name: c.name,
+    type: c.type,
+    labels: ['null', 'exact', 'related', 'else'],
+    columns: [c.column],
+    level: (i, j) => {
+      const a = ids[i]!;
+      const b = ids[j]!;
+      if (a < 0 || b < 0) return 0;
+      if (a === b) return 1;
+      return related.has(a * n + b) ? 2 : 3;
+    },
+  };
+  if (c.tf) cmp.tfAdjustment = tfFunction(ids, tfTable(ids, n));
+  return cmp;
+}
+
+/** Builds every comparison; throws bad_input listing values that cannot be read (e.g. dates). */
+export function buildComparisons(configs: readonly ComparisonConfig[], records: readonly LinkRecord[]): Comparison[] {
+  const issues: FieldIssue[] = [];
+  const out = configs.map((c) => {
+    switch (c.type) {
+      case 'exact':
+        return buildExact(c, records);
+      case 'string':
+        return buildString(c, records);
+      case 'name':
+        return buildName(c, records);
+      case 'date':
+        return buildDate(c, records, issues);
+      case 'subdivision':
+        return buildSubdivision(c, records);
+      case 'category':
+        return buildCategory(c, records);
+    }
+  });
+  if (issues.length) throw new AppError('bad_input', { issues });
+  return out;
+}
+
+/** Columns a comparison config reads (to check them against the input before doing any work). */
+export function comparisonColumns(c: ComparisonConfig): string[] {
+  if (c.type === 'name') return [...c.given, ...c.surname, ...(c.full ? [c.full] : [])];
+  return [c.column];
+}
