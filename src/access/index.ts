@@ -1,3 +1,10 @@
 export * from './policies/policy.js';
 export { Keyring, normaliseForIndex, loadMasterKey, keyFilePath, type MasterKey } from './crypto/index.js';
 export type { Ctx } from './context.js';
+export { openRuntime, type Runtime } from './runtime.js';
+export { createOrganisation, createCoalition, coalitionsOf } from './organisations.js';
+export { createUser, membershipsOf } from './users.js';
+export { createSession, readSession, updateSession, endSession, endUserSessions, endOrganisationSessions, safeEqual, type SessionRecord } from './sessions.js';
+export { checkPassword } from './login.js';
+export { hashPassword, verifyPassword } from './passwords.js';
+export { passwordProblem } from './password-policy.js';

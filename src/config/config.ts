@@ -59,7 +59,7 @@ const schema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, { message: 'must start with smtp:// or smtps://' }).optional(),
   ATALAYA_MAIL_FROM: z.string().min(3).default('Atalaya <no-reply@localhost>'),
   ATALAYA_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
-  ATALAYA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  ATALAYA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('warn'),
   ATALAYA_DISCLOSURE_K: int(2, 100).default(5),
   ATALAYA_DB_APP_ROLE: z
     .string()

@@ -16,3 +16,4 @@ export { presentRow, ownerView, partnerWithheld, shareableFields, type Presented
 export { parseInput, zodIssues } from './parse-input.js';
 export * as recordInput from './records.schema.js';
 export { insertRecord, updateRecord, getRow, type Row, type Who } from './record-store.js';
+export { loadDemo, isDemoLoaded, demoSlugs, type DemoResult } from './demo/load-demo.js';

@@ -231,7 +231,7 @@ export interface AuditLogTable {
   hash: string;
 }
 
-export interface Database {
+export interface Database extends SessionTables {
   organisation: OrganisationTable;
   organisation_key: OrganisationKeyTable;
   app_user: AppUserTable;
@@ -253,3 +253,35 @@ export interface Database {
 
 /** Tables whose rows are versioned records with history. */
 export type RecordTable = 'incident' | 'actor' | 'act' | 'involvement' | 'source' | 'evidence' | 'intervention' | 'incident_link';
+
+export interface AppSessionTable {
+  id_hash: Buffer;
+  user_id: string;
+  organisation_id: string | null;
+  csrf_token: string;
+  mfa_passed: Generated<boolean>;
+  lang: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface LoginAttemptTable {
+  key_hash: string;
+  at: Timestamp;
+  success: boolean;
+}
+
+export interface PasswordResetTable {
+  token_hash: Buffer;
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Date | null;
+}
+
+export interface SessionTables {
+  app_session: AppSessionTable;
+  login_attempt: LoginAttemptTable;
+  password_reset: PasswordResetTable;
+}

@@ -1,0 +1,77 @@
+/**
+ * Password login with throttling per account and per client: after 10 failures within 15 minutes
+ * further attempts are refused for a delay that doubles with each new failure (capped), whatever
+ * the password. Unknown accounts and wrong passwords answer identically, after the same work.
+ */
+import { createHmac } from 'node:crypto';
+import { sql } from 'kysely';
+import { AppError } from '../shared/errors.js';
+import { appendAudit, type DB } from '../store/index.js';
+import { dummyHash, verifyPassword } from './passwords.js';
+
+const WINDOW_MS = 15 * 60_000;
+/** An office behind one address shares it: the client threshold is higher than the account one. */
+const FREE_FAILURES = { account: 10, client: 50 } as const;
+const MAX_DELAY_MS = 15 * 60_000;
+
+/** Keys are hashed so the attempts table holds neither e-mail addresses nor IP addresses. */
+function attemptKey(secret: Buffer, kind: 'account' | 'client', value: string): string {
+  return createHmac('sha256', secret).update(`${kind}:${value.toLowerCase()}`).digest('hex').slice(0, 32);
+}
+
+async function retryAfterMs(db: DB, key: string, free: number, now: Date): Promise<number> {
+  const rows = await db
+    .selectFrom('login_attempt')
+    .select(['at'])
+    .where('key_hash', '=', key)
+    .where('success', '=', false)
+    .where('at', '>', new Date(now.getTime() - WINDOW_MS))
+    .orderBy('at', 'desc')
+    .execute();
+  if (rows.length < free) return 0;
+  const delay = Math.min(MAX_DELAY_MS, 1000 * 2 ** Math.min(30, rows.length - free));
+  const wait = new Date(rows[0]!.at).getTime() + delay - now.getTime();
+  return Math.max(0, wait);
+}
+
+export interface LoginResult {
+  userId: string;
+  totpEnabled: boolean;
+}
+
+export async function checkPassword(
+  db: DB,
+  secret: Buffer,
+  input: { email: string; password: string; client: string; requestId?: string },
+  now = new Date(),
+): Promise<LoginResult> {
+  const keys = [attemptKey(secret, 'account', input.email), attemptKey(secret, 'client', input.client)];
+  const limits = [FREE_FAILURES.account, FREE_FAILURES.client];
+  for (const [i, k] of keys.entries()) {
+    const wait = await retryAfterMs(db, k, limits[i]!, now);
+    if (wait > 0) throw new AppError('rate_limited', { details: { retryAfterSeconds: Math.ceil(wait / 1000) } });
+  }
+  const user = await db
+    .selectFrom('app_user')
+    .select(['id', 'password_hash', 'disabled_at', 'totp_enabled'])
+    .where('email', '=', input.email)
+    .executeTakeFirst();
+  const ok = user ? await verifyPassword(user.password_hash, input.password) : await verifyPassword(await dummyHash(), input.password).then(() => false);
+  const success = ok && !!user && !user.disabled_at;
+  await db.transaction().execute(async (trx) => {
+    for (const k of keys) await trx.insertInto('login_attempt').values({ key_hash: k, success, at: now }).execute();
+    const orgs = user ? await trx.selectFrom('membership').select('organisation_id').where('user_id', '=', user.id).execute() : [];
+    for (const o of orgs) {
+      await appendAudit(trx, {
+        organisationId: o.organisation_id,
+        userId: user!.id,
+        action: 'auth.login_password',
+        outcome: success ? 'ok' : 'failed',
+        requestId: input.requestId ?? null,
+      });
+    }
+    await sql`DELETE FROM login_attempt WHERE at < ${new Date(now.getTime() - 2 * WINDOW_MS)}`.execute(trx);
+  });
+  if (!success) throw new AppError('unauthenticated', { message: 'access:login_failed' });
+  return { userId: user!.id, totpEnabled: user!.totp_enabled };
+}

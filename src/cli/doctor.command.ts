@@ -1,0 +1,78 @@
+/**
+ * `atalaya doctor`: checks what a volunteer installing Atalaya gets wrong most often and prints
+ * each problem with what to do about it. Exit code 1 when anything is wrong.
+ */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { loadConfig, type Config } from '../config/index.js';
+import { Keyring, loadMasterKey, keyFilePath } from '../access/index.js';
+import { isAppError } from '../shared/errors.js';
+import { t } from '../shared/i18n/index.js';
+import { openDatabase, pendingMigrations, verifyAudit } from '../store/index.js';
+import type { CliIO } from './cli-io.js';
+
+export async function run(_argv: string[], io: CliIO): Promise<number> {
+  const problems: string[] = [];
+  const ok = (k: string, v: Record<string, unknown> = {}) => io.out(`✓ ${t(io.lang, `cli:doctor.${k}`, v)}`);
+  const bad = (k: string, v: Record<string, unknown> = {}) => {
+    const line = t(io.lang, `cli:doctor.${k}`, v);
+    problems.push(line);
+    io.out(`✗ ${line}`);
+  };
+  let config: Config;
+  try {
+    config = loadConfig(io.env);
+    ok('config');
+  } catch (e) {
+    bad('config_bad', { detail: isAppError(e) ? e.issues.map((i) => `${i.path.join('.')}: ${i.message ?? ''}`).join('; ') : String(e) });
+    return 1;
+  }
+  try {
+    if (existsSync(config.dataDir)) accessSync(config.dataDir, constants.W_OK);
+    ok('data_dir', { dir: config.dataDir });
+  } catch {
+    bad('data_dir_bad', { dir: config.dataDir });
+  }
+  let master;
+  try {
+    master = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, create: false });
+    if (master.source === 'file') {
+      const mode = statSync(keyFilePath(config.dataDir)).mode & 0o777;
+      if (mode & 0o077) bad('key_mode', { file: keyFilePath(config.dataDir), mode: mode.toString(8) });
+      else ok('key_file', { file: keyFilePath(config.dataDir) });
+    } else ok('key_env');
+  } catch {
+    bad('key_missing', { file: keyFilePath(config.dataDir) });
+  }
+  try {
+    const h = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    try {
+      ok('database', { engine: h.engine });
+      const pending = await pendingMigrations(h.db);
+      if (pending.length) bad('migrations_pending', { list: pending.join(', ') });
+      else ok('migrations');
+      if (!pending.length) {
+        if (master) {
+          const keys = new Keyring(master);
+          const orgs = await h.db.selectFrom('organisation').select(['id', 'slug']).execute();
+          for (const o of orgs) {
+            try {
+              await keys.blindIndex(h.db, o.id, 'probe');
+            } catch {
+              bad('org_keys', { org: o.slug });
+            }
+          }
+          if (orgs.length) ok('org_keys_ok', { count: orgs.length });
+        }
+        const audit = await verifyAudit(h.db);
+        if (audit.problems.length) bad('audit_bad', { count: audit.problems.length });
+        else ok('audit', { count: audit.entries });
+      }
+    } finally {
+      await h.close();
+    }
+  } catch (e) {
+    bad('database_bad', { detail: e instanceof Error ? e.message : String(e) });
+  }
+  io.out(problems.length ? t(io.lang, 'cli:doctor.summary_bad', { count: problems.length }) : t(io.lang, 'cli:doctor.summary_ok'));
+  return problems.length ? 1 : 0;
+}

@@ -1,0 +1,57 @@
+/**
+ * `atalaya serve [--demo]`: migrates, optionally loads the demo data into a new data folder, and
+ * serves until SIGINT/SIGTERM, then closes the database and releases the data folder.
+ */
+import { parseArgs } from 'node:util';
+import { openRuntime } from '../access/index.js';
+import { loadConfig } from '../config/index.js';
+import { buildApp } from '../http/app.js';
+import { deriveSecret } from '../http/services.js';
+import { loadDemo, isDemoLoaded } from '../records/index.js';
+import { t } from '../shared/i18n/index.js';
+import type { CliIO } from './cli-io.js';
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { demo: { type: 'boolean', default: false } }, strict: true });
+  const config = loadConfig(io.env);
+  const rt = await openRuntime(config);
+  let app;
+  let login: { email: string; password: string } | null = null;
+  try {
+    if (values.demo) {
+      const db = rt.ctx.db;
+      const anyOrg = await db.selectFrom('organisation').select('id').limit(1).executeTakeFirst();
+      if (!anyOrg) {
+        io.out(t(io.lang, 'cli:demo.loading'));
+        login = (await loadDemo(rt.ctx)).admin;
+      } else if (await isDemoLoaded(rt.ctx)) {
+        io.out(t(io.lang, 'cli:serve.demo_present'));
+      }
+    }
+    app = await buildApp({ ctx: rt.ctx, config, secret: deriveSecret(rt.master.key, 'http'), engine: rt.handle.engine });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    await app?.close().catch(() => {});
+    await rt.close();
+    throw e;
+  }
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const url = config.publicUrl.startsWith('http://localhost') ? `http://localhost:${port}` : config.publicUrl;
+  io.out('');
+  io.out(t(io.lang, 'cli:serve.listening', { url, engine: rt.handle.engine === 'pglite' ? `PGlite (${config.dataDir})` : 'PostgreSQL' }));
+  if (rt.migrated.length) io.out(t(io.lang, 'cli:migrate.applied', { list: rt.migrated.join(', ') }));
+  if (login) {
+    io.out(t(io.lang, 'cli:serve.demo_login', { email: login.email, password: login.password }));
+    io.out(t(io.lang, 'cli:serve.demo_login_once'));
+  }
+  const shutdown = async (signal: string) => {
+    io.err(t(io.lang, 'cli:serve.stopping', { signal }));
+    await app.close().catch(() => {});
+    await rt.close().catch(() => {});
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  return -1;
+}

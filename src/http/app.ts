@@ -1,0 +1,125 @@
+/**
+ * The Fastify application. Order matters: request id and context first, then security headers,
+ * CSRF, routes; one error renderer for everything. Input validation happens in the domain commands
+ * (zod, in the user's language), so route schemas serve the OpenAPI document only.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
+import { csrf } from './plugins/csrf.js';
+import { errors } from './plugins/errors.js';
+import { requestContext } from './plugins/request-context.js';
+import { pageRoutes } from './routes/pages.routes.js';
+import { recordsApi } from './routes/records.api.js';
+import { sessionApi } from './routes/session.api.js';
+import { vocabApi } from './routes/vocab.api.js';
+import type { Services } from './services.js';
+
+const assetsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'ui', 'assets');
+const assetTypes: Record<string, string> = { css: 'text/css; charset=utf-8', svg: 'image/svg+xml', js: 'text/javascript; charset=utf-8' };
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Log lines carry method, path (no query string: it can hold search terms) and status; never addresses. */
+export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+  if (level === 'silent') return false;
+  return {
+    level,
+    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'], remove: true },
+    serializers: {
+      req: (r: { method: string; url: string; id: string }) => ({ id: r.id, method: r.method, path: r.url.split('?')[0] }),
+      res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }),
+    },
+  };
+}
+
+export async function buildApp(services: Services, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    logger: opts.logger ?? loggerOptions(config.logLevel),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
+    routerOptions: { maxParamLength: 200 },
+  });
+  // Route schemas document the API; validation with translated messages happens in the commands.
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 1024 * 1024 });
+  await app.register(errors);
+  await app.register(requestContext, { services });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: config.secureCookies ? { maxAge: 63072000, includeSubDomains: true, preload: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    xFrameOptions: { action: 'deny' },
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: 600,
+    timeWindow: '1 minute',
+    keyGenerator: (req) => req.clientHash || req.ip,
+    allowList: (req) => req.url.startsWith('/assets/'),
+  });
+  await app.register(csrf, { services });
+
+  // Authenticated answers must never be kept by a browser or proxy (a seized laptop's cache).
+  app.addHook('onSend', async (req, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    reply.removeHeader('x-powered-by');
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Atalaya API', version: '0.1.0', description: 'Documentation of attacks on human rights defenders. Sign in with POST /api/session; send X-CSRF-Token on every change.' },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  for (const name of ['app.css', 'favicon.svg']) {
+    const body = readFileSync(join(assetsDir, name));
+    const ext = name.split('.').pop()!;
+    app.get(`/assets/${name}`, async (_req, reply) =>
+      reply.header('cache-control', 'public, max-age=86400').type(assetTypes[ext] ?? 'application/octet-stream').send(body),
+    );
+  }
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  await app.register(sessionApi, { services });
+  await app.register(recordsApi, { services });
+  await app.register(vocabApi);
+  await app.register(pageRoutes, { services });
+  return app;
+}

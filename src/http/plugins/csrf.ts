@@ -1,0 +1,62 @@
+/**
+ * CSRF protection for every state-changing request. Three independent checks: the browser's own
+ * Fetch Metadata (a cross-site request is refused), the Origin header (must be this server), and a
+ * synchroniser token — the session's secret token for signed-in users, or a double-submit cookie
+ * for the sign-in form itself — sent as the `_csrf` form field or the `X-CSRF-Token` header.
+ * Server-side sessions make a per-session token simpler and stronger than a cookie-signed one.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { safeEqual } from '../../access/index.js';
+import { AppError } from '../../shared/errors.js';
+import type { Services } from '../services.js';
+
+const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+export const anonCsrfCookie = 'atalaya_csrf';
+
+/** The token a page must embed in its forms for this request. */
+export function csrfTokenFor(req: FastifyRequest, reply: FastifyReply, services: Services): string {
+  if (req.session) return req.session.csrfToken;
+  let t = req.cookies[anonCsrfCookie];
+  if (!t || t.length < 20 || t.length > 100) {
+    t = randomBytes(24).toString('base64url');
+    reply.setCookie(anonCsrfCookie, t, { path: '/', httpOnly: true, sameSite: 'strict', secure: services.config.secureCookies });
+  }
+  return t;
+}
+
+function sentToken(req: FastifyRequest): string | undefined {
+  const h = req.headers['x-csrf-token'];
+  if (typeof h === 'string') return h;
+  const body = req.body as Record<string, unknown> | undefined;
+  if (body && typeof body === 'object' && typeof body._csrf === 'string') return body._csrf;
+  return undefined;
+}
+
+export function checkCsrf(req: FastifyRequest, services: Services): void {
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site') throw new AppError('csrf');
+  const origin = req.headers.origin;
+  if (origin && origin !== 'null') {
+    let host: string;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      throw new AppError('csrf');
+    }
+    const own = new URL(services.config.publicUrl).host;
+    if (host !== req.headers.host && host !== own) throw new AppError('csrf');
+  } else if (origin === 'null') throw new AppError('csrf');
+  const sent = sentToken(req);
+  const expected = req.session ? req.session.csrfToken : req.cookies[anonCsrfCookie];
+  if (!sent || !expected || !safeEqual(sent, expected)) throw new AppError('csrf');
+}
+
+export const csrf = fp(async (app: FastifyInstance, opts: { services: Services }) => {
+  app.addHook('preHandler', async (req) => {
+    if (!unsafe.has(req.method)) return;
+    if ((req.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false) return;
+    checkCsrf(req, opts.services);
+  });
+});

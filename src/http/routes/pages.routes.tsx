@@ -1,0 +1,131 @@
+/** Server-rendered pages: home, sign-in, incident list and case page. Forms post and redirect. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { checkPassword, createSession, endSession, membershipsOf, type Actor } from '../../access/index.js';
+import { listPublicIncidents } from '../../portal/index.js';
+import { getCaseFile, listIncidents, parseInput, recordInput } from '../../records/index.js';
+import { AppError } from '../../shared/errors.js';
+import { t } from '../../shared/i18n/index.js';
+import { CasePage } from '../../ui/pages/case.js';
+import { HomePage } from '../../ui/pages/home.js';
+import { IncidentListPage } from '../../ui/pages/incidents.js';
+import { LoginPage } from '../../ui/pages/login.js';
+import type { PageContext } from '../../ui/page-context.js';
+import { translator } from '../../shared/i18n/index.js';
+import { renderDocument } from '../../ui/render.js';
+import { csrfTokenFor } from '../plugins/csrf.js';
+import { clearSessionCookie, setSessionCookie } from '../plugins/request-context.js';
+import type { Services } from '../services.js';
+
+export async function pageContext(req: FastifyRequest, reply: FastifyReply, services: Services): Promise<PageContext> {
+  const base: PageContext = { lang: req.lang, t: translator(req.lang), path: req.url, csrf: csrfTokenFor(req, reply, services), user: null };
+  const actor = req.actor;
+  if (actor.kind !== 'user') return base;
+  const user = await services.ctx.db.selectFrom('app_user').select(['display_name']).where('id', '=', actor.userId).executeTakeFirst();
+  const orgs = await membershipsOf(services.ctx.db, actor.userId);
+  const current = orgs.find((o) => o.organisationId === actor.organisationId);
+  return {
+    ...base,
+    user: {
+      displayName: user?.display_name ?? '',
+      organisationId: actor.organisationId,
+      organisationName: current?.name ?? '',
+      role: actor.role,
+      organisations: orgs.map((o) => ({ organisationId: o.organisationId, name: o.name, role: o.role })),
+    },
+  };
+}
+
+export function html(reply: FastifyReply, body: string): FastifyReply {
+  return reply.type('text/html; charset=utf-8').send(body);
+}
+
+/** Pages that need a signed-in user send anonymous visitors to the sign-in page. */
+export function requireUser(req: FastifyRequest, reply: FastifyReply): Extract<Actor, { kind: 'user' }> | null {
+  if (req.actor.kind === 'user') return req.actor;
+  void reply.redirect(`/login?next=${encodeURIComponent(req.url.split('?')[0] ?? '/')}`, 303);
+  return null;
+}
+
+/** Only same-site relative paths are followed after sign-in (no open redirect). */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])[\w\-/.?=&%]*$/.test(next) ? next : '/incidents';
+}
+
+const loginBody = z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024), _csrf: z.string().optional() });
+
+export async function pageRoutes(app: FastifyInstance, opts: { services: Services }) {
+  const { services } = opts;
+  const { ctx, config } = services;
+
+  app.get('/', async (req, reply) => {
+    if (req.actor.kind === 'user') return reply.redirect('/incidents', 303);
+    const pc = await pageContext(req, reply, services);
+    const incidents = await listPublicIncidents(ctx.db, { limit: 50 });
+    return html(reply, renderDocument(<HomePage pc={pc} incidents={incidents} />));
+  });
+
+  app.get('/login', async (req, reply) => {
+    const pc = await pageContext(req, reply, services);
+    const pending = req.session && !req.session.mfaPassed;
+    return html(reply, renderDocument(<LoginPage pc={pc} step={pending ? 'totp' : 'password'} />));
+  });
+
+  app.post('/login', async (req, reply) => {
+    const body = parseInput(loginBody, req.body, req.lang);
+    const next = safeNext((req.query as Record<string, unknown>).next);
+    try {
+      const result = await checkPassword(ctx.db, services.secret, { email: body.email, password: body.password, client: req.ip, requestId: req.id });
+      if (req.session) await endSession(ctx.db, req.session.token);
+      const orgs = await membershipsOf(ctx.db, result.userId);
+      const session = await createSession(
+        ctx.db,
+        { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours },
+        { userId: result.userId, organisationId: orgs[0]?.organisationId ?? null, mfaPassed: !result.totpEnabled, lang: req.lang },
+      );
+      setSessionCookie(reply, services, session.token);
+      return reply.redirect(result.totpEnabled ? `/login?next=${encodeURIComponent(next)}` : next, 303);
+    } catch (e) {
+      if (e instanceof AppError && (e.code === 'unauthenticated' || e.code === 'rate_limited')) {
+        const pc = await pageContext(req, reply, services);
+        const message = e.code === 'rate_limited' ? t(req.lang, 'errors:rate_limited') : t(req.lang, 'access:login_failed');
+        reply.status(e.status);
+        if (e.code === 'rate_limited' && e.details.retryAfterSeconds) reply.header('retry-after', String(e.details.retryAfterSeconds));
+        return html(reply, renderDocument(<LoginPage pc={pc} error={message} email={body.email} />));
+      }
+      throw e;
+    }
+  });
+
+  app.post('/logout', async (req, reply) => {
+    if (req.session) await endSession(ctx.db, req.session.token);
+    clearSessionCookie(reply, services);
+    return reply.redirect('/', 303);
+  });
+
+  app.get('/incidents', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const raw = req.query as Record<string, unknown>;
+    const { lang: _lang, ...rest } = raw;
+    const q = parseInput(recordInput.listQuery, rest, req.lang);
+    const page = await listIncidents(ctx, actor, q);
+    const pc = await pageContext(req, reply, services);
+    let nextHref: string | null = null;
+    if (page.nextCursor) {
+      const u = new URLSearchParams();
+      if (q.q) u.set('q', q.q);
+      u.set('cursor', page.nextCursor);
+      nextHref = `/incidents?${u.toString()}`;
+    }
+    return html(reply, renderDocument(<IncidentListPage pc={pc} items={page.items} q={q.q ?? ''} nextHref={nextHref} />));
+  });
+
+  app.get<{ Params: { id: string } }>('/incidents/:id', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const file = await getCaseFile(ctx, actor, req.params.id);
+    const pc = await pageContext(req, reply, services);
+    return html(reply, renderDocument(<CasePage pc={pc} file={file} />));
+  });
+}

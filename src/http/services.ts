@@ -1,0 +1,16 @@
+import { createHmac } from 'node:crypto';
+import type { Ctx } from '../access/index.js';
+import type { Config } from '../config/index.js';
+
+/** What the web server is built from; tests build the same with a test database. */
+export interface Services {
+  ctx: Ctx;
+  config: Config;
+  /** Secret for keyed hashes of client addresses and login-attempt keys (derived from the master key). */
+  secret: Buffer;
+  engine: 'pglite' | 'postgres';
+}
+
+export function deriveSecret(masterKey: Buffer, purpose: string): Buffer {
+  return createHmac('sha256', masterKey).update(`atalaya:${purpose}`).digest();
+}

@@ -1,0 +1,1 @@
+export { listPublicIncidents, type PublicIncident } from './public-incidents.queries.js';

@@ -1,0 +1,72 @@
+/** The page frame: skip link, header with language and organisation switchers, main, footer. */
+import type { Child } from 'hono/jsx';
+import { withLang, type PageContext } from './page-context.js';
+
+export function Layout(props: { pc: PageContext; title: string; children?: Child; wide?: boolean }) {
+  const { pc, title } = props;
+  const { t } = pc;
+  const other = pc.lang === 'es' ? 'en' : 'es';
+  return (
+    <html lang={pc.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>{`${title} · ${t('common:app.name')}`}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          {t('ui:skip_to_content')}
+        </a>
+        <header class="top">
+          <a class="brand" href="/">
+            {t('common:app.name')}
+          </a>
+          <nav aria-label={t('ui:nav.label')}>
+            <ul>
+              {pc.user ? (
+                <>
+                  <li>
+                    <a href="/incidents">{t('ui:nav.incidents')}</a>
+                  </li>
+                </>
+              ) : null}
+              <li>
+                <a href={withLang(pc.path, other)} hreflang={other} lang={other}>
+                  {t(`common:lang.${other}`)}
+                </a>
+              </li>
+              {pc.user ? (
+                <li>
+                  <form method="post" action="/logout" class="inline">
+                    <input type="hidden" name="_csrf" value={pc.csrf} />
+                    <button type="submit" class="link">
+                      {t('ui:nav.sign_out')}
+                    </button>
+                  </form>
+                </li>
+              ) : (
+                <li>
+                  <a href="/login">{t('ui:nav.sign_in')}</a>
+                </li>
+              )}
+            </ul>
+          </nav>
+          {pc.user ? (
+            <p class="who">
+              {pc.user.displayName} · {pc.user.organisationName} · {t(`ui:roles.${pc.user.role}`)}
+            </p>
+          ) : null}
+        </header>
+        <main id="main" class={props.wide ? 'wide' : ''}>
+          {props.children}
+        </main>
+        <footer class="foot">
+          <p>{t('common:app.tagline')}</p>
+        </footer>
+      </body>
+    </html>
+  );
+}

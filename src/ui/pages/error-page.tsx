@@ -1,0 +1,34 @@
+import type { FastifyRequest } from 'fastify';
+import type { AppError } from '../../shared/errors.js';
+import { t as translate } from '../../shared/i18n/index.js';
+import { Layout } from '../layout.js';
+import { basicContext } from '../page-context.js';
+import { renderDocument } from '../render.js';
+
+export function renderErrorPage(req: FastifyRequest, err: AppError): string {
+  const lang = req.lang ?? 'es';
+  const pc = basicContext(lang, req.url);
+  const title =
+    err.message === 'access:login_failed'
+      ? translate(lang, 'access:login_failed')
+      : translate(lang, `errors:${err.code}`, err.values);
+  return renderDocument(
+    <Layout pc={pc} title={translate(lang, 'errors:title')}>
+      <h1>{title}</h1>
+      {err.issues.length ? (
+        <ul>
+          {err.issues.map((i) => (
+            <li>
+              {i.path.length ? <code>{i.path.join('.')}</code> : null}{' '}
+              {i.message ?? translate(lang, i.key, i.values)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <p class="muted">{translate(lang, 'errors:request_id', { id: req.id })}</p>
+      <p>
+        <a href="/">{translate(lang, 'ui:back_home')}</a>
+      </p>
+    </Layout>,
+  );
+}
