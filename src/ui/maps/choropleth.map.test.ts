@@ -124,6 +124,33 @@ describe('renderChoroplethMap', () => {
     expect(svgSafetyProblems(r.svg)).toEqual([]);
   });
 
+  it('accepts countries too small for the 1:110m map, and lists them in the table and the description', () => {
+    expect(regionCodes('world')).not.toContain('SG');
+    const r = renderChoroplethMap({
+      lang: 'es',
+      title: 'Ataques por país',
+      map: 'world',
+      values: [
+        { code: 'SG', value: 12 },
+        { code: 'MT', value: { value: null, suppressed: true } },
+        { code: 'VE', value: 40 },
+      ],
+    });
+    expect(r.table.rows).toEqual([
+      ['SG', 'Singapur', 12],
+      ['MT', 'Malta', '< 5'],
+      ['VE', 'Venezuela', 40],
+    ]);
+    expect(r.description).toContain(
+      'Demasiado pequeños para dibujarse a esta escala (ver la tabla): Singapur: 12; Malta: menos de 5.',
+    );
+    expect(regionTitles(r.svg)).toContain('Venezuela: 40');
+    // Not a country code at all: still an error.
+    expect(() =>
+      renderChoroplethMap({ lang: 'es', title: 'x', map: 'world', values: [{ code: 'ZZ', value: 1 }] }),
+    ).toThrow(AppError);
+  });
+
   it('is deterministic', () => {
     const a = renderChoroplethMap({ lang: 'en', title: 'x', map: 've', values });
     renderChoroplethMap({ lang: 'en', title: 'y', map: 'world', values: [{ code: 'VE', value: 1 }] });

@@ -29,7 +29,7 @@ import {
 import type { ChartTable, RenderedChart } from '../charts/chart-table.js';
 import { ensureMap, renderSvg, type EChartsCoreOption } from '../charts/echarts-ssr.js';
 import { classBreaks, classOf, type ValueClass } from './map-classes.js';
-import { isMapId, loadMap, regionName, type MapId } from './map-data.js';
+import { isAcceptedCode, isDrawn, isMapId, loadMap, regionName, type MapId } from './map-data.js';
 
 export interface ChoroplethInput {
   lang: Lang;
@@ -76,12 +76,11 @@ function check(input: ChoroplethInput): Checked {
   const k = readK(input.k, issues);
   readSize(input.width, 'width', issues);
   readSize(input.height, 'height', issues);
-  const known = new Set(loadMap(input.map).features.map((f) => f.id));
   const byCode = new Map<string, Cell>();
   const entries: Checked['entries'] = [];
   (Array.isArray(input.values) ? input.values : []).forEach((v, i) => {
     const code = typeof v?.code === 'string' ? v.code.trim().toUpperCase() : '';
-    if (!known.has(code)) {
+    if (!isAcceptedCode(input.map, code)) {
       issues.push({
         path: ['values', i, 'code'],
         key: 'charts:errors.unknown_region',
@@ -118,6 +117,12 @@ function classLabel(lang: Lang, c: ValueClass, i: number, classes: readonly Valu
   return `${formatNumber(lang, lo)} – ${formatNumber(lang, c.max)}`;
 }
 
+function regionTitle(lang: Lang, name: string, cell: Cell | undefined, k: number): string {
+  if (cell?.suppressed) return t(lang, 'charts:region_title_suppressed', { name, k });
+  if (!cell || cell.value === null) return t(lang, 'charts:region_title_no_data', { name });
+  return t(lang, 'charts:region_title', { name, value: formatNumber(lang, cell.value) });
+}
+
 function describe(input: ChoroplethInput, c: Checked): string {
   const { lang } = input;
   const shown = c.entries.filter((e) => e.cell.value !== null);
@@ -146,6 +151,14 @@ function describe(input: ChoroplethInput, c: Checked): string {
     );
   }
   parts.push(suppressedSentence(lang, c.entries.filter((e) => e.cell.suppressed).length, c.k));
+  const undrawn = c.entries.filter((e) => !isDrawn(c.map, e.code));
+  if (undrawn.length > 0) {
+    parts.push(
+      t(lang, 'charts:desc.map_not_drawn', {
+        list: undrawn.map((e) => regionTitle(lang, e.name, e.cell, c.k)).join('; '),
+      }),
+    );
+  }
   // The world map has ~170 countries and most will have no data; saying so would be noise.
   if (c.map === 've') {
     const missing = total - c.entries.filter((e) => e.cell.value !== null || e.cell.suppressed).length;
@@ -181,16 +194,9 @@ function render(
   const titles: string[] = [];
   const data = geo.features.map((f) => {
     const cell = c.byCode.get(f.id);
-    const name = regionName(c.map, f.id, lang);
-    if (cell?.suppressed) {
-      titles.push(t(lang, 'charts:region_title_suppressed', { name, k: c.k }));
-      return { name: f.id, value: SUPPRESSED, itemStyle: { decal: hatch } };
-    }
-    if (!cell || cell.value === null) {
-      titles.push(t(lang, 'charts:region_title_no_data', { name }));
-      return { name: f.id, value: NO_DATA };
-    }
-    titles.push(t(lang, 'charts:region_title', { name, value: formatNumber(lang, cell.value) }));
+    titles.push(regionTitle(lang, regionName(c.map, f.id, lang), cell, c.k));
+    if (cell?.suppressed) return { name: f.id, value: SUPPRESSED, itemStyle: { decal: hatch } };
+    if (!cell || cell.value === null) return { name: f.id, value: NO_DATA };
     return { name: f.id, value: classOf(classes, cell.value) };
   });
   const pieces = [

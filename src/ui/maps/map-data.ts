@@ -3,6 +3,7 @@
  * scripts/extract-map.ts) and the names of their regions in the user's language.
  */
 import { readFileSync } from 'node:fs';
+import { iso31661 } from 'iso-3166';
 import type { Lang } from '../../shared/i18n/index.js';
 
 export const mapIds = ['ve', 'world'] as const;
@@ -35,6 +36,21 @@ export function loadMap(id: MapId): MapGeoJson {
 
 export function isMapId(s: unknown): s is MapId {
   return typeof s === 'string' && (mapIds as readonly string[]).includes(s);
+}
+
+// Kosovo's user-assigned code is in common use and drawn on the world map.
+const countryCodes = new Set([...iso31661.map((c) => c.alpha2), 'XK']);
+
+/**
+ * Codes a map accepts: Venezuela's 25 subdivisions; for the world, any ISO 3166-1 alpha-2 code,
+ * since small countries (Singapore, Malta…) are missing at 1:110m but still have data to report.
+ */
+export function isAcceptedCode(id: MapId, code: string): boolean {
+  return id === 'world' ? countryCodes.has(code) : loadMap(id).features.some((f) => f.id === code);
+}
+
+export function isDrawn(id: MapId, code: string): boolean {
+  return loadMap(id).features.some((f) => f.id === code);
 }
 
 export function regionCodes(id: MapId): string[] {
