@@ -114,6 +114,23 @@ export function stripInvalidXml(s: string): string {
   return s.replace(invalidXmlChars, '');
 }
 
+/**
+ * ECharts writes text styles as `style="font-size:12px;…"`. A page whose Content-Security-Policy
+ * has no 'unsafe-inline' for styles ignores style attributes of inline SVG, so they become SVG
+ * presentation attributes, which no policy blocks.
+ */
+function styleToAttributes(css: string): string {
+  let out = '';
+  for (const decl of css.split(';')) {
+    const i = decl.indexOf(':');
+    if (i < 0) continue;
+    const prop = decl.slice(0, i).trim().toLowerCase();
+    const value = decl.slice(i + 1).trim();
+    if (/^[a-z-]+$/.test(prop) && value) out += ` ${prop}="${value}"`;
+  }
+  return out;
+}
+
 function finishSvg(raw: string, prefix: string, opts: SvgOptions): string {
   // The style block only holds hover rules for the interactive chart; a static image needs none.
   let svg = stripInvalidXml(raw).replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '');
@@ -131,6 +148,7 @@ function finishSvg(raw: string, prefix: string, opts: SvgOptions): string {
     }
     let cleaned = attrs
       .replace(/\s(?:ecmeta_[a-z_]+|class|pointer-events)="[^"]*"/g, '')
+      .replace(/\sstyle="([^"]*)"/g, (_s, css: string) => styleToAttributes(css))
       .replace(/\bzr\d+-/g, `${prefix}-`)
       .replace(/\s+$/, '');
     // A hatching (decal) is drawn as a copy of the shape on top of it: let the pointer through, so

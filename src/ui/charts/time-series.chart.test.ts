@@ -48,6 +48,14 @@ describe('renderTimeSeriesChart', () => {
     expect(svgSafetyProblems(r.svg)).toEqual([]);
   });
 
+  it('styles text with presentation attributes, which a strict Content-Security-Policy allows', () => {
+    const r = renderTimeSeriesChart(input());
+    expect(r.svg).not.toMatch(/\sstyle=/);
+    expect(r.svg).toMatch(
+      /<text [^>]*font-size="16px" font-family="system-ui, [^"]*" font-weight="bold"[^>]*>Ataques por mes</,
+    );
+  });
+
   it('describes the data in the user language: range, total, maximum, trend, change and hidden cells', () => {
     const es = renderTimeSeriesChart(input()).description;
     expect(es).toMatch(/serie mensual de ene\.? 2019 a dic\.? 2020 \(24 meses\)/);
