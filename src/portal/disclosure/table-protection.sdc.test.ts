@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AppError } from '../../shared/errors.js';
+import { structure2D } from './linear-table.sdc.js';
 import { auditPublished } from './suppression-audit.sdc.js';
 import {
   extend2D,
@@ -133,6 +134,26 @@ describe('2-D tables with margins', () => {
     p.cells[0]![1] = { value: null, suppressed: true, reason: 'secondary' };
     p.cells[1]![0] = { value: null, suppressed: true, reason: 'secondary' };
     expect(bridges(p).sort()).toEqual([0, 1, 2]);
+  });
+
+  it('two suppressed rectangles joined by one cell: two per line is not enough, the audit fixes it', () => {
+    const cells = [
+      [2, 3, 4, 40, 50],
+      [3, 2, 60, 45, 55],
+      [70, 80, 2, 3, 65],
+      [75, 85, 3, 2, 90],
+    ];
+    const t = { rows: ['a', 'b', 'c', 'd'], columns: ['v', 'w', 'x', 'y', 'z'], cells };
+    // The primary pattern alone has at least two suppressed cells in every line, yet (a, x) = 4 is pinned.
+    const pattern: (number | null)[] = extend2D(t);
+    for (const [r, c] of [[0, 0], [0, 1], [1, 0], [1, 1], [2, 2], [2, 3], [3, 2], [3, 3], [0, 2]] as const) pattern[r * 5 + c] = null;
+    expect(auditPublished(structure2D(4, 5), pattern)!.find((b) => b.cell === 2)).toEqual({ cell: 2, lower: 4, upper: 4 });
+    const p = protectTable2D(t);
+    expect(bridges(p)).toEqual([]);
+    for (const b of auditPublished(structureOf(p), publishedVector(p))!) {
+      expect(b.upper).toBeGreaterThan(b.lower);
+      if (extend2D(t)[b.cell]! < 5) expect(b.upper).toBeGreaterThanOrEqual(5);
+    }
   });
 
   it('rejects malformed tables naming the cell', () => {
