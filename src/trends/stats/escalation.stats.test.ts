@@ -95,6 +95,8 @@ describe('escalation detection', () => {
     expect(r.rateRatioInterval!.lower).toBeLessThan(3.5);
     expect(r.rateRatioInterval!.upper!).toBeGreaterThan(3.5);
     expect(r.pValue!).toBeLessThanOrEqual(0.002);
+    expect(r.countBefore! + r.countAfter!).toBe(r.total);
+    expect(r.countBefore).toBe(counts.slice(0, 36).reduce((s, c) => s + c, 0));
   });
 
   it('finds a decrease in over-dispersed counts and reports φ', () => {

@@ -60,6 +60,12 @@ export interface EscalationResult {
   changeInterval: { fromIndex: number; toIndex: number; from: string; to: string } | null;
   rateBefore: number | null;
   rateAfter: number | null;
+  /**
+   * Events before and after the split. Before a sentence goes public, both must be 0 or ≥ k
+   * (SECURITY.md D1: no rate computed from a count in 1..k−1).
+   */
+  countBefore: number | null;
+  countAfter: number | null;
   /** λ2/λ1; null when λ1 = 0 (unbounded). */
   rateRatio: number | null;
   rateRatioInterval: { lower: number; upper: number | null } | null;
@@ -237,6 +243,8 @@ export function detectEscalation(series: readonly SeriesPoint[], options: Escala
     changeInterval: null,
     rateBefore: null,
     rateAfter: null,
+    countBefore: null,
+    countAfter: null,
     rateRatio: null,
     rateRatioInterval: null,
     statistic: 0,
@@ -302,6 +310,8 @@ export function detectEscalation(series: readonly SeriesPoint[], options: Escala
     changeInterval,
     rateBefore: tau > 0 ? scan.rateBefore : null,
     rateAfter: tau > 0 ? scan.rateAfter : null,
+    countBefore: tau > 0 ? y1 : null,
+    countAfter: tau > 0 ? y2 : null,
     rateRatio: tau > 0 && scan.rateBefore > 0 ? scan.rateAfter / scan.rateBefore : null,
     rateRatioInterval: tau > 0 ? conditionalRateRatioInterval(y1, e1, y2, e2, confidence, dispersion) : null,
     statistic: observed.statistic,
