@@ -66,6 +66,26 @@ describe('release register', () => {
     );
   });
 
+  it('2-D cumulative releases: an accepted release never conflicts with the register', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: 0, max: 25 }), { minLength: 3, maxLength: 3 }), { minLength: 2, maxLength: 4 }),
+        fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 12, maxLength: 12 }),
+        (start, add) => {
+          const cols = ['x', 'y', 'z'];
+          const rowNames = start.map((_, i) => `r${i}`);
+          const first = protectTable2D({ rows: rowNames, columns: cols, cells: start });
+          const register: RegisteredRelease[] = first.withheld ? [] : [{ id: 'r0', table: first }];
+          const next = start.map((row, r) => row.map((v, c) => v + add[r * 3 + c]!));
+          const out = protectTable2DWithRegister({ rows: rowNames, columns: cols, cells: next }, register);
+          if (out.status === 'ok') expect(findDifferencingConflicts(out.table, register)).toEqual([]);
+          else expect(out.conflicts.length > 0 || out.table.withheld).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('refuses to compare tables of different shapes', () => {
     const a = protectTable1D({ categories: ['x', 'y'], counts: [10, 12] });
     const b = protectTable1D({ categories: ['x', 'z'], counts: [10, 12] });
