@@ -222,7 +222,6 @@ function option(input: TimeSeriesInput, c: Checked, width: number): EChartsCoreO
   );
   const multi = c.series.length > 1;
 
-  // Shading and marks hang off the first series; ECharts draws them once whatever the series count.
   const markAreas: unknown[] = [];
   const markLines: unknown[] = [];
   // A suppressed period is a gap with a "< k" note at its foot, so it is never read as zero.
@@ -244,16 +243,23 @@ function option(input: TimeSeriesInput, c: Checked, width: number): EChartsCoreO
       },
     });
   });
+  // The change marks live on a hidden value axis over the same grid, where a bar chart's period j
+  // spans j − 0.5 to j + 0.5: the change line then falls between two bars, not through one.
+  const changeMarks: Record<string, unknown>[] = [];
   if (c.changeIndex !== null) {
     const cp = input.changePoint!;
     const i = c.changeIndex;
+    const half = kind === 'bar' ? 0.5 : 0;
+    const start = -half;
+    const end = n - 1 + half;
+    const at = i - half;
     const unit = t(lang, `charts:unit.${input.granularity}`);
     const rateLabel = (key: string, rate: number | undefined) =>
       rate === undefined ? '' : t(lang, key, { rate: formatNumber(lang, rate), unit });
-    if (i > 0) {
+    if (at > start) {
       markAreas.push([
         {
-          xAxis: 0,
+          xAxis: start,
           itemStyle: { color: beforeShade },
           label: {
             show: true,
@@ -262,12 +268,12 @@ function option(input: TimeSeriesInput, c: Checked, width: number): EChartsCoreO
             formatter: rateLabel('charts:rate_before', cp.before),
           },
         },
-        { xAxis: i - 1 },
+        { xAxis: at },
       ]);
     }
     markAreas.push([
       {
-        xAxis: i,
+        xAxis: at,
         itemStyle: { color: afterShade },
         label: {
           show: true,
@@ -276,10 +282,10 @@ function option(input: TimeSeriesInput, c: Checked, width: number): EChartsCoreO
           formatter: rateLabel('charts:rate_after', cp.after),
         },
       },
-      { xAxis: n - 1 },
+      { xAxis: end },
     ]);
     markLines.push({
-      xAxis: i,
+      xAxis: at,
       lineStyle: { color: textColor, type: 'dashed', width: 1.5 },
       label: {
         show: true,
@@ -289,7 +295,7 @@ function option(input: TimeSeriesInput, c: Checked, width: number): EChartsCoreO
       },
     });
     const level = (from: number, to: number, rate: number | undefined) => {
-      if (rate === undefined || from > to) return;
+      if (rate === undefined || from >= to) return;
       markLines.push([
         {
           coord: [from, rate],
@@ -299,8 +305,16 @@ function option(input: TimeSeriesInput, c: Checked, width: number): EChartsCoreO
         { coord: [to, rate] },
       ]);
     };
-    level(0, i - 1, cp.before);
-    level(i, n - 1, cp.after);
+    level(start, at, cp.before);
+    level(at, end, cp.after);
+    changeMarks.push({
+      type: 'line',
+      xAxisIndex: 1,
+      data: [],
+      silent: true,
+      markArea: { silent: true, data: markAreas.splice(0) },
+      markLine: { silent: true, symbol: 'none', animation: false, data: markLines.splice(0) },
+    });
   }
 
   const series = c.series.map((s, i) => {
@@ -331,10 +345,6 @@ function option(input: TimeSeriesInput, c: Checked, width: number): EChartsCoreO
       ...base,
       ...extra,
       markPoint: markPoints.length ? { silent: true, data: markPoints } : undefined,
-      markArea: markAreas.length ? { silent: true, data: markAreas } : undefined,
-      markLine: markLines.length
-        ? { silent: true, symbol: 'none', animation: false, data: markLines }
-        : undefined,
     };
   });
 
@@ -357,14 +367,22 @@ function option(input: TimeSeriesInput, c: Checked, width: number): EChartsCoreO
         }
       : undefined,
     grid: { left: 48, right: 32, top: 72, bottom: multi ? 40 + 24 * legendRows(c.series, width) : 32 },
-    xAxis: {
-      type: 'category',
-      data: c.labels,
-      boundaryGap: kind === 'bar',
-      axisLine: { lineStyle: { color: axisColor } },
-      axisTick: { lineStyle: { color: axisColor }, alignWithLabel: true },
-      axisLabel: { color: mutedTextColor, hideOverlap: true },
-    },
+    xAxis: [
+      {
+        type: 'category',
+        data: c.labels,
+        boundaryGap: kind === 'bar',
+        axisLine: { lineStyle: { color: axisColor } },
+        axisTick: { lineStyle: { color: axisColor }, alignWithLabel: true },
+        axisLabel: { color: mutedTextColor, hideOverlap: true },
+      },
+      {
+        type: 'value',
+        show: false,
+        min: kind === 'bar' ? -0.5 : 0,
+        max: kind === 'bar' ? n - 0.5 : Math.max(1, n - 1),
+      },
+    ],
     yAxis: {
       type: 'value',
       name: input.valueLabel ?? t(lang, 'charts:count'),
@@ -373,7 +391,7 @@ function option(input: TimeSeriesInput, c: Checked, width: number): EChartsCoreO
       axisLabel: { color: mutedTextColor, formatter: (v: number) => formatNumber(lang, v) },
       splitLine: { lineStyle: { color: gridLineColor } },
     },
-    series,
+    series: [...series, ...changeMarks],
   };
 }
 
