@@ -15,6 +15,7 @@ import {
   type Protected1D,
   type Protected2D,
 } from '../src/portal/disclosure/index.js';
+import { extend2D } from '../src/portal/disclosure/table-protection.sdc.js';
 
 function cellCount(rng: Rng, mean: number): number {
   return rng.poisson(rng.gamma(0.8) * (mean / 0.8));
@@ -71,9 +72,10 @@ export default async function run(args: string[]): Promise<void> {
           totalCount += flat.reduce((a, b) => a + b, 0);
           const cellsOut = p.kind === 'table2d' ? p.cells.flat() : p.cells;
           lostCount += flat.filter((_, j) => cellsOut[j]!.suppressed).reduce((a, b) => a + b, 0);
+          const full = R === 1 ? [...flat, flat.reduce((a, b) => a + b, 0)] : extend2D({ rows: grid.map(String), columns: grid[0]!.map(String), cells: grid });
           for (const b of bounds) {
-            const orig = b.cell < flat.length ? flat[b.cell]! : k; // totals are ≥ k unless primary
-            if (b.upper - b.lower < 0.5 || (orig < k && b.upper < k)) safe = false;
+            const orig = full[b.cell]!;
+            if (b.upper - b.lower < 0.5 || (orig < k && b.upper < k) || orig < b.lower || orig > b.upper) safe = false;
           }
           if (p.withheld) safe = false;
         }
