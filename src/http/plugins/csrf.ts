@@ -47,7 +47,11 @@ export function checkCsrf(req: FastifyRequest, services: Services): void {
     }
     const own = new URL(services.config.publicUrl).host;
     if (host !== req.headers.host && host !== own) throw new AppError('csrf');
-  } else if (origin === 'null') throw new AppError('csrf');
+  } else if (origin === 'null' && site !== undefined && site !== 'same-origin') {
+    // With Referrer-Policy no-referrer browsers send `Origin: null` even on same-origin form posts;
+    // Fetch Metadata then says where the request came from, and the token still has to match.
+    throw new AppError('csrf');
+  }
   const sent = sentToken(req);
   const expected = req.session ? req.session.csrfToken : req.cookies[anonCsrfCookie];
   if (!sent || !expected || !safeEqual(sent, expected)) throw new AppError('csrf');
