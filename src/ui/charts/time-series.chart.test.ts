@@ -81,6 +81,29 @@ describe('renderTimeSeriesChart', () => {
     expect(texts(renderTimeSeriesChart(input({ lang: 'en' })).svg)).toContain('Before: 12.5 per month');
   });
 
+  it('puts the change line between the last bar before the change and the first after it', () => {
+    const periods = months(0, 8);
+    const r = renderTimeSeriesChart({
+      lang: 'en',
+      title: 'Bars',
+      granularity: 'month',
+      kind: 'bar',
+      periods,
+      series: [{ name: 'Acts', values: [3, 4, 3, 4, 9, 8, 9, 8] }],
+      changePoint: { period: periods[4]! },
+    });
+    const x = Number(/<path d="M([\d.]+) [\d.]+L\1 [\d.]+"[^>]*stroke-dasharray/.exec(r.svg)![1]);
+    const bars = [...r.svg.matchAll(/<path d="M([\d.]+) [\d.]+l([\d.]+) 0[^"]*" fill="#0072B2"/g)].map(
+      (m) => ({
+        left: Number(m[1]),
+        right: Number(m[1]) + Number(m[2]),
+      }),
+    );
+    expect(bars).toHaveLength(8);
+    expect(x).toBeGreaterThan(bars[3]!.right);
+    expect(x).toBeLessThan(bars[4]!.left);
+  });
+
   it('gives the table behind the chart: one row per period, one column per series', () => {
     const r = renderTimeSeriesChart(input({ k: 10 }));
     expect(r.table.columns).toEqual(['Período', 'Detención arbitraria', 'Amenazas']);
