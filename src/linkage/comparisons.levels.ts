@@ -24,8 +24,11 @@ export interface Comparison {
   labels: string[];
   columns: string[];
   level(i: number, j: number): number;
-  /** Term-frequency adjustment (log2) of a pair agreeing exactly (level 1), when enabled. */
-  tfAdjustment?: (i: number, j: number) => number;
+  /**
+   * Term-frequency adjustment (log2) of a pair at a given level, when enabled: on exact agreement
+   * (level 1) for single values; for names, on every level where words agree (see buildName).
+   */
+  tfAdjustment?: (i: number, j: number, level: number) => number;
 }
 
 class Interner {
@@ -64,8 +67,9 @@ function tfTable(keys: Int32Array, distinct: number): Float64Array {
   return out;
 }
 
-function tfFunction(keys: Int32Array, table: Float64Array): (i: number, j: number) => number {
-  return (i, j) => {
+function tfFunction(keys: Int32Array, table: Float64Array): (i: number, j: number, level: number) => number {
+  return (i, j, level) => {
+    if (level !== 1) return 0;
     const a = keys[i]!;
     const b = keys[j]!;
     if (a < 0 || b < 0) return 0;
@@ -199,11 +203,9 @@ class TokenSimilarity {
 
 function buildName(c: Extract<ComparisonConfig, { type: 'name' }>, records: readonly LinkRecord[]): Comparison {
   const keyIntern = new Interner();
-  const tfIntern = new Interner();
   const vocab = new Interner();
   const tokens: Int32Array[] = new Array<Int32Array>(records.length);
   const keys = new Int32Array(records.length);
-  const tfKeys = new Int32Array(records.length);
   const tokenCache = new Map<string, string[]>();
   const tokensOf = (v: string | null): string[] => {
     if (v === null) return [];
@@ -221,9 +223,6 @@ function buildName(c: Extract<ComparisonConfig, { type: 'name' }>, records: read
     const all = [...given, ...sur, ...full];
     tokens[i] = Int32Array.from(all, (w) => vocab.id(w));
     keys[i] = all.length === 0 ? -1 : keyIntern.id(nameKey(all));
-    // TF by the first surname: "González" is common, "Zambrano" is not.
-    const tfKey = sur[0] ?? (all.length ? nameKey(all) : undefined);
-    tfKeys[i] = tfKey === undefined ? -1 : tfIntern.id(tfKey);
   });
   const sim = new TokenSimilarity([...vocab.ids.keys()]);
   const ts = c.thresholds;
@@ -248,8 +247,59 @@ function buildName(c: Extract<ComparisonConfig, { type: 'name' }>, records: read
       return 4 + ts.length;
     },
   };
-  if (c.tf) cmp.tfAdjustment = tfFunction(tfKeys, tfTable(tfKeys, tfIntern.ids.size));
+  if (c.tf) {
+    const adjust = tokenFrequencyTable(tokens, vocab.ids.size);
+    const nonTf = 4; // exact, subset, all_jw, two_tokens: the levels where whole words agree
+    cmp.tfAdjustment = (i, j, level) => {
+      if (level < 1 || level > nonTf) return 0;
+      const a = tokens[i]!;
+      const b = tokens[j]!;
+      let sum = 0;
+      for (let x = 0; x < a.length; x++) {
+        const t = a[x]!;
+        let dup = false;
+        for (let y = 0; y < x; y++) if (a[y] === t) dup = true;
+        if (dup) continue;
+        for (let y = 0; y < b.length; y++) {
+          if (b[y] === t) {
+            sum += adjust[t]!;
+            break;
+          }
+        }
+      }
+      return sum;
+    };
+  }
   return cmp;
+}
+
+/**
+ * Term frequencies of name words: log2(E / f_t) per word, with f_t the share of records whose name
+ * has word t and E the frequency of the word two random records share, on average (Σ f³ / Σ f²).
+ * Sharing "Zambrano" then adds weight and sharing "González" removes some, as Splink's term-frequency
+ * adjustment does for a whole value; summed over the words two names share.
+ */
+function tokenFrequencyTable(tokens: readonly Int32Array[], vocabSize: number): Float64Array {
+  const df = new Float64Array(vocabSize);
+  let n = 0;
+  const seen = new Int32Array(vocabSize).fill(-1);
+  tokens.forEach((ts, i) => {
+    if (ts.length) n++;
+    for (const t of ts) {
+      if (seen[t] === i) continue;
+      seen[t] = i;
+      df[t]!++;
+    }
+  });
+  let s2 = 0;
+  let s3 = 0;
+  for (const d of df) {
+    const f = d / n;
+    s2 += f * f;
+    s3 += f * f * f;
+  }
+  const expected = s2 > 0 ? s3 / s2 : 0;
+  return df.map((d) => (d > 0 ? Math.log2(expected / (d / n)) : 0));
 }
 
 const precisionCode = { day: 0, month: 1, year: 2 } as const;

@@ -45,7 +45,10 @@ export const nameComparisonSchema = z
     surname: z.array(z.string().min(1)).default([]).describe('Columns holding surnames (first surname first).'),
     full: z.string().min(1).optional().describe('A column holding the whole name, when it is not split.'),
     thresholds: thresholds.default([0.92, 0.8]).describe('Jaro–Winkler thresholds on the token-matched score.'),
-    tf: z.boolean().default(true).describe('Term-frequency adjustment by the first surname on exact agreement.'),
+    tf: z
+      .boolean()
+      .default(true)
+      .describe('Term-frequency adjustment by the words two names share (exact, subset, all_jw, two_tokens levels).'),
   })
   .refine((c) => c.given.length + c.surname.length > 0 || c.full !== undefined, {
     message: 'a name comparison needs given, surname or full columns',

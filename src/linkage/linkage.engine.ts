@@ -484,7 +484,8 @@ export function runLinkage(
       patternWeight.set(code, w);
     }
     for (const k of tfComparisons) {
-      if (Math.floor(code / strides[k]!) % levels[k]! === 1) w += comparisons[k]!.tfAdjustment!(i, j);
+      const level = Math.floor(code / strides[k]!) % levels[k]!;
+      if (level > 0) w += comparisons[k]!.tfAdjustment!(i, j, level);
     }
     return w;
   };
@@ -533,7 +534,7 @@ export function runLinkage(
     let w = priorWeight;
     const parts = comparisons.map((c, k) => {
       const level = c.level(i, j);
-      const tfAdjustment = level === 1 && c.tfAdjustment ? c.tfAdjustment(i, j) : 0;
+      const tfAdjustment = c.tfAdjustment ? c.tfAdjustment(i, j, level) : 0;
       const weight = weights[k]![level]!;
       w += weight + tfAdjustment;
       return { name: c.name, level: c.labels[level]!, m: m[k]![level]!, u: u[k]![level]!, weight, tfAdjustment };

@@ -9,6 +9,8 @@ export function foldText(s: string): string {
     .toLowerCase()
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
+    // Again: compatibility forms such as "🄐" only become letters after NFKD.
+    .toLowerCase()
     .replace(/ß/g, 'ss')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
