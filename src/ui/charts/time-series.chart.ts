@@ -233,8 +233,9 @@ function option(input: TimeSeriesInput, c: Checked, width: number): EChartsCoreO
       symbol: 'rect',
       symbolSize: [1, 10],
       itemStyle: { color: mutedTextColor },
+      // With many periods the notes would overlap: the tick stays, the table and the description say it.
       label: {
-        show: true,
+        show: n <= 60,
         position: 'top',
         distance: 2,
         color: mutedTextColor,
