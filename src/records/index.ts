@@ -17,3 +17,17 @@ export { parseInput, zodIssues } from './parse-input.js';
 export * as recordInput from './records.schema.js';
 export { insertRecord, updateRecord, getRow, type Row, type Who } from './record-store.js';
 export { loadDemo, isDemoLoaded, demoSlugs, type DemoResult } from './demo/load-demo.js';
+export {
+  storeUpload,
+  attachEvidence,
+  uploadEvidence,
+  getEvidence,
+  openEvidence,
+  readEvidenceFile,
+  downloadName,
+  evidenceTypes,
+  defaultMaxEvidenceBytes,
+  type PendingEvidence,
+  type StoredFile,
+  type CustodyEntry,
+} from './evidence.commands.js';
