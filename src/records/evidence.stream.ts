@@ -108,7 +108,7 @@ export function keyVersionOf(header: Buffer): number {
  */
 export function decryptStream(keyFor: (version: number) => Buffer | Promise<Buffer>, name: string): Transform {
   const unit = CHUNK + TAG;
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   let key: Buffer | null = null;
   let prefix: Buffer | null = null;
   let counter = 0;
