@@ -2,6 +2,9 @@ export { createRecord, updateRecordCommand, archiveRecord, recordSchemas, type E
 export {
   getRecord,
   listIncidents,
+  incidentFacets,
+  type FacetCounts,
+  type Facet,
   listChildren,
   getCaseFile,
   getHistory,

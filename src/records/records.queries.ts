@@ -136,48 +136,96 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([new Date(createdAt).toISOString(), id])).toString('base64url');
+type SortKey = ListQuery['sort'];
+
+function encodeCursor(sort: SortKey, key: string | null, id: string): string {
+  return Buffer.from(JSON.stringify(sort === 'entered' ? [key, id] : [sort, key, id])).toString('base64url');
 }
-function decodeCursor(c: string): [string, string] {
+/** A cursor names the sort it belongs to; one from another sort is refused rather than misread. */
+function decodeCursor(c: string, sort: SortKey): [string | null, string] {
   try {
     const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string' && isId(v[1])) {
-      return [v[0], v[1]];
-    }
+    const parts = Array.isArray(v) ? (v.length === 2 ? ['entered', ...v] : v) : [];
+    const [s, key, id] = parts as unknown[];
+    const keyOk =
+      s === 'entered' ? typeof key === 'string' && !Number.isNaN(Date.parse(key))
+      : s === 'date' ? key === null || (typeof key === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(key))
+      : typeof key === 'string';
+    if (parts.length === 3 && s === sort && keyOk && typeof id === 'string' && isId(id)) return [key as string | null, id];
   } catch {
     /* fall through */
   }
   throw new AppError('validation', { issues: [{ path: ['cursor'], key: 'records:bad_cursor' }] });
 }
 
-/** Incidents visible to the actor, newest first, with filters and keyset paging. */
-export async function listIncidents(ctx: Ctx, actor: Actor, q: ListQuery): Promise<Page<Presented>> {
-  authorize(actor, 'record.read');
-  const scope = readScope(actor);
+/** The list filters, each a facet; `except` leaves one out (to count that facet's other values). */
+export type Facet = 'country' | 'subdivision' | 'actType' | 'perpetratorType' | 'sector' | 'organisation' | 'visibility' | 'year';
+
+function incidentFilters(scope: Scope, q: ListQuery, except?: Facet): RawBuilder<unknown>[] {
   const where: RawBuilder<unknown>[] = [sql`(${ownCondition(scope)} OR ${sharedCondition('incident', scope)})`];
   if (q.archived === 'exclude') where.push(sql`t.archived_at IS NULL`);
   if (q.archived === 'only') where.push(sql`t.archived_at IS NOT NULL`);
-  if (q.country) where.push(sql`t.country = ${q.country}`);
-  if (q.subdivision) where.push(sql`t.subdivision = ${q.subdivision}`);
+  if (q.country && except !== 'country') where.push(sql`t.country = ${q.country}`);
+  if (q.subdivision && except !== 'subdivision') where.push(sql`t.subdivision = ${q.subdivision}`);
   if (q.status) where.push(sql`t.status = ${q.status}`);
-  if (q.visibility) where.push(sql`t.visibility = ${q.visibility}`);
-  if (q.from) where.push(sql`coalesce(t.end_date, t.start_date) >= ${toStored(q.from).date}`);
-  if (q.to) where.push(sql`t.start_date <= ${lastDay(q.to)}`);
-  if (q.actType) {
+  if (q.visibility && except !== 'visibility') where.push(sql`t.visibility = ${q.visibility}`);
+  if (q.organisation && except !== 'organisation') where.push(sql`t.organisation_id = ${q.organisation}`);
+  if (except !== 'year') {
+    if (q.from) where.push(sql`coalesce(t.end_date, t.start_date) >= ${toStored(q.from).date}`);
+    if (q.to) where.push(sql`t.start_date <= ${lastDay(q.to)}`);
+  }
+  if (q.actType && except !== 'actType') {
     where.push(sql`EXISTS (SELECT 1 FROM act a WHERE a.organisation_id = t.organisation_id AND a.incident_id = t.id
       AND a.act_type = ${q.actType} AND a.archived_at IS NULL)`);
+  }
+  if (q.perpetratorType && except !== 'perpetratorType') {
+    where.push(sql`EXISTS (SELECT 1 FROM act a JOIN involvement v ON v.organisation_id = a.organisation_id AND v.act_id = a.id
+      WHERE a.organisation_id = t.organisation_id AND a.incident_id = t.id AND a.archived_at IS NULL
+        AND v.archived_at IS NULL AND v.perpetrator_type = ${q.perpetratorType})`);
+  }
+  if (q.sector && except !== 'sector') {
+    where.push(sql`EXISTS (SELECT 1 FROM act a JOIN actor v ON v.organisation_id = a.organisation_id AND v.id = a.victim_id
+      WHERE a.organisation_id = t.organisation_id AND a.incident_id = t.id AND a.archived_at IS NULL
+        AND ${q.sector} = ANY(v.sectors))`);
   }
   if (q.q) {
     where.push(sql`t.search @@ (websearch_to_tsquery('spanish', atalaya_unaccent(${q.q})) || websearch_to_tsquery('english', atalaya_unaccent(${q.q})))`);
   }
+  return where;
+}
+
+const orderBy: Record<SortKey, RawBuilder<unknown>> = {
+  entered: sql`t.created_at DESC, t.id DESC`,
+  date: sql`t.start_date DESC NULLS LAST, t.id DESC`,
+  title: sql`t.title ASC, t.id ASC`,
+};
+
+function afterCursor(sort: SortKey, key: string | null, id: string): RawBuilder<unknown> {
+  if (sort === 'entered') return sql`(t.created_at, t.id) < (${key}::timestamptz, ${id}::uuid)`;
+  if (sort === 'title') return sql`(t.title, t.id) > (${key}::text, ${id}::uuid)`;
+  if (key === null) return sql`(t.start_date IS NULL AND t.id < ${id}::uuid)`;
+  return sql`(t.start_date < ${key}::date OR (t.start_date = ${key}::date AND t.id < ${id}::uuid) OR t.start_date IS NULL)`;
+}
+
+function cursorKey(sort: SortKey, row: Row): string | null {
+  if (sort === 'entered') return new Date(row.created_at as string).toISOString();
+  if (sort === 'title') return row.title as string;
+  return row.start_date == null ? null : String(row.start_date).slice(0, 10);
+}
+
+/** Incidents visible to the actor with filters, a sort (newest entered, date, title) and keyset paging. */
+export async function listIncidents(ctx: Ctx, actor: Actor, q: ListQuery): Promise<Page<Presented>> {
+  authorize(actor, 'record.read');
+  const scope = readScope(actor);
+  const sort: SortKey = q.sort ?? 'entered';
+  const where = incidentFilters(scope, q);
   if (q.cursor) {
-    const [at, id] = decodeCursor(q.cursor);
-    where.push(sql`(t.created_at, t.id) < (${at}::timestamptz, ${id}::uuid)`);
+    const [key, id] = decodeCursor(q.cursor, sort);
+    where.push(afterCursor(sort, key, id));
   }
   return inTransaction(ctx.db, scope, async (trx) => {
     const r = await sql<Row>`SELECT * FROM incident t WHERE ${sql.join(where, sql` AND `)}
-      ORDER BY t.created_at DESC, t.id DESC LIMIT ${q.limit + 1}`.execute(trx);
+      ORDER BY ${orderBy[sort]} LIMIT ${q.limit + 1}`.execute(trx);
     const rows = r.rows.slice(0, q.limit);
     const items: Presented[] = [];
     for (const row of rows) {
@@ -186,7 +234,53 @@ export async function listIncidents(ctx: Ctx, actor: Actor, q: ListQuery): Promi
       items.push(await presentRow(ctx, trx, 'incident', row, viewer));
     }
     const last = rows[rows.length - 1];
-    return { items, nextCursor: r.rows.length > q.limit && last ? encodeCursor(last.created_at as unknown as Date, last.id) : null };
+    return { items, nextCursor: r.rows.length > q.limit && last ? encodeCursor(sort, cursorKey(sort, last), last.id) : null };
+  });
+}
+
+export interface FacetCounts {
+  total: number;
+  facets: Record<Facet, { value: string; label?: string; count: number }[]>;
+}
+
+/**
+ * Counts of incidents per value of each facet. Each facet is counted with every other filter
+ * applied but not its own, so the other values of a chosen facet stay visible and selectable.
+ */
+export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery): Promise<FacetCounts> {
+  authorize(actor, 'record.read');
+  const scope = readScope(actor);
+  const base = (except?: Facet) => sql.join(incidentFilters(scope, q, except), sql` AND `);
+  type C = { value: string | null; label?: string | null; count: string };
+  return inTransaction(ctx.db, scope, async (trx) => {
+    const run = async (query: RawBuilder<C>) => (await query.execute(trx)).rows.filter((x) => x.value != null).map((x) => ({ value: String(x.value), ...(x.label ? { label: x.label } : {}), count: Number(x.count) }));
+    const simple = (col: string, f: Facet) =>
+      run(sql<C>`SELECT ${sql.ref(`t.${col}`)} AS value, count(*) AS count FROM incident t WHERE ${base(f)} GROUP BY 1 ORDER BY 2 DESC, 1`);
+    const total = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM incident t WHERE ${base()}`.execute(trx)).rows[0]?.n ?? 0);
+    return {
+      total,
+      facets: {
+        country: await simple('country', 'country'),
+        subdivision: await simple('subdivision', 'subdivision'),
+        visibility: await simple('visibility', 'visibility'),
+        organisation: await run(sql<C>`SELECT t.organisation_id AS value, o.name AS label, count(*) AS count FROM incident t
+          JOIN organisation o ON o.id = t.organisation_id WHERE ${base('organisation')} GROUP BY 1, 2 ORDER BY 3 DESC, 2`),
+        year: await run(sql<C>`SELECT extract(year FROM t.start_date)::int::text AS value, count(*) AS count FROM incident t
+          WHERE ${base('year')} GROUP BY 1 ORDER BY 1 DESC`),
+        actType: await run(sql<C>`SELECT a.act_type AS value, count(DISTINCT t.id) AS count FROM incident t
+          JOIN act a ON a.organisation_id = t.organisation_id AND a.incident_id = t.id AND a.archived_at IS NULL
+          WHERE ${base('actType')} GROUP BY 1 ORDER BY 2 DESC, 1`),
+        perpetratorType: await run(sql<C>`SELECT v.perpetrator_type AS value, count(DISTINCT t.id) AS count FROM incident t
+          JOIN act a ON a.organisation_id = t.organisation_id AND a.incident_id = t.id AND a.archived_at IS NULL
+          JOIN involvement v ON v.organisation_id = a.organisation_id AND v.act_id = a.id AND v.archived_at IS NULL
+          WHERE ${base('perpetratorType')} GROUP BY 1 ORDER BY 2 DESC, 1`),
+        sector: await run(sql<C>`SELECT s.sector AS value, count(DISTINCT t.id) AS count FROM incident t
+          JOIN act a ON a.organisation_id = t.organisation_id AND a.incident_id = t.id AND a.archived_at IS NULL
+          JOIN actor v ON v.organisation_id = a.organisation_id AND v.id = a.victim_id
+          CROSS JOIN LATERAL unnest(v.sectors) AS s(sector)
+          WHERE ${base('sector')} GROUP BY 1 ORDER BY 2 DESC, 1`),
+      },
+    };
   });
 }
 
