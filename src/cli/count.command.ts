@@ -1,0 +1,60 @@
+/**
+ * `atalaya count --by year,country --unit incidents|acts|victims [--where act_type=arrest,country=VE]
+ * [--from 2020-01 --to 2021-12] [--org SLUG] [--format csv|json]`: counts as the system acting for
+ * one organisation (its own records). The unit is stated in the output's header and on stderr.
+ */
+import { parseArgs } from 'node:util';
+import { stringify } from 'csv-stringify/sync';
+import { AppError } from '../shared/errors.js';
+import { t } from '../shared/i18n/index.js';
+import { countRecords, parseCountQuery, resolveOrganisation } from '../trends/index.js';
+import type { CliIO } from './cli-io.js';
+import { withRuntime } from './runtime.js';
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        by: { type: 'string' },
+        unit: { type: 'string', default: 'incidents' },
+        where: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        q: { type: 'string' },
+        org: { type: 'string' },
+        format: { type: 'string', default: 'csv' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new AppError('bad_input', { issues: [{ path: [], key: 'analysis:errors.bad_option', values: { reason: (e as Error).message } }] });
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.out(t(io.lang, 'analysis:cli.usage'));
+    return 0;
+  }
+  if (v.format !== 'csv' && v.format !== 'json') {
+    throw new AppError('bad_input', { issues: [{ path: ['--format'], key: 'analysis:errors.bad_format', values: { value: String(v.format) } }] });
+  }
+  const q = parseCountQuery({ by: v.by, unit: v.unit, where: v.where, from: v.from, to: v.to, q: v.q });
+  return withRuntime(io, async (rt, config) => {
+    const org = await resolveOrganisation(rt.ctx.db, v.org);
+    const result = await countRecords(rt.ctx, { kind: 'system', organisationId: org.id }, q, { timeoutMs: config.statementTimeoutMs });
+    const unitName = t(io.lang, `analysis:units.${q.unit}`);
+    if (v.format === 'json') {
+      io.out(JSON.stringify({ organisation: org.slug, ...result }, null, 2));
+    } else {
+      const header = [...(q.period ? ['period'] : []), ...q.by, q.unit];
+      const rows = result.rows.map((r) => [...(q.period ? [r.period] : []), ...q.by.map((f) => r.keys[f] ?? ''), r.count]);
+      io.out(stringify([header, ...rows]).trimEnd());
+    }
+    io.err(t(io.lang, 'analysis:cli.unit_note', { unit: unitName, org: org.slug }));
+    if (q.period && (result.excluded.undated || result.excluded.imprecise)) {
+      io.err(t(io.lang, 'analysis:cli.excluded', { undated: result.excluded.undated, imprecise: result.excluded.imprecise, unit: unitName }));
+    }
+    return 0;
+  });
+}

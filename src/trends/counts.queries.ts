@@ -1,0 +1,242 @@
+/**
+ * Counts of incidents, acts and victims per period and facet, within the scope the policy gives
+ * the actor (own organisation, plus incidents its coalitions were given). One row per period with
+ * explicit zeros: the calendar comes from generate_series and the counts are left-joined onto it.
+ *
+ * Units: an incident with three acts is 1 incident and 3 acts; victims count each victim once per
+ * cell, a group victim counting its group_size. Breaking incidents down by an act-level facet (act
+ * type, perpetrator type, sector) counts an incident once in each category it has, so such columns
+ * can add up to more than the total.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import { authorize, readScope, type Actor, type Ctx } from '../access/index.js';
+import { AppError } from '../shared/errors.js';
+import { lastDay, toStored } from '../shared/dates.js';
+import { inTransaction, type DB, type Scope } from '../store/index.js';
+import { expandFilter, type CountGranularity, type CountQuery, type Facet, type Unit } from './counts.schema.js';
+
+export interface CountRow {
+  /** Period label: '2020-11-05', '2020-W45', '2020-11', '2020-Q4' or '2020'. */
+  period?: string;
+  keys: Partial<Record<Facet, string | null>>;
+  count: number;
+}
+
+export interface CountResult {
+  unit: Unit;
+  period: CountGranularity | null;
+  by: Facet[];
+  rows: CountRow[];
+  /** Left out of a time breakdown: no date, or a date less precise than the granularity. */
+  excluded: { undated: number; imprecise: number };
+}
+
+export interface ReadOptions {
+  /** Statement timeout for this read (default: the connection's, from config). */
+  timeoutMs?: number;
+}
+
+const actFacets: readonly Facet[] = ['act_type', 'perpetrator_type', 'sector', 'victim_kind'];
+
+const periodLabel: Record<CountGranularity, string> = {
+  day: 'YYYY-MM-DD',
+  week: 'IYYY-"W"IW',
+  month: 'YYYY-MM',
+  quarter: 'YYYY-"Q"Q',
+  year: 'YYYY',
+};
+
+/** Precisions fine enough to place a date in a period of this granularity. */
+const precisionsFor: Record<CountGranularity, string[]> = {
+  day: ['day'],
+  week: ['day'],
+  month: ['day', 'month'],
+  quarter: ['day', 'month'],
+  year: ['day', 'month', 'year'],
+};
+
+/** SQL: the incident `i` is visible in this scope (own organisation, or shared with a coalition). */
+export function scopeCondition(scope: Scope): RawBuilder<boolean> {
+  const own = scope.organisationIds.length
+    ? sql<boolean>`i.organisation_id = ANY(${scope.organisationIds as string[]}::uuid[])`
+    : sql<boolean>`false`;
+  if (scope.coalitionIds.length === 0) return own;
+  return sql<boolean>`(${own} OR (i.visibility <> 'private' AND EXISTS (SELECT 1 FROM record_share s
+    WHERE s.organisation_id = i.organisation_id AND s.incident_id = i.id
+      AND s.coalition_id = ANY(${scope.coalitionIds as string[]}::uuid[]))))`;
+}
+
+function facetExpr(f: Facet, unit: Unit): RawBuilder<string | null> {
+  const incidentLevel = unit === 'incidents';
+  switch (f) {
+    case 'country':
+      return incidentLevel ? sql`i.country::text` : sql`coalesce(a.country, i.country)::text`;
+    case 'subdivision':
+      return incidentLevel ? sql`i.subdivision` : sql`coalesce(a.subdivision, i.subdivision)`;
+    case 'act_type':
+      return sql`a.act_type`;
+    case 'perpetrator_type':
+      return sql`inv.perpetrator_type`;
+    case 'sector':
+      return sql`sec.code`;
+    case 'organisation':
+      return sql`o.slug::text`;
+    case 'visibility':
+      return sql`i.visibility`;
+    case 'victim_kind':
+      return sql`v.kind`;
+  }
+}
+
+interface Plan {
+  from: RawBuilder<unknown>;
+  where: RawBuilder<unknown>[];
+  dateExpr: RawBuilder<string | null>;
+  precisionExpr: RawBuilder<string | null>;
+  multiplies: boolean;
+}
+
+/** FROM and WHERE for the rows a count runs over (incident, and act-level joins only when needed). */
+function plan(q: CountQuery, scope: Scope): Plan {
+  const used = new Set<Facet>([...q.by, ...(Object.keys(q.where) as Facet[])]);
+  const needAct = q.unit !== 'incidents' || [...used].some((f) => actFacets.includes(f));
+  // Acts are required when counting acts or victims, or when filtering on an act-level facet.
+  const actRequired = q.unit !== 'incidents' || Object.keys(q.where).some((f) => actFacets.includes(f as Facet));
+  const needVictim = q.unit === 'victims' || used.has('sector') || used.has('victim_kind');
+  const joins: RawBuilder<unknown>[] = [sql`incident i`];
+  if (needAct) {
+    joins.push(sql`${actRequired ? sql`JOIN` : sql`LEFT JOIN`} act a ON a.organisation_id = i.organisation_id AND a.incident_id = i.id AND a.archived_at IS NULL`);
+  }
+  if (needVictim) joins.push(sql`LEFT JOIN actor v ON v.organisation_id = a.organisation_id AND v.id = a.victim_id`);
+  if (used.has('perpetrator_type')) {
+    joins.push(sql`${q.where.perpetrator_type ? sql`JOIN` : sql`LEFT JOIN`} involvement inv ON inv.organisation_id = a.organisation_id AND inv.act_id = a.id AND inv.archived_at IS NULL`);
+  }
+  if (used.has('sector')) {
+    joins.push(sql`${q.where.sector ? sql`JOIN` : sql`LEFT JOIN`} LATERAL unnest(CASE WHEN cardinality(v.sectors) > 0 THEN v.sectors ELSE ARRAY[NULL]::text[] END) AS sec(code) ON true`);
+  }
+  if (used.has('organisation')) joins.push(sql`JOIN organisation o ON o.id = i.organisation_id`);
+  const where: RawBuilder<unknown>[] = [sql`i.archived_at IS NULL`, scopeCondition(scope)];
+  for (const [f, values] of Object.entries(q.where) as [Facet, string[]][]) {
+    const expanded = expandFilter(f, values);
+    // Plain column comparisons where possible, so that indexes serve the filter.
+    if (f === 'country' && q.unit !== 'incidents') {
+      where.push(sql`(a.country = ANY(${expanded}::text[]) OR (a.country IS NULL AND i.country = ANY(${expanded}::text[])))`);
+    } else {
+      where.push(sql`${facetExpr(f, q.unit)} = ANY(${expanded}::text[])`);
+    }
+  }
+  const dateExpr: RawBuilder<string | null> = q.unit === 'incidents' ? sql`i.start_date` : sql`coalesce(a.start_date, i.start_date)`;
+  const precisionExpr: RawBuilder<string | null> =
+    q.unit === 'incidents' ? sql`i.start_precision` : sql`CASE WHEN a.start_date IS NOT NULL THEN a.start_precision ELSE i.start_precision END`;
+  if (q.from) where.push(sql`${dateExpr} >= ${toStored(q.from).date}::date`);
+  if (q.to) where.push(sql`${dateExpr} <= ${lastDay(q.to)}::date`);
+  if (q.q) {
+    where.push(sql`i.search @@ (websearch_to_tsquery('spanish', atalaya_unaccent(${q.q})) || websearch_to_tsquery('english', atalaya_unaccent(${q.q})))`);
+  }
+  const multiplies = used.has('perpetrator_type') || used.has('sector');
+  return { from: sql.join(joins, sql` `), where, dateExpr, precisionExpr, multiplies };
+}
+
+function countExpr(q: CountQuery, p: Plan): RawBuilder<number> {
+  const needAct = q.unit !== 'incidents' || [...q.by, ...(Object.keys(q.where) as Facet[])].some((f) => actFacets.includes(f));
+  if (q.unit === 'incidents') return needAct ? sql`count(DISTINCT i.id)` : sql`count(*)`;
+  if (q.unit === 'acts') return p.multiplies ? sql`count(DISTINCT a.id)` : sql`count(*)`;
+  // Victims: handled by countSql (distinct victims per cell, weighted by group size).
+  return sql`0`;
+}
+
+const interval: Record<CountGranularity, string> = { day: '1 day', week: '1 week', month: '1 month', quarter: '3 months', year: '1 year' };
+
+/** The SQL of a count (exported so that the benchmark can time the same statement without the application). */
+export function countSql(q: CountQuery, scope: Scope): RawBuilder<Record<string, unknown>> {
+  const p = plan(q, scope);
+  const keyCols = q.by.map((f, i) => sql`${facetExpr(f, q.unit)} AS ${sql.ref(`k${i}`)}`);
+  const keyRefs = q.by.map((_f, i) => sql.ref(`k${i}`));
+  const g = q.period;
+  const where = [...p.where];
+  if (g) {
+    where.push(sql`${p.dateExpr} IS NOT NULL`);
+    where.push(sql`${p.precisionExpr} = ANY(${precisionsFor[g]}::text[])`);
+  }
+  const periodCol = g ? [sql`date_trunc(${g}, ${p.dateExpr})::date AS p`] : [];
+  const groupRefs = [...(g ? [sql.ref('p')] : []), ...keyRefs];
+  let counts: RawBuilder<unknown>;
+  if (q.unit === 'victims') {
+    counts = sql`SELECT ${sql.join([...groupRefs, sql`sum(w)::bigint AS n`])} FROM (
+        SELECT DISTINCT ${sql.join([...periodCol, ...keyCols, sql`a.organisation_id AS vo`, sql`a.victim_id AS vid`, sql`coalesce(v.group_size, 1) AS w`])}
+        FROM ${p.from} WHERE ${sql.join(where, sql` AND `)}) d
+      ${groupRefs.length ? sql`GROUP BY ${sql.join(groupRefs)}` : sql``}`;
+  } else {
+    const agg = countExpr(q, p);
+    counts = sql`SELECT ${sql.join([...periodCol, ...keyCols, sql`${agg}::bigint AS n`])}
+      FROM ${p.from} WHERE ${sql.join(where, sql` AND `)}
+      ${groupRefs.length ? sql`GROUP BY ${sql.join(groupRefs.map((_r, i) => sql.raw(String(i + 1))))}` : sql``}`;
+  }
+  if (!g) {
+    return sql`SELECT ${sql.join([...keyRefs, sql`n`])} FROM (${counts}) c ORDER BY ${keyRefs.length ? sql.join(keyRefs) : sql`1`}`;
+  }
+  const lo = q.from ? sql`date_trunc(${g}, ${toStored(q.from).date}::date)::date` : sql`(SELECT min(p) FROM c)`;
+  const hi = q.to ? sql`date_trunc(${g}, ${lastDay(q.to)}::date)::date` : sql`(SELECT max(p) FROM c)`;
+  const cal = sql`SELECT generate_series(${lo}::timestamp, ${hi}::timestamp, ${interval[g]}::interval)::date AS p`;
+  const label = sql`to_char(cal.p, ${periodLabel[g]})`;
+  if (keyRefs.length === 0) {
+    return sql`WITH c AS MATERIALIZED (${counts}), cal AS (${cal})
+      SELECT ${label} AS period, coalesce(c.n, 0) AS n FROM cal LEFT JOIN c ON c.p = cal.p ORDER BY cal.p`;
+  }
+  const kj = q.by.map((_f, i) => sql`c.${sql.ref(`k${i}`)} IS NOT DISTINCT FROM ks.${sql.ref(`k${i}`)}`);
+  return sql`WITH c AS MATERIALIZED (${counts}), cal AS (${cal}), ks AS (SELECT DISTINCT ${sql.join(keyRefs)} FROM c)
+    SELECT ${label} AS period, ${sql.join(keyRefs.map((r) => sql`ks.${r}`))}, coalesce(c.n, 0) AS n
+    FROM cal CROSS JOIN ks LEFT JOIN c ON c.p = cal.p AND ${sql.join(kj, sql` AND `)}
+    ORDER BY ${sql.join(keyRefs.map((r) => sql`ks.${r}`))}, cal.p`;
+}
+
+/** How much of the selection a time breakdown leaves out (no date, or too coarse a date). */
+function excludedSql(q: CountQuery, scope: Scope): RawBuilder<{ undated: string; imprecise: string }> {
+  const p = plan({ ...q, by: [] }, scope);
+  const g = q.period!;
+  const unitId = q.unit === 'incidents' ? sql`i.id` : sql`a.id`;
+  return sql`SELECT count(DISTINCT ${unitId}) FILTER (WHERE ${p.dateExpr} IS NULL) AS undated,
+      count(DISTINCT ${unitId}) FILTER (WHERE ${p.dateExpr} IS NOT NULL AND NOT (${p.precisionExpr} = ANY(${precisionsFor[g]}::text[]))) AS imprecise
+    FROM ${p.from} WHERE ${sql.join(p.where, sql` AND `)}`;
+}
+
+/**
+ * A read in its own read-only transaction, with its own statement timeout: a query that would run
+ * too long is cancelled and reported as AppError('timeout'); it never holds locks writers wait for.
+ */
+export async function readOnly<T>(db: DB, scope: Scope, opts: ReadOptions, fn: (trx: DB) => Promise<T>): Promise<T> {
+  try {
+    return await inTransaction(db, scope, async (trx) => {
+      await sql`SET TRANSACTION READ ONLY`.execute(trx);
+      if (opts.timeoutMs !== undefined) await sql`SELECT set_config('statement_timeout', ${String(Math.max(1, Math.floor(opts.timeoutMs)))}, true)`.execute(trx);
+      return fn(trx);
+    });
+  } catch (e) {
+    if ((e as { code?: string }).code === '57014') throw new AppError('timeout', { cause: e });
+    throw e;
+  }
+}
+
+/** Runs a count within an explicit scope (for the CLI's system actor and the alert job). */
+export async function countInScope(db: DB, scope: Scope, q: CountQuery, opts: ReadOptions = {}): Promise<CountResult> {
+  return readOnly(db, scope, opts, async (trx) => {
+    const r = await countSql(q, scope).execute(trx);
+    const rows: CountRow[] = r.rows.map((row) => {
+      const keys: Partial<Record<Facet, string | null>> = {};
+      q.by.forEach((f, i) => (keys[f] = (row[`k${i}`] as string | null) ?? null));
+      return { ...(q.period ? { period: row.period as string } : {}), keys, count: Number(row.n) };
+    });
+    let excluded = { undated: 0, imprecise: 0 };
+    if (q.period) {
+      const e = (await excludedSql(q, scope).execute(trx)).rows[0];
+      excluded = { undated: Number(e?.undated ?? 0), imprecise: Number(e?.imprecise ?? 0) };
+    }
+    return { unit: q.unit, period: q.period ?? null, by: q.by, rows, excluded };
+  });
+}
+
+/** Counts what the actor may see (analysis.read on their organisation). */
+export async function countRecords(ctx: Ctx, actor: Actor, q: CountQuery, opts: ReadOptions = {}): Promise<CountResult> {
+  authorize(actor, 'analysis.read');
+  return countInScope(ctx.db, readScope(actor), q, opts);
+}
