@@ -108,3 +108,11 @@ export function safeEqual(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+/** Issues a new session token for the same user (after the second factor), ending the old one. */
+export async function rotateSession(db: DB, s: SessionSettings, oldToken: string, set: { mfaPassed: boolean }): Promise<{ token: string; csrfToken: string }> {
+  const old = await db.selectFrom('app_session').select(['user_id', 'organisation_id', 'lang']).where('id_hash', '=', tokenHash(oldToken)).executeTakeFirstOrThrow();
+  const next = await createSession(db, s, { userId: old.user_id, organisationId: old.organisation_id, mfaPassed: set.mfaPassed, lang: old.lang });
+  await endSession(db, oldToken);
+  return next;
+}

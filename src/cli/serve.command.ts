@@ -28,7 +28,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         io.out(t(io.lang, 'cli:serve.demo_present'));
       }
     }
-    app = await buildApp({ ctx: rt.ctx, config, secret: deriveSecret(rt.master.key, 'http'), engine: rt.handle.engine });
+    app = await buildApp({ ctx: rt.ctx, config, secret: deriveSecret(rt.master.key, 'http'), engine: rt.handle.engine, master: rt.master });
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
     await app?.close().catch(() => {});

@@ -1,20 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Client, type TestApp } from '../../test/support/app.js';
 import { engines } from '../../test/support/db.js';
-import { makeOrg, makeUser, testPassword } from '../../test/support/factories.js';
+import { makeOrg, makeUser } from '../../test/support/factories.js';
 
 describe.each(engines)('JSON API over HTTP on %s', (engine) => {
   let s: TestApp;
   let doc: Client;
-  let email: string;
 
   beforeAll(async () => {
     s = await startTestApp(engine);
     const org = await makeOrg(s.t);
     const u = await makeUser(s.t, org, 'documenter');
-    email = (await s.t.db.selectFrom('app_user').select('email').where('id', '=', u.userId).executeTakeFirstOrThrow()).email;
     doc = new Client(s.url, 'en');
-    await doc.login(email, testPassword);
+    await doc.login(u);
   });
   afterAll(async () => s?.close());
 

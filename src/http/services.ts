@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Ctx } from '../access/index.js';
+import type { Ctx, MasterKey } from '../access/index.js';
 import type { Config } from '../config/index.js';
 
 /** What the web server is built from; tests build the same with a test database. */
@@ -9,6 +9,8 @@ export interface Services {
   /** Secret for keyed hashes of client addresses and login-attempt keys (derived from the master key). */
   secret: Buffer;
   engine: 'pglite' | 'postgres';
+  /** For secrets that belong to users rather than organisations (TOTP). */
+  master: MasterKey;
 }
 
 export function deriveSecret(masterKey: Buffer, purpose: string): Buffer {

@@ -9,6 +9,7 @@ import { buildApp } from '../../src/http/app.js';
 import type { Services } from '../../src/http/services.js';
 import type { Engine } from '../../src/store/index.js';
 import { openTestDb, type TestDb } from './db.js';
+import { totpCode } from './totp.js';
 
 export interface TestApp {
   url: string;
@@ -21,7 +22,7 @@ export interface TestApp {
 export async function startTestApp(engine: Engine = 'pglite', env: Record<string, string> = {}): Promise<TestApp> {
   const t = await openTestDb(engine);
   const config = loadConfig({ ATALAYA_DATA: t.dataDir, ATALAYA_LOG_LEVEL: 'silent', PORT: '0', ...env });
-  const services: Services = { ctx: t, config, secret: randomBytes(32), engine };
+  const services: Services = { ctx: t, config, secret: randomBytes(32), engine, master: t.master };
   const app = await buildApp(services);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
@@ -80,11 +81,23 @@ export class Client {
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T, res };
   }
 
-  async login(email: string, password: string): Promise<void> {
+  /** Signs in like an API client; with `totpSecret`, also passes the second factor. */
+  async login(email: string | { email: string; password: string; totpSecret?: string }, password?: string, totpSecret?: string): Promise<void> {
+    if (typeof email === 'object') {
+      totpSecret = email.totpSecret;
+      password = email.password;
+      email = email.email;
+    }
     const s = await this.json<{ csrfToken: string }>('GET', '/api/session');
     this.csrf = s.body.csrfToken;
-    const r = await this.json<{ csrfToken: string }>('POST', '/api/session', { email, password });
+    const r = await this.json<{ csrfToken: string; mfaRequired: boolean }>('POST', '/api/session', { email, password });
     if (r.status !== 201) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
     this.csrf = r.body.csrfToken;
+    if (r.body.mfaRequired) {
+      if (!totpSecret) throw new Error('this user needs a second factor: pass its totpSecret');
+      const m = await this.json<{ csrfToken: string }>('POST', '/api/session/totp', { code: await totpCode(totpSecret) });
+      if (m.status !== 200) throw new Error(`second factor failed: ${m.status} ${JSON.stringify(m.body)}`);
+      this.csrf = m.body.csrfToken;
+    }
   }
 }

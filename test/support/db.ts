@@ -10,12 +10,14 @@ import pg from 'pg';
 import { Keyring } from '../../src/access/crypto/keyring.js';
 import { masterKeyId } from '../../src/access/crypto/master-key.js';
 import type { Ctx } from '../../src/access/context.js';
+import type { MasterKey } from '../../src/access/crypto/master-key.js';
 import { migrate, openDatabase, type DatabaseHandle, type Engine } from '../../src/store/index.js';
 
 export interface TestDb extends Ctx {
   handle: DatabaseHandle;
   engine: Engine;
   databaseUrl: string | undefined;
+  master: MasterKey;
   cleanup(): Promise<void>;
 }
 
@@ -54,7 +56,8 @@ export async function openTestDb(engine: Engine = 'pglite'): Promise<TestDb> {
   const handle = await openDatabase({ dataDir, databaseUrl, inMemory: engine === 'pglite', maxConnections: 4 });
   await migrate(handle.db);
   const key = randomBytes(32);
-  const keys = new Keyring({ key, id: masterKeyId(key), source: 'environment' });
+  const master: MasterKey = { key, id: masterKeyId(key), source: 'environment' };
+  const keys = new Keyring(master);
   return {
     db: handle.db,
     keys,
@@ -62,6 +65,7 @@ export async function openTestDb(engine: Engine = 'pglite'): Promise<TestDb> {
     handle,
     engine,
     databaseUrl,
+    master,
     cleanup: async () => {
       await handle.close();
       await drop();

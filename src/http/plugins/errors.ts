@@ -44,10 +44,15 @@ function toAppError(err: FastifyError | Error): AppError {
   return new AppError('internal');
 }
 
+/** An AppError whose message is an i18n key ('ns:key') is titled with it; otherwise by its code. */
+export function errorTitle(lang: 'es' | 'en', err: AppError): string {
+  return /^[a-z_]+:[a-z_.]+$/.test(err.message) ? t(lang, err.message, err.values) : t(lang, `errors:${err.code}`, err.values);
+}
+
 export function problemBody(req: FastifyRequest, err: AppError) {
   const lang = req.lang ?? 'es';
   const issueMessage = (i: AppError['issues'][number]) => i.message ?? t(lang, i.key, i.values);
-  const title = err.code === 'unauthenticated' && err.message === 'access:login_failed' ? t(lang, 'access:login_failed') : t(lang, `errors:${err.code}`, err.values);
+  const title = errorTitle(lang, err);
   return {
     type: `urn:atalaya:problem:${err.code}`,
     title,

@@ -1,7 +1,19 @@
 /** Server-rendered pages: home, sign-in, incident list and case page. Forms post and redirect. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { checkPassword, createSession, endSession, membershipsOf, type Actor } from '../../access/index.js';
+import QRCode from 'qrcode';
+import {
+  beginTotpEnrolment,
+  checkPassword,
+  confirmTotpEnrolment,
+  createSession,
+  endSession,
+  membershipsOf,
+  mfaRequired,
+  rotateSession,
+  verifySecondFactor,
+  type Actor,
+} from '../../access/index.js';
 import { listPublicIncidents } from '../../portal/index.js';
 import { getCaseFile, listIncidents, parseInput, recordInput } from '../../records/index.js';
 import { AppError } from '../../shared/errors.js';
@@ -10,6 +22,8 @@ import { CasePage } from '../../ui/pages/case.js';
 import { HomePage } from '../../ui/pages/home.js';
 import { IncidentListPage } from '../../ui/pages/incidents.js';
 import { LoginPage } from '../../ui/pages/login.js';
+import { RecoveryCodesPage, TotpEnrolPage } from '../../ui/pages/totp.js';
+import { sessionSettings } from './session.api.js';
 import type { PageContext } from '../../ui/page-context.js';
 import { translator } from '../../shared/i18n/index.js';
 import { renderDocument } from '../../ui/render.js';
@@ -68,6 +82,10 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
   app.get('/login', async (req, reply) => {
     const pc = await pageContext(req, reply, services);
     const pending = req.session && !req.session.mfaPassed;
+    if (pending) {
+      const u = await ctx.db.selectFrom('app_user').select('totp_enabled').where('id', '=', req.session!.userId).executeTakeFirst();
+      if (u && !u.totp_enabled) return reply.redirect('/account/totp', 303);
+    }
     return html(reply, renderDocument(<LoginPage pc={pc} step={pending ? 'totp' : 'password'} />));
   });
 
@@ -78,13 +96,16 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
       const result = await checkPassword(ctx.db, services.secret, { email: body.email, password: body.password, client: req.ip, requestId: req.id });
       if (req.session) await endSession(ctx.db, req.session.token);
       const orgs = await membershipsOf(ctx.db, result.userId);
-      const session = await createSession(
-        ctx.db,
-        { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours },
-        { userId: result.userId, organisationId: orgs[0]?.organisationId ?? null, mfaPassed: !result.totpEnabled, lang: req.lang },
-      );
+      const needsEnrolment = !result.totpEnabled && (await mfaRequired(ctx.db, result.userId));
+      const session = await createSession(ctx.db, sessionSettings(services), {
+        userId: result.userId,
+        organisationId: orgs[0]?.organisationId ?? null,
+        mfaPassed: !result.totpEnabled && !needsEnrolment,
+        lang: req.lang,
+      });
       setSessionCookie(reply, services, session.token);
-      return reply.redirect(result.totpEnabled ? `/login?next=${encodeURIComponent(next)}` : next, 303);
+      const q = `?next=${encodeURIComponent(next)}`;
+      return reply.redirect(needsEnrolment ? `/account/totp${q}` : result.totpEnabled ? `/login${q}` : next, 303);
     } catch (e) {
       if (e instanceof AppError && (e.code === 'unauthenticated' || e.code === 'rate_limited')) {
         const pc = await pageContext(req, reply, services);
@@ -95,6 +116,61 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
       }
       throw e;
     }
+  });
+
+  const codeBody = z.object({ code: z.string().trim().min(6).max(20), _csrf: z.string().optional() });
+
+  app.post('/login/totp', async (req, reply) => {
+    const session = req.session;
+    if (!session || session.mfaPassed) return reply.redirect('/login', 303);
+    const { code } = parseInput(codeBody, req.body, req.lang);
+    try {
+      await verifySecondFactor(ctx.db, services.master, session.userId, code);
+    } catch (e) {
+      if (e instanceof AppError && (e.code === 'unauthenticated' || e.code === 'rate_limited')) {
+        const pc = await pageContext(req, reply, services);
+        reply.status(e.status);
+        return html(reply, renderDocument(<LoginPage pc={pc} step="totp" error={t(req.lang, e.code === 'rate_limited' ? 'errors:rate_limited' : 'access:totp_wrong')} />));
+      }
+      throw e;
+    }
+    const rotated = await rotateSession(ctx.db, sessionSettings(services), session.token, { mfaPassed: true });
+    setSessionCookie(reply, services, rotated.token);
+    return reply.redirect(safeNext((req.query as Record<string, unknown>).next), 303);
+  });
+
+  const enrolPage = async (req: FastifyRequest, reply: FastifyReply, error?: string) => {
+    const session = req.session!;
+    const e = await beginTotpEnrolment(ctx.db, services.master, session.userId, { reusePending: true });
+    const qrSvg = await QRCode.toString(e.uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+    const pc = await pageContext(req, reply, services);
+    return html(reply, renderDocument(<TotpEnrolPage pc={pc} qrSvg={qrSvg} secret={e.secret} {...(error ? { error } : {})} />));
+  };
+
+  app.get('/account/totp', async (req, reply) => {
+    if (!req.session || req.session.mfaPassed) return reply.redirect('/login', 303);
+    return enrolPage(req, reply);
+  });
+
+  app.post('/account/totp', async (req, reply) => {
+    const session = req.session;
+    if (!session || session.mfaPassed) return reply.redirect('/login', 303);
+    const { code } = parseInput(codeBody, req.body, req.lang);
+    let codes: string[];
+    try {
+      codes = await confirmTotpEnrolment(ctx.db, services.master, session.userId, code);
+    } catch (e) {
+      if (e instanceof AppError && (e.code === 'unauthenticated' || e.code === 'rate_limited')) {
+        reply.status(e.status);
+        return enrolPage(req, reply, t(req.lang, e.code === 'rate_limited' ? 'errors:rate_limited' : 'access:totp_wrong'));
+      }
+      throw e;
+    }
+    const rotated = await rotateSession(ctx.db, sessionSettings(services), session.token, { mfaPassed: true });
+    setSessionCookie(reply, services, rotated.token);
+    req.session = { ...session, token: rotated.token, csrfToken: rotated.csrfToken, mfaPassed: true };
+    const pc = await pageContext(req, reply, services);
+    return html(reply, renderDocument(<RecoveryCodesPage pc={pc} codes={codes} next={safeNext((req.query as Record<string, unknown>).next)} />));
   });
 
   app.post('/logout', async (req, reply) => {
