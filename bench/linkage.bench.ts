@@ -35,7 +35,7 @@ export default async function linkageBench(args: string[]): Promise<void> {
   let t = performance.now();
   const data = generateSynthetic({ records: n, duplicates: dup, seed });
   console.log(`generate           ${fmt((performance.now() - t) / 1000, 1)} s`);
-  const config = syntheticLinkConfig({ threshold });
+  const config = syntheticLinkConfig({ threshold }, { records: n });
 
   t = performance.now();
   const result = runLinkage(data.records, config);

@@ -182,7 +182,7 @@ function printSummary(io: CliIO, result: LinkResult, records: number, files: str
     );
   }
   io.out(t(L, 'linkage:summary.lambda', { lambda: result.model.lambda.toExponential(3) }));
-  io.out(t(L, 'linkage:summary.above', { threshold: result.estimate.threshold, count: num(L, result.estimate.pairsAbove) }));
+  io.out(t(L, 'linkage:summary.above', { threshold: num(L, result.estimate.threshold, 4), count: num(L, result.estimate.pairsAbove) }));
   io.out(
     t(L, 'linkage:summary.estimate', {
       precision: num(L, result.estimate.precision, 3),

@@ -276,8 +276,9 @@ function buildName(c: Extract<ComparisonConfig, { type: 'name' }>, records: read
 }
 
 /**
- * Term frequencies of name words: log2(E / f_t) per word, with f_t the share of records whose name
- * has word t and E the frequency of the word two random records share, on average (Σ f³ / Σ f²).
+ * Term frequencies of name words: log2(Σ f² / f_t) per word, with f_t the share of records whose
+ * name has word t (Splink's formula for a whole value: Σ f² is the chance that two random records
+ * share a word value, the level's u; f_t replaces it for word t).
  * Sharing "Zambrano" then adds weight and sharing "González" removes some, as Splink's term-frequency
  * adjustment does for a whole value. A pair gets the mean over the words it shares: the sum
  * counted the same evidence once per word and overstated the weight (measured: precision fell from
@@ -296,13 +297,8 @@ function tokenFrequencyTable(tokens: readonly Int32Array[], vocabSize: number): 
     }
   });
   let s2 = 0;
-  let s3 = 0;
-  for (const d of df) {
-    const f = d / n;
-    s2 += f * f;
-    s3 += f * f * f;
-  }
-  const expected = s2 > 0 ? s3 / s2 : 0;
+  for (const d of df) s2 += (d / n) * (d / n);
+  const expected = s2;
   return df.map((d) => (d > 0 ? Math.log2(expected / (d / n)) : 0));
 }
 
