@@ -280,3 +280,17 @@ export function downloadName(e: Presented): string {
   const ext = evidenceTypes[String(e.mediaType)] ?? 'bin';
   return `evidence-${String(e.sha256).slice(0, 12)}${e.derivation ? '-stripped' : ''}.${ext}`;
 }
+
+/** Removes stored files that were never recorded as evidence (a discarded intake draft). */
+export async function discardPendingFiles(ctx: Ctx, actor: Actor, files: readonly StoredFile[]): Promise<void> {
+  const orgId = actorOrganisation(actor);
+  for (const f of files) {
+    const used = await ctx.db.selectFrom('evidence').select('id').where('organisation_id', '=', orgId).where('storage_key', '=', f.storageKey).executeTakeFirst();
+    if (used) continue;
+    try {
+      unlinkSync(filePath(ctx, orgId, f.storageKey));
+    } catch {
+      /* already gone */
+    }
+  }
+}

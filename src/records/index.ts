@@ -11,6 +11,8 @@ export {
   findActorsByName,
   actorTimeline,
   findVisibleRow,
+  caseShares,
+  userNames,
   type CaseFile,
   type Page,
   type PresentedHistoryEntry,
@@ -27,6 +29,7 @@ export {
   getEvidence,
   openEvidence,
   readEvidenceFile,
+  discardPendingFiles,
   downloadName,
   evidenceTypes,
   defaultMaxEvidenceBytes,
@@ -34,3 +37,4 @@ export {
   type StoredFile,
   type CustodyEntry,
 } from './evidence.commands.js';
+export { createDraft, getDraft, saveDraft, deleteDraft, listDrafts, type DraftSummary } from './intake-drafts.js';

@@ -481,3 +481,25 @@ export async function actorTimeline(ctx: Ctx, actor: Actor, actorId: string): Pr
     return { actor: who, acts };
   });
 }
+
+/** Coalitions an incident of the actor's own organisation is shared with (owners only). */
+export async function caseShares(ctx: Ctx, actor: Actor, incidentId: string): Promise<{ coalitionId: string; name: string; fields: string[]; sharedAt: string }[]> {
+  authorize(actor, 'record.read');
+  const scope = readScope(actor);
+  return inTransaction(ctx.db, scope, async (trx) => {
+    const found = await findVisibleRow(trx, 'incident', incidentId, scope);
+    if (!found || !found.owner) return [];
+    const r = await sql<{ coalition_id: string; name: string; fields: string[] | null; shared_at: Date }>`SELECT s.coalition_id, c.name, s.fields, s.shared_at
+      FROM record_share s JOIN coalition c ON c.id = s.coalition_id
+      WHERE s.organisation_id = ${found.row.organisation_id} AND s.incident_id = ${incidentId} ORDER BY c.name`.execute(trx);
+    return r.rows.map((x) => ({ coalitionId: x.coalition_id, name: x.name, fields: x.fields ?? [], sharedAt: new Date(x.shared_at).toISOString() }));
+  });
+}
+
+/** Display names of the people who made changes (for history and conflict pages). */
+export async function userNames(ctx: Ctx, ids: readonly (string | null)[]): Promise<Map<string, string>> {
+  const list = [...new Set(ids.filter((x): x is string => !!x && isId(x)))];
+  if (!list.length) return new Map();
+  const rows = await ctx.db.selectFrom('app_user').select(['id', 'display_name']).where('id', 'in', list).execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}
