@@ -1,0 +1,561 @@
+/**
+ * Imports a spreadsheet in two phases.
+ *
+ * 1. Stage: read the file as a stream, map and validate every row, and write the valid ones in
+ *    committed batches to import_staging (payload encrypted with the organisation's data key),
+ *    with the job's progress (last line) in the same transaction. Nothing is visible yet. A
+ *    process killed here leaves a job in state 'staging'; running the same import again (same
+ *    file, dataset and profile) resumes after the last committed line.
+ * 2. Apply: in ONE transaction, read the staged rows group by group, compare each group's content
+ *    hash with what the dataset's previous import stored (import_key) and create, update or leave
+ *    alone; history rows are written for every record, and ONE audit entry per import carries
+ *    the counts. Killed here, the transaction rolls back and the job stays 'staged'.
+ *
+ * A dry run reads and validates everything and writes nothing.
+ */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify';
+import { actorOrganisation, actorUserId, authorize, writeScope, type Actor, type Ctx } from '../access/index.js';
+import { getRow, insertRecord, updateRecord, type Row, type Who } from '../records/index.js';
+import { t, type Lang } from '../shared/i18n/index.js';
+import { newId } from '../shared/ids.js';
+import { toStored } from '../shared/dates.js';
+import { appendAudit, canonicalJson, inTransaction, type DB } from '../store/index.js';
+import { sql } from 'kysely';
+import type { ImportMode, ImportState } from './interop.tables.js';
+import type { ImportProfile } from './import-profile.js';
+import {
+  bulkInsertRecords,
+  createJob,
+  deleteStaging,
+  findResumable,
+  lookupKeys,
+  setJobState,
+  stageBatch,
+  stagedPage,
+  upsertKeys,
+  type JobRow,
+} from './import.queries.js';
+import { contentHash, RowMapper, type MappedAct, type MappedIncident, type MappedRow, type RowIssue, type UnmatchedValue } from './map-row.js';
+import { openTable, type Cell, type ReadIssue } from './read-table.js';
+
+export interface ImportProgress {
+  phase: 'read' | 'apply' | 'done';
+  rows: number;
+  total: number | null;
+}
+
+export interface ImportOptions {
+  profile: ImportProfile;
+  file: string;
+  fileName?: string | undefined;
+  mode?: ImportMode;
+  dryRun?: boolean;
+  /** Write rejected rows (original cells + a reason column) to this CSV file. */
+  rejectedOut?: string | undefined;
+  lang: Lang;
+  onProgress?: (p: ImportProgress) => void;
+  batchSize?: number;
+  /** Stop after staging (tests of crash recovery use it to leave a staged job). */
+  stopAfterStaging?: boolean;
+}
+
+export interface ImportReport {
+  jobId: string | null;
+  dryRun: boolean;
+  state: ImportState | 'dry-run';
+  resumed: boolean;
+  rows: number;
+  emptyRows: number;
+  valid: number;
+  rejected: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Incidents made of several rows (act unit, or repeated external ids). */
+  mergedRows: number;
+  issues: RowIssue[];
+  issueCount: number;
+  warnings: ReadIssue[];
+  unmatched: UnmatchedValue[];
+  headers: string[];
+  encoding: string | null;
+  delimiter: string | null;
+}
+
+const MAX_ISSUES = 1000;
+const MAX_WARNINGS = 200;
+
+function who(actor: Actor): Who {
+  return { organisationId: actorOrganisation(actor), userId: actorUserId(actor), requestId: actor.requestId };
+}
+
+/** Text of one issue in the user's language: "line 12, column Fecha: …". */
+export function issueText(lang: Lang, i: RowIssue | ReadIssue): string {
+  const where: string[] = [];
+  if (i.line !== undefined) where.push(t(lang, 'interop:where.line', { line: i.line }));
+  if (i.column !== undefined) where.push(t(lang, 'interop:where.column', { column: i.column }));
+  const msg = (i as RowIssue).message ?? t(lang, i.key, i.values);
+  return where.length ? `${where.join(', ')}: ${msg}` : msg;
+}
+
+function cellText(c: Cell): string {
+  if (c instanceof Date) return c.toISOString().slice(0, 10);
+  return String(c);
+}
+
+export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Promise<ImportReport> {
+  authorize(actor, 'import.run');
+  const w = who(actor);
+  const orgId = w.organisationId;
+  const { profile, lang } = opts;
+  const mode = opts.mode ?? 'all-or-nothing';
+  const batchSize = opts.batchSize ?? 1000;
+  const reader = await openTable(opts.file, { delimiter: profile.file.delimiter, encoding: profile.file.encoding, sheet: profile.file.sheet });
+  const mapper = new RowMapper(reader.headers, profile, lang);
+  const profileJson = canonicalJson(profile);
+
+  const report: ImportReport = {
+    jobId: null,
+    dryRun: Boolean(opts.dryRun),
+    state: 'dry-run',
+    resumed: false,
+    rows: 0,
+    emptyRows: 0,
+    valid: 0,
+    rejected: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    mergedRows: 0,
+    issues: [],
+    issueCount: 0,
+    warnings: [...reader.warnings],
+    unmatched: [],
+    headers: reader.headers,
+    encoding: reader.encoding,
+    delimiter: reader.delimiter,
+  };
+
+  let job: JobRow | undefined;
+  if (!opts.dryRun) {
+    job = await findResumable(ctx.db, orgId, reader.sha256, profile.dataset, profileJson);
+    if (job) report.resumed = true;
+    else {
+      job = await createJob(ctx.db, {
+        orgId,
+        dataset: profile.dataset,
+        fileName: opts.fileName ?? null,
+        sha256: reader.sha256,
+        profile: JSON.parse(profileJson) as unknown,
+        mode,
+        userId: w.userId,
+        rowsTotal: reader.approxRows,
+      });
+    }
+    report.jobId = job.id;
+  }
+
+  let rejectedCsv: ReturnType<typeof stringify> | null = null;
+  let rejectedDone: Promise<unknown> | null = null;
+  if (opts.rejectedOut) {
+    const out = createWriteStream(opts.rejectedOut, { mode: 0o600 });
+    rejectedCsv = stringify({ bom: true });
+    rejectedCsv.pipe(out);
+    rejectedDone = once(out, 'finish');
+    rejectedCsv.write([t(lang, 'interop:rejected.line'), ...reader.headers, t(lang, 'interop:rejected.reason')]);
+  }
+
+  const addIssue = (i: RowIssue) => {
+    report.issueCount++;
+    if (report.issues.length < MAX_ISSUES) report.issues.push(i);
+  };
+
+  // Phase 1: read, validate, stage.
+  const skipThrough = job && job.state !== 'staging' ? Number.POSITIVE_INFINITY : Number(job?.last_line ?? 0);
+  let batch: { line: number; groupKey: string; payload: Buffer }[] = [];
+  let staged = Number(job?.rows_staged ?? 0);
+  let lastLine = 0;
+  const flush = async () => {
+    if (!job) return;
+    await stageBatch(ctx.db, orgId, job.id, batch, { lastLine, read: report.rows, staged, rejected: report.rejected });
+    batch = [];
+  };
+  const preview: MappedRow[] = [];
+  for await (const row of reader.rows()) {
+    lastLine = row.line;
+    for (const n of row.notes) {
+      if (n.key === 'interop:read.empty_row') report.emptyRows++;
+      else if (n.key !== 'interop:read.short_row' && n.key !== 'interop:read.long_row' && report.warnings.length < MAX_WARNINGS) report.warnings.push(n);
+    }
+    if (row.cells.length === 0) continue;
+    report.rows++;
+    const m = mapper.map(row);
+    if (!m.row) {
+      report.rejected++;
+      for (const i of m.issues) addIssue(i);
+      rejectedCsv?.write([row.line, ...reader.headers.map((_, i) => cellText(row.cells[i] ?? '')), m.issues.map((i) => issueText(lang, i)).join(' | ')]);
+    } else {
+      report.valid++;
+      if (opts.dryRun) {
+        if (preview.length < 2000) preview.push(m.row);
+      } else if (row.line > skipThrough) {
+        const payload = await ctx.keys.encrypt(ctx.db, orgId, `import_staging.payload:${job!.id}:${row.line}`, JSON.stringify({ incident: m.row.incident, acts: m.row.acts }));
+        batch.push({ line: row.line, groupKey: m.row.groupKey, payload });
+        staged++;
+      }
+    }
+    if (batch.length >= batchSize) await flush();
+    if (report.rows % 500 === 0) opts.onProgress?.({ phase: 'read', rows: report.rows, total: reader.approxRows });
+  }
+  if (rejectedCsv) {
+    rejectedCsv.end();
+    await rejectedDone;
+  }
+  report.unmatched = mapper.unmatchedValues();
+  opts.onProgress?.({ phase: 'read', rows: report.rows, total: report.rows });
+
+  if (opts.dryRun) {
+    await predict(ctx, orgId, profile, preview, report);
+    return report;
+  }
+  const j = job!;
+  if (j.state === 'staging') {
+    await flush();
+    if (mode === 'all-or-nothing' && report.rejected > 0) {
+      await deleteStaging(ctx.db, orgId, j.id);
+      await setJobState(ctx.db, orgId, j.id, 'failed', summary(report));
+      report.state = 'failed';
+      return report;
+    }
+    await setJobState(ctx.db, orgId, j.id, 'staged');
+  }
+  if (opts.stopAfterStaging) {
+    report.state = 'staged';
+    return report;
+  }
+  await applyJob(ctx, actor, j, profile, report, opts.onProgress);
+  report.state = 'complete';
+  return report;
+}
+
+function summary(r: ImportReport): Record<string, unknown> {
+  return {
+    rows: r.rows,
+    valid: r.valid,
+    rejected: r.rejected,
+    created: r.created,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    emptyRows: r.emptyRows,
+    mergedRows: r.mergedRows,
+    issueCount: r.issueCount,
+  };
+}
+
+const keyOf = (dataset: string, groupKey: string) => `${dataset}\u0000${groupKey}`;
+
+/** Dry run: how many groups would be created, updated or left unchanged (single-row groups). */
+async function predict(ctx: Ctx, orgId: string, profile: ImportProfile, rows: MappedRow[], report: ImportReport): Promise<void> {
+  const groups = new Map<string, MappedRow[]>();
+  for (const r of rows) groups.set(r.groupKey, [...(groups.get(r.groupKey) ?? []), r]);
+  const entries = [...groups.entries()];
+  for (let i = 0; i < entries.length; i += 500) {
+    const part = entries.slice(i, i + 500);
+    const bidx = await Promise.all(part.map(([k]) => ctx.keys.blindIndex(ctx.db, orgId, keyOf(profile.dataset, k))));
+    const known = await lookupKeys(ctx.db, orgId, profile.dataset, bidx);
+    part.forEach(([, rs], j) => {
+      const hit = known.get(bidx[j]!.toString('hex'));
+      if (!hit) report.created++;
+      else if (hit.hash === groupHash(rs)) report.unchanged++;
+      else report.updated++;
+    });
+  }
+}
+
+function groupHash(rows: { incident: MappedIncident; acts: MappedAct[] }[]): string {
+  return contentHash(rows.map((r) => ({ incident: r.incident, acts: r.acts })));
+}
+
+interface Group {
+  key: string;
+  rows: { line: number; incident: MappedIncident; acts: MappedAct[] }[];
+}
+
+function incidentColumns(m: MappedIncident, narrativeEnc: Buffer | null): Record<string, unknown> {
+  const s = m.startDate ? toStored(m.startDate) : null;
+  const e = m.endDate ? toStored(m.endDate) : null;
+  return {
+    title: m.title,
+    narrative: narrativeEnc ? null : m.narrative,
+    narrative_enc: narrativeEnc,
+    narrative_sensitive: narrativeEnc !== null,
+    start_date: s?.date ?? null,
+    start_precision: s?.precision ?? null,
+    start_approximate: m.startApproximate,
+    end_date: e?.date ?? null,
+    end_precision: e?.precision ?? null,
+    end_approximate: m.endApproximate,
+    country: m.country,
+    subdivision: m.subdivision,
+    place_name: m.placeName,
+    status: m.status,
+    visibility: m.visibility,
+    language: m.language,
+  };
+}
+
+/** The incident of a group is its first row's; its acts are every row's acts, deduplicated. */
+function mergeGroup(g: Group): { incident: MappedIncident; acts: MappedAct[] } {
+  const seen = new Set<string>();
+  const acts: MappedAct[] = [];
+  for (const r of g.rows) {
+    for (const a of r.acts) {
+      const k = canonicalJson(a);
+      if (!seen.has(k)) {
+        seen.add(k);
+        acts.push(a);
+      }
+    }
+  }
+  return { incident: g.rows[0]!.incident, acts };
+}
+
+class Writer {
+  incidents: Record<string, unknown>[] = [];
+  actors: Record<string, unknown>[] = [];
+  acts: Record<string, unknown>[] = [];
+  involvements: Record<string, unknown>[] = [];
+  keys: { bidx: Buffer; incidentId: string; hash: string }[] = [];
+  constructor(
+    private ctx: Ctx,
+    private trx: DB,
+    private w: Who,
+    private profile: ImportProfile,
+  ) {}
+
+  base(id: string) {
+    return { organisation_id: this.w.organisationId, id, created_by: this.w.userId, updated_by: this.w.userId };
+  }
+
+  async actorValues(id: string, v: MappedAct['victim']) {
+    const org = this.w.organisationId;
+    return {
+      ...this.base(id),
+      kind: v.kind,
+      name_enc: await this.ctx.keys.encrypt(this.trx, org, `actor.name_enc:${id}`, v.name),
+      name_bidx: await this.ctx.keys.blindIndex(this.trx, org, v.name),
+      gender: v.gender,
+      sectors: v.sectors,
+    };
+  }
+
+  actValues(id: string, incidentId: string, victimId: string, inc: MappedIncident, a: MappedAct) {
+    const s = inc.startDate ? toStored(inc.startDate) : null;
+    const e = inc.endDate ? toStored(inc.endDate) : null;
+    return {
+      ...this.base(id),
+      incident_id: incidentId,
+      victim_id: victimId,
+      act_type: a.actType,
+      start_date: s?.date ?? null,
+      start_precision: s?.precision ?? null,
+      start_approximate: inc.startApproximate,
+      end_date: e?.date ?? null,
+      end_precision: e?.precision ?? null,
+      end_approximate: inc.endApproximate,
+      country: inc.country,
+      subdivision: inc.subdivision,
+      notes: a.notes,
+    };
+  }
+
+  async narrative(id: string, m: MappedIncident): Promise<Buffer | null> {
+    if (!m.narrative || !this.profile.defaults.narrativeSensitive) return null;
+    return this.ctx.keys.encrypt(this.trx, this.w.organisationId, `incident.narrative_enc:${id}`, m.narrative);
+  }
+
+  /** Queues a new incident with its victims, acts and perpetrator involvements. */
+  async addNew(content: { incident: MappedIncident; acts: MappedAct[] }, bidx: Buffer, hash: string) {
+    const id = newId();
+    this.incidents.push({ ...this.base(id), ...incidentColumns(content.incident, await this.narrative(id, content.incident)) });
+    await this.addActs(id, content.incident, content.acts);
+    this.keys.push({ bidx, incidentId: id, hash });
+  }
+
+  async addActs(incidentId: string, inc: MappedIncident, acts: MappedAct[]) {
+    const victims = new Map<string, string>();
+    for (const a of acts) {
+      const vk = canonicalJson(a.victim);
+      let victimId = victims.get(vk);
+      if (!victimId) {
+        victimId = newId();
+        victims.set(vk, victimId);
+        this.actors.push(await this.actorValues(victimId, a.victim));
+      }
+      const actId = newId();
+      this.acts.push(this.actValues(actId, incidentId, victimId, inc, a));
+      for (const p of a.perpetratorTypes) this.involvements.push({ ...this.base(newId()), act_id: actId, perpetrator_type: p });
+    }
+  }
+
+  async flush(jobId: string, reason: string) {
+    const org = this.w.organisationId;
+    await bulkInsertRecords(this.trx, 'incident', this.incidents, this.w.userId, reason);
+    await bulkInsertRecords(this.trx, 'actor', this.actors, this.w.userId, reason);
+    await bulkInsertRecords(this.trx, 'act', this.acts, this.w.userId, reason);
+    await bulkInsertRecords(this.trx, 'involvement', this.involvements, this.w.userId, reason);
+    await upsertKeys(this.trx, org, this.profile.dataset, jobId, this.keys);
+    this.incidents = [];
+    this.actors = [];
+    this.acts = [];
+    this.involvements = [];
+    this.keys = [];
+  }
+}
+
+async function applyJob(ctx: Ctx, actor: Actor, job: JobRow, profile: ImportProfile, report: ImportReport, onProgress?: (p: ImportProgress) => void): Promise<void> {
+  const w = who(actor);
+  const orgId = w.organisationId;
+  const reason = `import ${job.id}`;
+  await inTransaction(ctx.db, writeScope(actor), async (trx) => {
+    await sql`UPDATE import_job SET state = 'applying', updated_at = now() WHERE organisation_id = ${orgId} AND id = ${job.id}`.execute(trx);
+    const writer = new Writer(ctx, trx, w, profile);
+    let after: { groupKey: string; line: number } | null = null;
+    let pending: Group | null = null;
+    let groups: Group[] = [];
+    let appliedRows = 0;
+    const total = Number(job.rows_staged) || report.valid;
+
+    const processGroups = async (gs: Group[]) => {
+      const bidx = await Promise.all(gs.map((g) => ctx.keys.blindIndex(trx, orgId, keyOf(profile.dataset, g.key))));
+      const known = await lookupKeys(trx, orgId, profile.dataset, bidx);
+      for (let i = 0; i < gs.length; i++) {
+        const g = gs[i]!;
+        if (g.rows.length > 1) report.mergedRows += g.rows.length - 1;
+        const content = mergeGroup(g);
+        const hash = groupHash(g.rows);
+        const hit = known.get(bidx[i]!.toString('hex'));
+        if (!hit) {
+          await writer.addNew(content, bidx[i]!, hash);
+          report.created++;
+        } else if (hit.hash === hash) {
+          report.unchanged++;
+        } else {
+          const exists = await getRow(trx, 'incident', orgId, hit.incidentId);
+          if (!exists || exists.archived_at) {
+            await writer.addNew(content, bidx[i]!, hash);
+            report.created++;
+          } else {
+            await updateImported(ctx, trx, w, writer, exists, content, reason);
+            writer.keys.push({ bidx: bidx[i]!, incidentId: hit.incidentId, hash });
+            report.updated++;
+          }
+        }
+      }
+      await writer.flush(job.id, reason);
+    };
+
+    for (;;) {
+      const page = await stagedPage(trx, orgId, job.id, after, 2000);
+      if (!page.length) break;
+      for (const s of page) {
+        const line = Number(s.line);
+        const plain = JSON.parse(await ctx.keys.decrypt(trx, orgId, `import_staging.payload:${job.id}:${line}`, s.payload)) as {
+          incident: MappedIncident;
+          acts: MappedAct[];
+        };
+        if (pending && pending.key === s.group_key) pending.rows.push({ line, ...plain });
+        else {
+          if (pending) groups.push(pending);
+          pending = { key: s.group_key, rows: [{ line, ...plain }] };
+        }
+        appliedRows++;
+      }
+      const last = page[page.length - 1]!;
+      after = { groupKey: last.group_key, line: Number(last.line) };
+      if (groups.length >= 300) {
+        await processGroups(groups);
+        groups = [];
+        onProgress?.({ phase: 'apply', rows: appliedRows, total });
+      }
+    }
+    if (pending) groups.push(pending);
+    if (groups.length) await processGroups(groups);
+    onProgress?.({ phase: 'apply', rows: appliedRows, total });
+
+    await appendAudit(trx, {
+      organisationId: orgId,
+      userId: w.userId,
+      action: 'import.apply',
+      objectTable: 'import_job',
+      objectId: job.id,
+      requestId: actor.requestId ?? null,
+      detail: { dataset: profile.dataset, ...summary(report) },
+    });
+    await deleteStaging(trx, orgId, job.id);
+    await setJobState(trx, orgId, job.id, 'complete', summary(report));
+  });
+  onProgress?.({ phase: 'done', rows: report.rows, total: report.rows });
+}
+
+const incidentFieldCols = ['title', 'narrative', 'narrative_enc', 'narrative_sensitive', 'start_date', 'start_precision', 'start_approximate', 'end_date', 'end_precision', 'end_approximate', 'country', 'subdivision', 'place_name', 'status', 'language'];
+
+/**
+ * A newer release changed this group: update the incident's fields that differ (a new version
+ * with history), archive acts no longer listed, and add the new ones. Acts are matched by act type
+ * and victim name (through the blind index, so no name is decrypted).
+ */
+async function updateImported(ctx: Ctx, trx: DB, w: Who, writer: Writer, existing: Row, content: { incident: MappedIncident; acts: MappedAct[] }, reason: string): Promise<void> {
+  const orgId = w.organisationId;
+  let narrativeEnc: Buffer | null = null;
+  const oldNarrative = existing.narrative_enc
+    ? await ctx.keys.decrypt(trx, orgId, `incident.narrative_enc:${existing.id}`, existing.narrative_enc as Buffer)
+    : ((existing.narrative as string | null) ?? null);
+  const next = incidentColumns(content.incident, null);
+  const changed: Record<string, unknown> = {};
+  for (const c of incidentFieldCols) {
+    if (c === 'narrative' || c === 'narrative_enc' || c === 'narrative_sensitive') continue;
+    const a = existing[c] ?? null;
+    const b = next[c] ?? null;
+    if (String(a) !== String(b)) changed[c] = b;
+  }
+  if ((content.incident.narrative ?? null) !== oldNarrative) {
+    narrativeEnc = await writer.narrative(existing.id, content.incident);
+    Object.assign(changed, { narrative: narrativeEnc ? null : content.incident.narrative, narrative_enc: narrativeEnc, narrative_sensitive: narrativeEnc !== null });
+  }
+  if (Object.keys(changed).length) await updateRecord(trx, 'incident', w, existing.id, existing.version, changed, { reason });
+
+  const acts = (await sql<Row & { name_bidx: Buffer }>`SELECT a.*, v.name_bidx FROM act a JOIN actor v ON v.organisation_id = a.organisation_id AND v.id = a.victim_id
+    WHERE a.organisation_id = ${orgId} AND a.incident_id = ${existing.id} AND a.archived_at IS NULL`.execute(trx)).rows;
+  const wanted = new Map<string, MappedAct[]>();
+  for (const a of content.acts) {
+    const k = `${a.actType}:${(await ctx.keys.blindIndex(trx, orgId, a.victim.name)).toString('hex')}`;
+    wanted.set(k, [...(wanted.get(k) ?? []), a]);
+  }
+  for (const a of acts) {
+    const k = `${a.act_type as string}:${a.name_bidx.toString('hex')}`;
+    const list = wanted.get(k);
+    if (list?.length) {
+      const want = list.shift()!;
+      const cols: Record<string, unknown> = {};
+      const values = writer.actValues(a.id, existing.id, a.victim_id as string, content.incident, want);
+      for (const c of ['start_date', 'start_precision', 'start_approximate', 'end_date', 'end_precision', 'end_approximate', 'country', 'subdivision', 'notes']) {
+        if (String(a[c] ?? null) !== String((values as Record<string, unknown>)[c] ?? null)) cols[c] = (values as Record<string, unknown>)[c];
+      }
+      if (Object.keys(cols).length) await updateRecord(trx, 'act', w, a.id, a.version, cols, { reason });
+      const inv = (await sql<Row>`SELECT * FROM involvement WHERE organisation_id = ${orgId} AND act_id = ${a.id} AND archived_at IS NULL`.execute(trx)).rows;
+      const have = inv.map((i) => i.perpetrator_type as string).sort();
+      if (canonicalJson(have) !== canonicalJson([...want.perpetratorTypes].sort())) {
+        for (const i of inv) await updateRecord(trx, 'involvement', w, i.id, i.version, {}, { reason, action: 'archive' });
+        for (const p of want.perpetratorTypes) await insertRecord(trx, 'involvement', w, newId(), { act_id: a.id, perpetrator_type: p }, reason);
+      }
+    } else {
+      await updateRecord(trx, 'act', w, a.id, a.version, {}, { reason, action: 'archive' });
+    }
+  }
+  const rest = [...wanted.values()].flat();
+  if (rest.length) await writer.addActs(existing.id, content.incident, rest);
+}
+
