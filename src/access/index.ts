@@ -9,3 +9,4 @@ export { checkPassword } from './login.js';
 export { hashPassword, verifyPassword } from './passwords.js';
 export { passwordProblem } from './password-policy.js';
 export { mfaRequired, beginTotpEnrolment, confirmTotpEnrolment, verifySecondFactor, resetTotp } from './totp.js';
+export { rotateMasterKey, exportOrganisationKeys, importOrganisationKeys, sealOrganisation, endAllOrganisationSessions } from './key-admin.js';

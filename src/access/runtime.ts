@@ -33,7 +33,8 @@ export async function openRuntime(config: Config, opts: { migrate?: boolean; cre
     if (pending.length) {
       throw new AppError('unavailable', { message: `The database schema is not up to date (pending: ${pending.join(', ')}). Run: atalaya migrate` });
     }
-    const ctx: Ctx = { db: handle.db, keys: new Keyring(master), dataDir: config.dataDir };
+    const reload = () => loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, create: false });
+    const ctx: Ctx = { db: handle.db, keys: new Keyring(master, master.source === 'file' ? reload : undefined), dataDir: config.dataDir };
     return { ctx, handle, master, config, migrated, close: () => handle.close() };
   } catch (e) {
     await handle.close();

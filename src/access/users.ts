@@ -37,13 +37,13 @@ export async function createUser(db: DB, input: NewUser, byUserId: string | null
   });
 }
 
-export async function membershipsOf(db: DB, userId: string): Promise<{ organisationId: string; role: Role; name: string; slug: string }[]> {
+export async function membershipsOf(db: DB, userId: string): Promise<{ organisationId: string; role: Role; name: string; slug: string; locked: boolean }[]> {
   const rows = await db
     .selectFrom('membership as m')
     .innerJoin('organisation as o', 'o.id', 'm.organisation_id')
-    .select(['m.organisation_id', 'm.role', 'o.name', 'o.slug'])
+    .select(['m.organisation_id', 'm.role', 'o.name', 'o.slug', 'o.locked_at'])
     .where('m.user_id', '=', userId)
     .orderBy('o.name')
     .execute();
-  return rows.map((r) => ({ organisationId: r.organisation_id, role: r.role, name: r.name, slug: r.slug }));
+  return rows.map((r) => ({ organisationId: r.organisation_id, role: r.role, name: r.name, slug: r.slug, locked: r.locked_at !== null }));
 }

@@ -12,14 +12,19 @@ export const commands: Record<string, () => Promise<CommandModule>> = {
   demo: () => import('./demo.command.js'),
   vocab: () => import('./vocab.command.js'),
   doctor: () => import('./doctor.command.js'),
+  user: () => import('./user.command.js'),
+  keys: () => import('./keys.command.js'),
+  audit: () => import('./audit.command.js'),
   estimate: () => import('./estimate.command.js'),
   chart: () => import('./chart.command.js'),
   link: () => import('./link.command.js'),
+  count: () => import('./count.command.js'),
 };
 
 export function renderError(e: unknown, io: CliIO): number {
   if (isAppError(e)) {
-    io.err(`${t(io.lang, 'cli:error')}: ${e.message !== e.code ? e.message : t(io.lang, `errors:${e.code}`, e.values)}`);
+    const text = /^[a-z_]+:[a-z_.]+$/.test(e.message) ? t(io.lang, e.message, e.values) : e.message !== e.code ? e.message : t(io.lang, `errors:${e.code}`, e.values);
+    io.err(`${t(io.lang, 'cli:error')}: ${text}`);
     for (const issue of e.issues) {
       const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
       io.err(`  - ${where}${issue.message ?? t(io.lang, issue.key, issue.values)}`);

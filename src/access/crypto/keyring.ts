@@ -33,7 +33,12 @@ export function normaliseForIndex(value: string): string {
 
 export class Keyring {
   private cache = new Map<string, OrgKeys>();
-  constructor(private master: MasterKey) {}
+  /** `reload` re-reads the master key: after a rotation by another process, keys wrapped by the new
+   * master open without restarting this one. */
+  constructor(
+    private master: MasterKey,
+    private reload?: () => MasterKey,
+  ) {}
 
   get masterKeyId(): string {
     return this.master.id;
@@ -64,6 +69,10 @@ export class Keyring {
     const data = new Map<number, Buffer>();
     let blindIndex: Buffer | undefined;
     for (const r of rows) {
+      if (r.master_key_id !== this.master.id && this.reload) {
+        const fresh = this.reload();
+        if (fresh.id === r.master_key_id) this.master = fresh;
+      }
       if (r.master_key_id !== this.master.id) {
         throw new AppError('unavailable', { message: 'The organisation keys were wrapped by another master key.' });
       }

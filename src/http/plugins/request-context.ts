@@ -56,12 +56,14 @@ async function resolve(req: FastifyRequest, reply: FastifyReply, services: Servi
   req.actor = { kind: 'anonymous', requestId: req.id, clientHash: req.clientHash };
   if (session && session.mfaPassed && session.organisationId) {
     const m = await ctx.db
-      .selectFrom('membership')
-      .select('role')
-      .where('organisation_id', '=', session.organisationId)
-      .where('user_id', '=', session.userId)
+      .selectFrom('membership as m')
+      .innerJoin('organisation as o', 'o.id', 'm.organisation_id')
+      .select(['m.role', 'o.locked_at'])
+      .where('m.organisation_id', '=', session.organisationId)
+      .where('m.user_id', '=', session.userId)
       .executeTakeFirst();
-    if (m) {
+    // A locked organisation's members act as nobody until its keys are restored.
+    if (m && !m.locked_at) {
       req.actor = {
         kind: 'user',
         userId: session.userId,

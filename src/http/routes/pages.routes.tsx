@@ -96,10 +96,11 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
       const result = await checkPassword(ctx.db, services.secret, { email: body.email, password: body.password, client: req.ip, requestId: req.id });
       if (req.session) await endSession(ctx.db, req.session.token);
       const orgs = await membershipsOf(ctx.db, result.userId);
+      if (orgs.length && orgs.every((o) => o.locked)) throw new AppError('locked', { message: 'access:org_locked' });
       const needsEnrolment = !result.totpEnabled && (await mfaRequired(ctx.db, result.userId));
       const session = await createSession(ctx.db, sessionSettings(services), {
         userId: result.userId,
-        organisationId: orgs[0]?.organisationId ?? null,
+        organisationId: orgs.find((o) => !o.locked)?.organisationId ?? null,
         mfaPassed: !result.totpEnabled && !needsEnrolment,
         lang: req.lang,
       });
@@ -107,9 +108,9 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
       const q = `?next=${encodeURIComponent(next)}`;
       return reply.redirect(needsEnrolment ? `/account/totp${q}` : result.totpEnabled ? `/login${q}` : next, 303);
     } catch (e) {
-      if (e instanceof AppError && (e.code === 'unauthenticated' || e.code === 'rate_limited')) {
+      if (e instanceof AppError && (e.code === 'unauthenticated' || e.code === 'rate_limited' || e.code === 'locked')) {
         const pc = await pageContext(req, reply, services);
-        const message = e.code === 'rate_limited' ? t(req.lang, 'errors:rate_limited') : t(req.lang, 'access:login_failed');
+        const message = e.code === 'rate_limited' ? t(req.lang, 'errors:rate_limited') : e.code === 'locked' ? t(req.lang, 'access:org_locked') : t(req.lang, 'access:login_failed');
         reply.status(e.status);
         if (e.code === 'rate_limited' && e.details.retryAfterSeconds) reply.header('retry-after', String(e.details.retryAfterSeconds));
         return html(reply, renderDocument(<LoginPage pc={pc} error={message} email={body.email} />));

@@ -53,8 +53,9 @@ export async function sessionApi(app: FastifyInstance, opts: { services: Service
     const body = parseInput(loginBody, req.body, req.lang);
     const result = await checkPassword(ctx.db, services.secret, { email: body.email, password: body.password, client: req.ip, requestId: req.id });
     const orgs = await membershipsOf(ctx.db, result.userId);
-    const org = body.organisation ? orgs.find((o) => o.organisationId === body.organisation || o.slug === body.organisation) : orgs[0];
-    if (!org) throw new AppError('forbidden');
+    const org = body.organisation ? orgs.find((o) => o.organisationId === body.organisation || o.slug === body.organisation) : orgs.find((o) => !o.locked);
+    if (!org) throw orgs.some((o) => o.locked) ? new AppError('locked', { message: 'access:org_locked' }) : new AppError('forbidden');
+    if (org.locked) throw new AppError('locked', { message: 'access:org_locked' });
     if (req.session) await endSession(ctx.db, req.session.token);
     const needsEnrolment = !result.totpEnabled && (await mfaRequired(ctx.db, result.userId));
     const mfaPending = result.totpEnabled || needsEnrolment;
