@@ -1,9 +1,49 @@
-import { loadDemo, isDemoLoaded } from '../records/index.js';
+import { parseArgs } from 'node:util';
+import { demoSlugs, loadDemo, isDemoLoaded } from '../records/index.js';
+import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
+import { generateSynthetic, resolveOrganisation } from '../trends/index.js';
 import type { CliIO } from './cli-io.js';
 import { withRuntime } from './runtime.js';
 
-export async function run(_argv: string[], io: CliIO): Promise<number> {
+/** `atalaya demo` loads the demo data; `atalaya demo --synthetic N [--org SLUG] [--seed S]` adds N synthetic incidents. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  let values: { synthetic?: string; org?: string; seed?: string };
+  try {
+    values = parseArgs({ args: argv, options: { synthetic: { type: 'string' }, org: { type: 'string' }, seed: { type: 'string' } } }).values;
+  } catch (e) {
+    throw new AppError('bad_input', { issues: [{ path: [], key: 'analysis:errors.bad_option', values: { reason: (e as Error).message } }] });
+  }
+  if (values.synthetic !== undefined) {
+    const n = Number(values.synthetic);
+    if (!/^\d+$/.test(values.synthetic) || n < 1 || n > 10_000_000) {
+      throw new AppError('bad_input', { issues: [{ path: ['--synthetic'], key: 'analysis:errors.bad_count_n', values: { value: values.synthetic } }] });
+    }
+    return withRuntime(io, async (rt) => {
+      // Without --org the synthetic incidents go to the demo's first organisation (loaded first if needed).
+      if (!values.org && !(await isDemoLoaded(rt.ctx))) {
+        const d = await loadDemo(rt.ctx);
+        io.out(t(io.lang, 'cli:serve.demo_login', { email: d.admin.email, password: d.admin.password }));
+        io.out(t(io.lang, 'cli:serve.demo_login_once'));
+      }
+      const org = await resolveOrganisation(rt.ctx.db, values.org ?? demoSlugs.observatorio);
+      let last = 0;
+      const r = await generateSynthetic(rt.ctx, {
+        organisationId: org.id,
+        n,
+        seed: values.seed ? Number(values.seed) : 1,
+        changePoint: { period: '2020-11', ratio: 2 },
+        onProgress: (done) => {
+          if (io.tty && done - last >= 50_000) {
+            last = done;
+            io.err(t(io.lang, 'analysis:synthetic.progress', { done, n }));
+          }
+        },
+      });
+      io.out(t(io.lang, 'analysis:synthetic.loaded', { incidents: r.incidents, acts: r.acts, actors: r.actors, seconds: (r.ms / 1000).toFixed(1) }));
+      return 0;
+    });
+  }
   return withRuntime(io, async (rt) => {
     if (await isDemoLoaded(rt.ctx)) {
       io.out(t(io.lang, 'cli:demo.already'));

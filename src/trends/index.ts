@@ -17,3 +17,4 @@ export {
 } from './escalation.analysis.js';
 export { facetValueLabel, facetLabel, countName } from './analysis.labels.js';
 export { resolveOrganisation } from './org-lookup.queries.js';
+export { generateSynthetic, type SyntheticOptions, type SyntheticResult } from './synthetic.generate.js';
