@@ -20,6 +20,7 @@ import { requestContext } from './plugins/request-context.js';
 import { pageRoutes } from './routes/pages.routes.js';
 import { recordsApi } from './routes/records.api.js';
 import { sessionApi } from './routes/session.api.js';
+import { statementRoutes } from './routes/statements.routes.js';
 import { vocabApi } from './routes/vocab.api.js';
 import type { Services } from './services.js';
 
@@ -121,5 +122,6 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(recordsApi, { services });
   await app.register(vocabApi);
   await app.register(pageRoutes, { services });
+  await app.register(statementRoutes, { services });
   return app;
 }

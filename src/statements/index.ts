@@ -1,0 +1,12 @@
+export * from './statements.commands.js';
+export * from './statements.queries.js';
+export { importStatement, parseStatementText, type ParsedStatement } from './statements.import.js';
+export { renderMarkdown, markdownToText, markdownParagraphs, excerpt } from './markdown.render.js';
+export { statementPdf, pdfTextOf, pdfSafe, formatDate, uiLang } from './statements.pdf.js';
+export { statementsAtom } from './statements.feed.js';
+export { processHeroImage, readHero, heroWidths, MAX_HERO_BYTES } from './hero.image.js';
+export { cachedAnswer, storeAnswer, invalidatePublic, publicCacheSize, setPublicCacheEnabled, type CachedAnswer } from './public-cache.js';
+export { nowFor, setStatementClock } from './statements.clock.js';
+export { loadDemoStatement, demoStatementSlug } from './demo/load-demo-statement.js';
+export * as statementInput from './statements.schema.js';
+export type { StatementStatus, SignatoryStatus } from './statements.tables.js';

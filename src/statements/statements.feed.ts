@@ -1,0 +1,32 @@
+/** Atom feeds of published statements (the `feed` package escapes every text it writes). */
+import { Feed } from 'feed';
+import { t, type Lang } from '../shared/i18n/index.js';
+import type { PublicIndexEntry } from './statements.queries.js';
+
+export function statementsAtom(entries: PublicIndexEntry[], opts: { baseUrl: string; selfPath: string; lang: Lang; title?: string }): string {
+  const base = opts.baseUrl.replace(/\/$/, '');
+  const updated = entries.reduce((m, e) => (e.updatedAt > m ? e.updatedAt : m), new Date(0));
+  const feed = new Feed({
+    title: opts.title ?? t(opts.lang, 'public:feed_title'),
+    description: t(opts.lang, 'public:feed_description'),
+    id: `${base}/statements`,
+    link: `${base}/statements`,
+    language: opts.lang,
+    updated: entries.length ? updated : new Date(0),
+    generator: 'Atalaya',
+    copyright: t(opts.lang, 'public:feed_rights'),
+    feedLinks: { atom: `${base}${opts.selfPath}` },
+  });
+  for (const e of entries) {
+    feed.addItem({
+      title: e.title,
+      id: `${base}/statements/${e.versionSlug}`,
+      link: `${base}/statements/${e.versionSlug}`,
+      description: e.lead,
+      date: e.updatedAt,
+      published: e.publishedAt,
+      category: e.countries.map((c) => ({ name: c, term: c })),
+    });
+  }
+  return feed.atom1();
+}
