@@ -184,12 +184,22 @@ export function comparisonLevels(c: LinkConfig['comparisons'][number]): number {
   }
 }
 
-/** Growable columns of candidate pairs. */
+/**
+ * Columns of candidate pairs, 12 bytes a pair. Sized from the rules' counts (an upper bound known
+ * before generating), so they never grow: growing by doubling held two copies at once and up to twice
+ * the room needed.
+ */
 class PairBuffer {
-  left = new Int32Array(1 << 16);
-  right = new Int32Array(1 << 16);
-  code = new Uint32Array(1 << 16);
+  left: Int32Array;
+  right: Int32Array;
+  code: Uint32Array;
   length = 0;
+  constructor(capacity: number) {
+    const n = Math.max(16, capacity);
+    this.left = new Int32Array(n);
+    this.right = new Int32Array(n);
+    this.code = new Uint32Array(n);
+  }
   push(i: number, j: number, code: number): void {
     if (this.length === this.left.length) {
       const cap = this.left.length * 2;
@@ -322,10 +332,10 @@ export function runLinkage(
 
   // Candidate pairs and their comparison patterns; pattern counts per rule mask for the EM sessions.
   const R = plan.length;
-  const buffer = new PairBuffer();
+  const upperBound = plan.reduce((s, r) => s + r.pairs, 0);
+  const buffer = new PairBuffer(upperBound);
   const byMask = new Map<number, number>();
   const newPairs = new Array<number>(R).fill(0);
-  const upperBound = plan.reduce((s, r) => s + r.pairs, 0);
   const C = comparisons.length;
   forEachCandidatePair(
     records,
