@@ -18,6 +18,7 @@ export const commands: Record<string, () => Promise<CommandModule>> = {
   estimate: () => import('./estimate.command.js'),
   chart: () => import('./chart.command.js'),
   link: () => import('./link.command.js'),
+  import: () => import('./import.command.js'),
   count: () => import('./count.command.js'),
 };
 
