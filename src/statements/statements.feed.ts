@@ -3,6 +3,11 @@ import { Feed } from 'feed';
 import { t, type Lang } from '../shared/i18n/index.js';
 import type { PublicIndexEntry } from './statements.queries.js';
 
+/** The feed writes titles and summaries as type="html": escaping makes readers show them as plain text. */
+function asHtmlText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
 export function statementsAtom(entries: PublicIndexEntry[], opts: { baseUrl: string; selfPath: string; lang: Lang; title?: string }): string {
   const base = opts.baseUrl.replace(/\/$/, '');
   const updated = entries.reduce((m, e) => (e.updatedAt > m ? e.updatedAt : m), new Date(0));
@@ -19,10 +24,10 @@ export function statementsAtom(entries: PublicIndexEntry[], opts: { baseUrl: str
   });
   for (const e of entries) {
     feed.addItem({
-      title: e.title,
+      title: asHtmlText(e.title),
       id: `${base}/statements/${e.versionSlug}`,
       link: `${base}/statements/${e.versionSlug}`,
-      description: e.lead,
+      description: asHtmlText(e.lead),
       date: e.updatedAt,
       published: e.publishedAt,
       category: e.countries.map((c) => ({ name: c, term: c })),
