@@ -19,6 +19,7 @@ export const commands: Record<string, () => Promise<CommandModule>> = {
   chart: () => import('./chart.command.js'),
   link: () => import('./link.command.js'),
   import: () => import('./import.command.js'),
+  export: () => import('./export.command.js'),
   count: () => import('./count.command.js'),
 };
 

@@ -5,3 +5,16 @@ export { suggestCodes, exactCode } from './vocab-match.js';
 export type { RowIssue, UnmatchedValue } from './map-row.js';
 export { resolveActor } from './cli-actor.js';
 export { getJob, listJobs, type JobRow } from './import.queries.js';
+export {
+  exportIncidents,
+  selectForExport,
+  neutralise,
+  exportFormats,
+  exportMediaTypes,
+  exportExtensions,
+  hxlColumns,
+  flatColumns,
+  type ExportFormat,
+  type ExportFilters,
+  type ExportResult,
+} from './export.service.js';

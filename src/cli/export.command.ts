@@ -1,0 +1,48 @@
+/**
+ * `atalaya export --format csv|xlsx|json|hxl|esf --out FILE --as EMAIL|ORG [--org ORG] [filters]`
+ * writes what the case list shows for the same filters (--q --country --subdivision --act-type
+ * --status --visibility --from --to --archived), as that user would see it.
+ */
+import { createWriteStream } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { exportFormats, exportIncidents, resolveActor, type ExportFilters, type ExportFormat } from '../interop/index.js';
+import { parseInput, recordInput } from '../records/index.js';
+import { AppError } from '../shared/errors.js';
+import { t } from '../shared/i18n/index.js';
+import type { CliIO } from './cli-io.js';
+import { withRuntime } from './runtime.js';
+
+const filterOptions = { q: 'q', country: 'country', subdivision: 'subdivision', 'act-type': 'actType', status: 'status', visibility: 'visibility', from: 'from', to: 'to', archived: 'archived' } as const;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      format: { type: 'string', default: 'csv' },
+      out: { type: 'string' },
+      as: { type: 'string' },
+      org: { type: 'string' },
+      ...Object.fromEntries(Object.keys(filterOptions).map((k) => [k, { type: 'string' as const }])),
+    },
+  });
+  if (!values.out || !values.as) {
+    io.err(t(io.lang, 'interop:cli.export_usage'));
+    return 2;
+  }
+  const format = values.format as ExportFormat;
+  if (!exportFormats.includes(format)) {
+    throw new AppError('bad_input', { issues: [{ path: ['--format'], key: 'interop:cli.bad_format', values: { format: String(values.format), list: exportFormats.join(', ') } }] });
+  }
+  const raw: Record<string, string> = {};
+  for (const [opt, field] of Object.entries(filterOptions)) {
+    const v = (values as Record<string, unknown>)[opt];
+    if (typeof v === 'string') raw[field] = v;
+  }
+  const { limit: _l, cursor: _c, ...filters } = parseInput(recordInput.listQuery, raw, io.lang);
+  return withRuntime(io, async (rt, config) => {
+    const actor = await resolveActor(rt.ctx.db, values.as!, values.org);
+    const r = await exportIncidents(rt.ctx, actor, { format, filters: filters as ExportFilters, publicUrl: config.publicUrl, lang: io.lang }, createWriteStream(values.out!, { mode: 0o600 }));
+    io.out(t(io.lang, 'interop:cli.exported', { incidents: r.incidents, acts: r.acts, file: values.out, format }));
+    return 0;
+  });
+}

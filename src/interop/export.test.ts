@@ -1,0 +1,126 @@
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, it, expect } from 'vitest';
+import { engines, openTestDb, type TestDb } from '../../test/support/db.js';
+import { makeOrg, makeUser } from '../../test/support/factories.js';
+import { createCoalition, type UserActor } from '../access/index.js';
+import { createRecord, listIncidents, recordInput } from '../records/index.js';
+import { exportIncidents, neutralise, type ExportFilters, type ExportFormat } from './export.service.js';
+import { runImport } from './import.service.js';
+import { sheetCsv, sheetProfile } from './testing/spanish-sheet.js';
+
+describe('neutralise', () => {
+  it('prefixes what a spreadsheet would run as a formula', () => {
+    for (const s of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) expect(neutralise(s)).toBe(`'${s}`);
+    expect(neutralise('Zulia')).toBe('Zulia');
+    expect(neutralise(5)).toBe(5);
+  });
+});
+
+describe.each(engines)('exports on %s', (engine) => {
+  let t: TestDb;
+  let owner: UserActor;
+  let partner: UserActor;
+  let n = 0;
+  const run = async (actor: UserActor, format: ExportFormat, filters: ExportFilters) => {
+    const file = join(t.dataDir, `out-${n++}.${format}`);
+    const r = await exportIncidents(t, actor, { format, filters, publicUrl: 'https://atalaya.example.org/', lang: 'es' }, createWriteStream(file));
+    return { r, file };
+  };
+  const listed = async (actor: UserActor, filters: Record<string, string>) => {
+    let total = 0;
+    let cursor: string | undefined;
+    do {
+      const p = await listIncidents(t, actor, recordInput.listQuery.parse({ ...filters, limit: 200, ...(cursor ? { cursor } : {}) }));
+      total += p.items.length;
+      cursor = p.nextCursor ?? undefined;
+    } while (cursor);
+    return total;
+  };
+
+  beforeAll(async () => {
+    t = await openTestDb(engine);
+    const a = await makeOrg(t);
+    const b = await makeOrg(t);
+    const coalition = (await createCoalition(t.db, { slug: `c-${Date.now()}`, name: 'C', members: [a, b] })).id;
+    owner = await makeUser(t, a, 'documenter', [coalition]);
+    partner = await makeUser(t, b, 'analyst', [coalition]);
+    const f = join(t.dataDir, 'casos.csv');
+    writeFileSync(f, sheetCsv(250, 2));
+    await runImport(t, owner, { profile: sheetProfile('exp'), file: f, lang: 'es' });
+    const evil = await createRecord(t, owner, 'incident', { title: '=HYPERLINK("http://x")', country: 'VE', visibility: 'coalition', startDate: '2020-01-02' });
+    const vic = await createRecord(t, owner, 'actor', { kind: 'person', name: 'Nombre Secreto' });
+    await createRecord(t, owner, 'act', { incidentId: evil.id, victimId: vic.id, actType: 'raid' });
+    await t.db.insertInto('record_share').values({ organisation_id: a, incident_id: evil.id, coalition_id: coalition, fields: null }).execute();
+  }, 120_000);
+  afterAll(async () => t.cleanup());
+
+  it('CSV holds exactly what the filter selects, with links back and formulas neutralised', async () => {
+    const filters = { subdivision: 'VE-V', from: '2018', to: '2022' };
+    const { r, file } = await run(owner, 'csv', filters);
+    const rows = parse(readFileSync(file), { bom: true, columns: true }) as Record<string, string>[];
+    expect(r.incidents).toBe(await listed(owner, filters));
+    expect(rows).toHaveLength(r.incidents);
+    expect(rows.length).toBeGreaterThan(3);
+    for (const row of rows) {
+      expect(row.subdivision).toBe('VE-V');
+      expect(row.url).toBe(`https://atalaya.example.org/incidents/${row.id}`);
+      expect(Number(row.start_date!.slice(0, 4))).toBeGreaterThanOrEqual(2018);
+    }
+    const all = await run(owner, 'csv', { q: 'HYPERLINK' });
+    const evil = parse(readFileSync(all.file), { bom: true, columns: true }) as Record<string, string>[];
+    expect(evil[0]!.title).toBe(`'=HYPERLINK("http://x")`);
+    expect(evil[0]!.victims).toBe('Nombre Secreto');
+  });
+
+  it('a coalition partner gets the partner view: shared incidents only, never names', async () => {
+    const { r, file } = await run(partner, 'json', {});
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { incidents: { title: string; acts: { victim: { name?: string; withheld?: string[] } }[] }[]; count: number };
+    expect(r.incidents).toBe(1);
+    expect(doc.count).toBe(1);
+    expect(doc.incidents[0]!.acts[0]!.victim.name).toBeUndefined();
+    expect(doc.incidents[0]!.acts[0]!.victim.withheld).toContain('name');
+    expect(readFileSync(file, 'utf8')).not.toContain('Nombre Secreto');
+  });
+
+  it('HXL has a hashtag row and no names; ESF links events, acts, persons and involvements', async () => {
+    const filters = { actType: 'raid' };
+    const hxl = await run(owner, 'hxl', filters);
+    const rows = parse(readFileSync(hxl.file)) as string[][];
+    expect(rows[1]).toContain('#date+start');
+    expect(rows[1]).toContain('#adm1+code');
+    expect(rows[1]).toContain('#affected+num');
+    expect(rows[1]).toContain('#event+type+code');
+    expect(rows.length - 2).toBe(await listed(owner, filters));
+    expect(readFileSync(hxl.file, 'utf8')).not.toContain('Nombre Secreto');
+    const esf = await run(owner, 'esf', filters);
+    const doc = JSON.parse(readFileSync(esf.file, 'utf8')) as {
+      events: { event_record_number: string }[];
+      acts: { event: string; victim: string; type_of_act: string | null; type_of_act_atalaya: string }[];
+      persons: { person_record_number: string }[];
+      involvements: { act: string; type_of_perpetrator_atalaya: string }[];
+    };
+    expect(doc.events).toHaveLength(esf.r.incidents);
+    const eventIds = new Set(doc.events.map((e) => e.event_record_number));
+    const personIds = new Set(doc.persons.map((p) => p.person_record_number));
+    const actIds = new Set(doc.acts.map((a) => (a as unknown as { act_record_number: string }).act_record_number));
+    for (const a of doc.acts) {
+      expect(eventIds.has(a.event)).toBe(true);
+      expect(personIds.has(a.victim)).toBe(true);
+    }
+    for (const i of doc.involvements) expect(actIds.has(i.act)).toBe(true);
+    expect(doc.acts.find((a) => a.type_of_act_atalaya === 'raid')!.type_of_act).toBe('040101000000');
+  });
+
+  it('XLSX has the same rows as CSV', async () => {
+    const filters = { country: 'VE', status: 'open' };
+    const x = await run(owner, 'xlsx', filters);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(x.file);
+    const ws = wb.getWorksheet('incidents')!;
+    expect(ws.rowCount - 1).toBe(x.r.incidents);
+    expect(x.r.incidents).toBe(await listed(owner, filters));
+  });
+});
