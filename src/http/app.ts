@@ -22,6 +22,7 @@ import { recordsApi } from './routes/records.api.js';
 import { sessionApi } from './routes/session.api.js';
 import { statementRoutes } from './routes/statements.routes.js';
 import { vocabApi } from './routes/vocab.api.js';
+import { workspaceRoutes } from './routes/workspace.routes.js';
 import type { Services } from './services.js';
 
 const assetsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'ui', 'assets');
@@ -122,6 +123,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(recordsApi, { services });
   await app.register(vocabApi);
   await app.register(pageRoutes, { services });
+  await app.register(workspaceRoutes, { services });
   await app.register(statementRoutes, { services });
   return app;
 }

@@ -2,7 +2,7 @@
 import type { Child } from 'hono/jsx';
 import { withLang, type PageContext } from './page-context.js';
 
-export function Layout(props: { pc: PageContext; title: string; children?: Child; wide?: boolean }) {
+export function Layout(props: { pc: PageContext; title: string; children?: Child; wide?: boolean; scripts?: string[] }) {
   const { pc, title } = props;
   const { t } = pc;
   const other = pc.lang === 'es' ? 'en' : 'es';
@@ -14,6 +14,7 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
         <meta name="referrer" content="no-referrer" />
         <title>{`${title} · ${t('common:app.name')}`}</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        <link rel="stylesheet" href="/assets/workspace.css" />
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
       </head>
       <body>
@@ -30,6 +31,9 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
                 <>
                   <li>
                     <a href="/incidents">{t('ui:nav.incidents')}</a>
+                  </li>
+                  <li>
+                    <a href="/incidents/new">{t('ui:nav.new_incident')}</a>
                   </li>
                 </>
               ) : null}
@@ -59,6 +63,22 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
               {pc.user.displayName} · {pc.user.organisationName} · {t(`ui:roles.${pc.user.role}`)}
             </p>
           ) : null}
+          {pc.user && pc.user.organisations.length > 1 ? (
+            <form method="post" action="/session/organisation" class="org-switch">
+              <input type="hidden" name="_csrf" value={pc.csrf} />
+              <label for="org-switch">{t('workspace:org.label')}</label>
+              <select id="org-switch" name="organisationId">
+                {pc.user.organisations.map((o) => (
+                  <option value={o.organisationId} selected={o.organisationId === pc.user!.organisationId}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+              <button type="submit" class="secondary">
+                {t('workspace:org.switch')}
+              </button>
+            </form>
+          ) : null}
         </header>
         <main id="main" class={props.wide ? 'wide' : ''}>
           {props.children}
@@ -66,6 +86,9 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
         <footer class="foot">
           <p>{t('common:app.tagline')}</p>
         </footer>
+        {(props.scripts ?? []).map((src) => (
+          <script src={src} defer></script>
+        ))}
       </body>
     </html>
   );

@@ -15,12 +15,10 @@ import {
   type Actor,
 } from '../../access/index.js';
 import { listPublicIncidents } from '../../portal/index.js';
-import { getCaseFile, listIncidents, parseInput, recordInput } from '../../records/index.js';
+import { parseInput } from '../../records/index.js';
 import { AppError } from '../../shared/errors.js';
 import { t } from '../../shared/i18n/index.js';
-import { CasePage } from '../../ui/pages/case.js';
 import { HomePage } from '../../ui/pages/home.js';
-import { IncidentListPage } from '../../ui/pages/incidents.js';
 import { LoginPage } from '../../ui/pages/login.js';
 import { RecoveryCodesPage, TotpEnrolPage } from '../../ui/pages/totp.js';
 import { sessionSettings } from './session.api.js';
@@ -70,7 +68,7 @@ const loginBody = z.object({ email: z.string().trim().min(3).max(320), password:
 
 export async function pageRoutes(app: FastifyInstance, opts: { services: Services }) {
   const { services } = opts;
-  const { ctx, config } = services;
+  const { ctx } = services;
 
   app.get('/', async (req, reply) => {
     if (req.actor.kind === 'user') return reply.redirect('/incidents', 303);
@@ -180,29 +178,5 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
     return reply.redirect('/', 303);
   });
 
-  app.get('/incidents', async (req, reply) => {
-    const actor = requireUser(req, reply);
-    if (!actor) return reply;
-    const raw = req.query as Record<string, unknown>;
-    const { lang: _lang, ...rest } = raw;
-    const q = parseInput(recordInput.listQuery, rest, req.lang);
-    const page = await listIncidents(ctx, actor, q);
-    const pc = await pageContext(req, reply, services);
-    let nextHref: string | null = null;
-    if (page.nextCursor) {
-      const u = new URLSearchParams();
-      if (q.q) u.set('q', q.q);
-      u.set('cursor', page.nextCursor);
-      nextHref = `/incidents?${u.toString()}`;
-    }
-    return html(reply, renderDocument(<IncidentListPage pc={pc} items={page.items} q={q.q ?? ''} nextHref={nextHref} />));
-  });
-
-  app.get<{ Params: { id: string } }>('/incidents/:id', async (req, reply) => {
-    const actor = requireUser(req, reply);
-    if (!actor) return reply;
-    const file = await getCaseFile(ctx, actor, req.params.id);
-    const pc = await pageContext(req, reply, services);
-    return html(reply, renderDocument(<CasePage pc={pc} file={file} />));
-  });
+  // The case list and case page live in workspace.routes.tsx (issue 4).
 }

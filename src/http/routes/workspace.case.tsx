@@ -1,0 +1,158 @@
+/** Case page, edits with conflict merge, history, actor page and evidence files. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { can, type UserActor } from '../../access/index.js';
+import {
+  actorTimeline,
+  caseShares,
+  downloadName,
+  getCaseFile,
+  getEvidence,
+  getHistory,
+  getRecord,
+  openEvidence,
+  updateRecordCommand,
+  uploadEvidence,
+  userNames,
+  defaultMaxEvidenceBytes,
+  type Presented,
+} from '../../records/index.js';
+import { AppError } from '../../shared/errors.js';
+import { t } from '../../shared/i18n/index.js';
+import { renderDocument } from '../../ui/render.js';
+import { ActorPage, CasePage, EvidencePage, HistoryPage } from '../../ui/workspace/case.page.js';
+import { editSpecs, formValues, mergedValues, postedValues, updateInput, type EditField } from '../../ui/workspace/edit.model.js';
+import { ConflictPage, EditPage } from '../../ui/workspace/edit.page.js';
+import { vocabLabel } from '../../ui/format.js';
+import type { Services } from '../services.js';
+import { html, pageContext, requireUser } from './pages.routes.js';
+import { readUpload } from './workspace.intake.js';
+
+
+type IdParams = { Params: { id: string } };
+
+function issuesToErrors(e: AppError, lang: 'es' | 'en'): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of e.issues) out[String(i.path[0] ?? 'title')] ??= i.message ?? t(lang, i.key, i.values);
+  return out;
+}
+
+export async function caseRoutes(app: FastifyInstance, opts: { services: Services }) {
+  const { services } = opts;
+  const { ctx } = services;
+
+  app.get<IdParams>('/incidents/:id', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const file = await getCaseFile(ctx, actor, req.params.id);
+    const shares = file.owner ? await caseShares(ctx, actor, req.params.id) : [];
+    const q = req.query as Record<string, unknown>;
+    const notice = q.saved ? t(req.lang, 'workspace:intake.finished') : q.version ? t(req.lang, 'workspace:edit.saved', { version: String(q.version) }) : null;
+    const pc = await pageContext(req, reply, services);
+    return html(reply, renderDocument(<CasePage pc={pc} file={file} shares={shares} notice={notice} canEdit={can(actor, 'record.update')} />));
+  });
+
+  app.get<IdParams>('/incidents/:id/history', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const incident = await getRecord(ctx, actor, 'incident', req.params.id, { audit: false });
+    const entries = await getHistory(ctx, actor, 'incident', req.params.id);
+    const names = await userNames(ctx, entries.map((e) => e.changedBy));
+    const pc = await pageContext(req, reply, services);
+    return html(reply, renderDocument(<HistoryPage pc={pc} incident={incident} entries={entries} names={names} />));
+  });
+
+  /** One edit flow for incidents and acts: form, save with version, conflict merge on a stale version. */
+  function editRoutes(table: 'incident' | 'act', path: string, idOf: (p: Record<string, string>) => string, back: (p: Record<string, string>) => string, title: (pc: { lang: 'es' | 'en' }, r: Presented) => string) {
+    const spec: EditField[] = editSpecs[table];
+    const load = async (actor: UserActor, p: Record<string, string>) => {
+      const r = await getRecord(ctx, actor, table, idOf(p), { audit: false });
+      // Acts are edited through their incident's URL: it must be the right one.
+      if (table === 'act' && r.incidentId !== p.id) throw new AppError('not_found');
+      if (r.organisationId !== actor.organisationId) throw new AppError('not_found');
+      return r;
+    };
+    app.get<{ Params: Record<string, string> }>(path, async (req, reply) => {
+      const actor = requireUser(req, reply);
+      if (!actor) return reply;
+      const r = await load(actor, req.params);
+      const pc = await pageContext(req, reply, services);
+      return html(reply, renderDocument(<EditPage pc={pc} title={title(pc, r)} action={req.url.split('?')[0]!} cancel={back(req.params)} spec={spec} values={formValues(r, spec)} version={r.version} errors={{}} />));
+    });
+    app.post<{ Params: Record<string, string> }>(path, async (req: FastifyRequest<{ Params: Record<string, string> }>, reply: FastifyReply) => {
+      const actor = requireUser(req, reply);
+      if (!actor) return reply;
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const values = body.merge ? mergedValues(body, spec) : postedValues(body, spec);
+      const version = Number(body.version);
+      const reason = typeof body.reason === 'string' && body.reason.trim() ? body.reason.trim() : null;
+      try {
+        const saved = await updateRecordCommand(ctx, actor, table, idOf(req.params), { version, reason, ...updateInput(values, spec) }, req.lang);
+        return reply.redirect(`${back(req.params)}?version=${saved.version}`, 303);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        const pc = await pageContext(req, reply, services);
+        if (e.code === 'conflict' && e.details.current) {
+          const current = e.details.current as Presented;
+          const by = (await userNames(ctx, [current.updatedBy])).get(current.updatedBy ?? '') ?? null;
+          reply.status(409);
+          return html(
+            reply,
+            renderDocument(
+              <ConflictPage pc={pc} title={title(pc, current)} action={req.url.split('?')[0]!} spec={spec} yours={values} current={formValues(current, spec)} currentVersion={current.version} currentBy={by} reason={reason ?? ''} />,
+            ),
+          );
+        }
+        if (e.code === 'validation' || e.code === 'unknown_code') {
+          reply.status(422);
+          return html(reply, renderDocument(<EditPage pc={pc} title={title(pc, await load(actor, req.params))} action={req.url.split('?')[0]!} cancel={back(req.params)} spec={spec} values={values} version={version} errors={issuesToErrors(e, req.lang)} />));
+        }
+        throw e;
+      }
+    });
+  }
+
+  editRoutes('incident', '/incidents/:id/edit', (p) => p.id!, (p) => `/incidents/${p.id}`, (pc, r) => t(pc.lang, 'workspace:edit.title_incident', { title: String(r.title) }));
+  editRoutes('act', '/incidents/:id/acts/:actId/edit', (p) => p.actId!, (p) => `/incidents/${p.id}`, (pc, r) => t(pc.lang, 'workspace:edit.title_act', { type: vocabLabel('act_type', r.actType, pc.lang) }));
+
+  app.get<IdParams>('/actors/:id', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const tl = await actorTimeline(ctx, actor, req.params.id);
+    const pc = await pageContext(req, reply, services);
+    return html(reply, renderDocument(<ActorPage pc={pc} who={tl.actor} acts={tl.acts} />));
+  });
+
+  app.post<IdParams>('/incidents/:id/evidence', { config: { csrf: false } }, async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    let id = '';
+    await readUpload(req, services, async (file, fields) => {
+      const r = await uploadEvidence(ctx, actor, req.params.id, file.file, { originalName: file.filename || 'file', description: fields.description ?? null }, defaultMaxEvidenceBytes);
+      id = r.original.id;
+    });
+    return reply.redirect(`/evidence/${id}?uploaded=1`, 303);
+  });
+
+  app.get<IdParams>('/evidence/:id', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const g = await getEvidence(ctx, actor, req.params.id);
+    const incident = await getRecord(ctx, actor, 'incident', String(g.evidence.incidentId), { audit: false });
+    const pc = await pageContext(req, reply, services);
+    const notice = (req.query as Record<string, unknown>).uploaded ? t(req.lang, 'workspace:case.uploaded', { sha: String(g.evidence.sha256) }) : null;
+    return html(reply, renderDocument(<EvidencePage pc={pc} evidence={g.evidence} custody={g.custody} derivatives={g.derivatives} incidentTitle={String(incident.title)} notice={notice} />));
+  });
+
+  app.get<IdParams>('/evidence/:id/download', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const { evidence, stream } = await openEvidence(ctx, actor, req.params.id, 'download');
+    return reply
+      .header('content-disposition', `attachment; filename="${downloadName(evidence)}"`)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', 'sandbox')
+      .header('content-length', String(evidence.sizeBytes))
+      .type(String(evidence.mediaType))
+      .send(stream);
+  });
+}

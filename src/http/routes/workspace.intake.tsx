@@ -1,0 +1,204 @@
+/**
+ * Intake routes. Each step posts its form; the draft is saved first (even when invalid, so nothing
+ * typed is lost), then validated when moving forward. With JavaScript, the same endpoint receives
+ * autosaves (header X-Autosave) and answers 204 without validating.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { MultipartFile } from '@fastify/multipart';
+import type { UserActor } from '../../access/index.js';
+import {
+  attachEvidence,
+  createDraft,
+  createRecord,
+  deleteDraft,
+  discardPendingFiles,
+  findActorsByName,
+  getDraft,
+  listDrafts,
+  saveDraft,
+  storeUpload,
+  defaultMaxEvidenceBytes,
+  type StoredFile,
+} from '../../records/index.js';
+import { AppError } from '../../shared/errors.js';
+import { t } from '../../shared/i18n/index.js';
+import { renderDocument } from '../../ui/render.js';
+import { DraftsPage, IntakeStepPage } from '../../ui/workspace/intake.page.js';
+import {
+  actInput,
+  applyStep,
+  draftTitle,
+  emptyDraft,
+  incidentInput,
+  involvementInput,
+  isStep,
+  sourceInput,
+  steps,
+  validateAll,
+  validateStep,
+  victimInput,
+  type IncidentDraft,
+  type Step,
+} from '../../ui/workspace/intake.model.js';
+import { checkCsrf } from '../plugins/csrf.js';
+import type { Services } from '../services.js';
+import { html, pageContext, requireUser } from './pages.routes.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: the route checks the CSRF token itself (multipart uploads read it from the form). */
+    csrf?: boolean;
+  }
+}
+
+type DraftParams = { Params: { draft: string; step: string } };
+
+/**
+ * Reads a multipart upload in form order: the CSRF token must come before any file byte is
+ * accepted (the preHandler cannot see multipart fields), then the description, then the file.
+ */
+export async function readUpload(
+  req: FastifyRequest,
+  services: Services,
+  onFile: (file: MultipartFile, fields: Record<string, string>) => Promise<void>,
+): Promise<Record<string, string>> {
+  const fields: Record<string, string> = {};
+  let checked = false;
+  let sawFile = false;
+  for await (const part of req.parts()) {
+    if (part.type === 'field') {
+      if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+      if (part.fieldname === '_csrf' && !checked) {
+        (req as { body: unknown }).body = { _csrf: fields._csrf };
+        checkCsrf(req, services);
+        checked = true;
+      }
+      continue;
+    }
+    if (!checked) {
+      if (typeof req.headers['x-csrf-token'] === 'string') {
+        checkCsrf(req, services);
+        checked = true;
+      } else throw new AppError('csrf');
+    }
+    sawFile = true;
+    await onFile(part, fields);
+  }
+  if (!checked) throw new AppError('csrf');
+  if (!sawFile) throw new AppError('bad_input', { issues: [{ path: ['file'], key: 'workspace:evidence.empty' }] });
+  return fields;
+}
+
+export async function intakeRoutes(app: FastifyInstance, opts: { services: Services }) {
+  const { services } = opts;
+  const { ctx } = services;
+
+  const load = async (actor: UserActor, id: string) => (await getDraft<IncidentDraft>(ctx, actor, id)).payload;
+
+  async function render(req: FastifyRequest, reply: FastifyReply, draftId: string, step: Step, draft: IncidentDraft, errors: Record<string, string> = {}, notice: string | null = null) {
+    const pc = await pageContext(req, reply, services);
+    if (Object.keys(errors).length) reply.status(422);
+    return html(reply, renderDocument(<IntakeStepPage pc={pc} draftId={draftId} step={step} draft={draft} errors={errors} notice={notice} />));
+  }
+
+  app.get('/incidents/new', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const drafts = await listDrafts(ctx, actor, draftTitle);
+    const pc = await pageContext(req, reply, services);
+    const notice = (req.query as Record<string, unknown>).discarded ? t(req.lang, 'workspace:intake.discarded') : null;
+    return html(reply, renderDocument(<DraftsPage pc={pc} drafts={drafts} notice={notice} />));
+  });
+
+  app.post('/incidents/new', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const id = await createDraft(ctx, actor, emptyDraft());
+    return reply.redirect(`/incidents/new/${id}/incident`, 303);
+  });
+
+  app.get<DraftParams>('/incidents/new/:draft/:step', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    if (!isStep(req.params.step)) throw new AppError('not_found');
+    const draft = await load(actor, req.params.draft);
+    const saved = (req.query as Record<string, unknown>).saved ? t(req.lang, 'workspace:intake.saved') : null;
+    return render(req, reply, req.params.draft, req.params.step, draft, {}, saved);
+  });
+
+  app.post<DraftParams>('/incidents/new/:draft/:step', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const { draft: id, step } = req.params;
+    if (step === 'save') return finish(req, reply, actor, id);
+    if (step === 'discard') {
+      const d = await load(actor, id);
+      await discardPendingFiles(ctx, actor, d.evidence.flatMap((e) => [e.original, e.stripped].filter((x): x is StoredFile => !!x)));
+      await deleteDraft(ctx, actor, id);
+      return reply.redirect('/incidents/new?discarded=1', 303);
+    }
+    if (!isStep(step)) throw new AppError('not_found');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const draft = applyStep(await load(actor, id), step, body);
+    if (req.headers['x-autosave'] === '1') {
+      await saveDraft(ctx, actor, id, draft);
+      return reply.status(204).send();
+    }
+    if (step === 'victims') {
+      // A hint when a name is already recorded (through the blind index: names stay encrypted).
+      for (const v of draft.victims) {
+        if (v.actorId || v.choice === 'new' || v.matches.length) continue;
+        const found = await findActorsByName(ctx, actor, v.name);
+        v.matches = found.map((f) => ({ id: f.id, kind: String(f.kind), sectors: (f.sectors as string[]) ?? [], createdAt: f.createdAt }));
+      }
+    }
+    await saveDraft(ctx, actor, id, draft);
+    const go = typeof body.go === 'string' ? body.go : 'stay';
+    const i = steps.indexOf(step);
+    if (go === 'back') return reply.redirect(`/incidents/new/${id}/${steps[Math.max(0, i - 1)]}`, 303);
+    if (go === 'next') {
+      const errors = validateStep(draft, step, req.lang, (k) => t(req.lang, k));
+      if (Object.keys(errors).length) return render(req, reply, id, step, draft, errors);
+      return reply.redirect(`/incidents/new/${id}/${steps[Math.min(steps.length - 1, i + 1)]}`, 303);
+    }
+    const hasMatches = step === 'victims' && draft.victims.some((v) => v.matches.length && !v.choice);
+    if (hasMatches) return render(req, reply, id, step, draft, validateStep(draft, step, req.lang, (k) => t(req.lang, k)));
+    return reply.redirect(`/incidents/new/${id}/${step}?saved=1`, 303);
+  });
+
+  // Uploads during intake: stored encrypted at once, recorded as evidence when the incident is saved.
+  app.post<DraftParams>('/incidents/new/:draft/upload', { config: { csrf: false } }, async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const id = req.params.draft;
+    const draft = await load(actor, id);
+    await readUpload(req, services, async (file, fields) => {
+      const pending = await storeUpload(ctx, actor, file.file, { originalName: file.filename || 'file', description: fields.description ?? null }, defaultMaxEvidenceBytes);
+      if (file.file.truncated) throw new AppError('too_large');
+      draft.evidence.push({ ...pending, key: pending.original.storageKey.slice(0, 12) });
+    });
+    await saveDraft(ctx, actor, id, draft);
+    return reply.redirect(`/incidents/new/${id}/evidence`, 303);
+  });
+
+  async function finish(req: FastifyRequest, reply: FastifyReply, actor: UserActor, id: string) {
+    const draft = await load(actor, id);
+    const problem = validateAll(draft, req.lang, (k) => t(req.lang, k));
+    if (problem) return render(req, reply, id, problem.step, draft, problem.errors);
+    const lang = req.lang;
+    const incident = await createRecord(ctx, actor, 'incident', incidentInput(draft), lang);
+    const victimIds = new Map<string, string>();
+    for (const v of draft.victims) {
+      victimIds.set(v.key, v.actorId ?? (await createRecord(ctx, actor, 'actor', victimInput(v), lang)).id);
+    }
+    const actIds = new Map<string, string>();
+    for (const a of draft.acts) {
+      actIds.set(a.key, (await createRecord(ctx, actor, 'act', actInput(a, incident.id, victimIds.get(a.victimKey)!), lang)).id);
+    }
+    for (const p of draft.perpetrators) await createRecord(ctx, actor, 'involvement', involvementInput(p, actIds.get(p.actKey)!), lang);
+    for (const s of draft.sources) await createRecord(ctx, actor, 'source', sourceInput(s, incident.id), lang);
+    for (const e of draft.evidence) await attachEvidence(ctx, actor, incident.id, e);
+    await deleteDraft(ctx, actor, id);
+    return reply.redirect(`/incidents/${incident.id}?saved=1`, 303);
+  }
+}

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemo } from '../../records/index.js';
+import { Client, startTestApp, type TestApp } from '../../../test/support/app.js';
+import { enrolTotp } from '../../../test/support/factories.js';
+import { csvCell } from './workspace.routes.js';
+
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+async function upload(c: Client, path: string, file: Buffer, name: string, type: string, description = ''): Promise<Response> {
+  const fd = new FormData();
+  fd.append('_csrf', c.csrf);
+  fd.append('description', description);
+  fd.append('file', new Blob([file], { type }), name);
+  return fetch(c.base + path, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+}
+
+describe('workspace pages over HTTP (pglite)', () => {
+  let s: TestApp;
+  let c: Client;
+  let demo: Awaited<ReturnType<typeof loadDemo>>;
+
+  beforeAll(async () => {
+    s = await startTestApp('pglite');
+    demo = await loadDemo(s.t);
+    c = new Client(s.url, 'es');
+    const totpSecret = await enrolTotp(s.t, demo.admin.userId);
+    await c.login({ ...demo.admin, totpSecret });
+  });
+  afterAll(async () => s?.close());
+
+  const get = async (path: string) => {
+    const r = await c.request('GET', path);
+    return { status: r.status, text: await r.text(), res: r };
+  };
+  const post = async (path: string, body: Record<string, string>) => {
+    const r = await c.request('POST', path, { _csrf: c.csrf, ...body }, form);
+    return { status: r.status, location: r.headers.get('location'), text: await r.text() };
+  };
+
+  it('lists incidents with facets, accent-insensitive search and a CSV of exactly the filtered set', async () => {
+    const all = await get('/incidents');
+    expect(all.status).toBe(200);
+    expect(all.text).toContain('Tipo de acto');
+    const found = await get('/incidents?q=detencion');
+    expect(found.text).toContain('Detención de cinco integrantes');
+    const csv = await get('/incidents.csv?q=detencion');
+    expect(csv.res.headers.get('content-disposition')).toMatch(/attachment/);
+    const lines = csv.text.replace(/^\ufeff/, '').trim().split('\n');
+    expect(lines[0]).toContain('titulo');
+    const page = await get('/incidents?q=detencion&limit=200');
+    const cards = (page.text.match(/class="card"/g) ?? []).length;
+    expect(lines.length - 1).toBe(cards);
+    expect(Buffer.byteLength(all.text)).toBeLessThan(100_000);
+  });
+
+  it('neutralises spreadsheet formulas in CSV cells', () => {
+    expect(csvCell('=HYPERLINK("x")')).toBe('\'=HYPERLINK("x")');
+    expect(csvCell('+1')).toBe("'+1");
+    expect(csvCell('-2')).toBe("'-2");
+    expect(csvCell('@SUM')).toBe("'@SUM");
+    expect(csvCell('Caracas')).toBe('Caracas');
+  });
+
+  it('takes an incident through the guided intake without JavaScript, with evidence, and saves it', async () => {
+    const start = await post('/incidents/new', {});
+    expect(start.status).toBe(303);
+    const stepUrl = start.location!;
+    const base = stepUrl.replace(/\/incident$/, '');
+    // A bad date is refused with the field named, and what was typed is kept.
+    const bad = await post(`${base}/incident`, { title: 'Detención arbitraria de dos defensoras en Maracaibo', startDate: '2024-13', country: 'VE', go: 'next' });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('href="#startDate"');
+    expect(bad.text).toContain('Detención arbitraria de dos defensoras');
+    expect((await post(`${base}/incident`, { title: 'Detención arbitraria de dos defensoras en Maracaibo', startDate: '2024-03', startDateApprox: 'on', country: 'VE', subdivision: 'VE-V', visibility: 'private', go: 'next' })).location).toBe(`${base}/victims`);
+    const v = await post(`${base}/victims`, { rows: '2', v0_name: 'María Fernanda Rojas', v0_kind: 'person', v0_sectors: 'women_defenders', v1_name: 'Colectivo Luz', v1_kind: 'organisation', go: 'next' });
+    expect(v.location).toBe(`${base}/acts`);
+    const victimsPage = await get(`${base}/acts`);
+    const keys = [...victimsPage.text.matchAll(/<option value="([a-z0-9]+)"[^>]*>(María Fernanda Rojas|Colectivo Luz)</g)].map((m) => m[1]!);
+    expect(keys.length).toBe(2);
+    const acts = await post(`${base}/acts`, { rows: '2', a0_victim: keys[0]!, a0_actType: 'detention', a0_startDate: '2024-03-05', a1_victim: keys[1]!, a1_actType: 'raid', a1_startDate: '2024-03', go: 'next' });
+    expect(acts.location).toBe(`${base}/perpetrators`);
+    const perpPage = await get(`${base}/perpetrators`);
+    const actKey = /<option value="([a-z0-9]+)"[^>]*>1\. /.exec(perpPage.text)![1]!;
+    expect((await post(`${base}/perpetrators`, { rows: '1', p0_act: actKey, p0_perpetratorType: 'police', go: 'next' })).location).toBe(`${base}/sources`);
+    expect((await post(`${base}/sources`, { rows: '1', s0_sourceType: 'testimony_relative', s0_identity: 'Hermana de la víctima', go: 'next' })).location).toBe(`${base}/evidence`);
+    const photo = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#336699' } }).jpeg().withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '10/1 40/1 0/1' } }).toBuffer();
+    const up = await upload(c, `${base}/upload`, photo, 'foto.jpg', 'image/jpeg', 'Foto del operativo');
+    expect(up.status).toBe(303);
+    const ev = await get(`${base}/evidence`);
+    expect(ev.text).toContain(createHash('sha256').update(photo).digest('hex'));
+    // an upload without the token is refused before any byte is stored
+    const fd = new FormData();
+    fd.append('file', new Blob([photo], { type: 'image/jpeg' }), 'x.jpg');
+    const noToken = await fetch(`${s.url}${base}/upload`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: [...c.cookies].map(([k, val]) => `${k}=${val}`).join('; ') } });
+    expect(noToken.status).toBe(403);
+    const review = await get(`${base}/review`);
+    expect(review.text).toContain('María Fernanda Rojas');
+    const saved = await post(`${base}/save`, {});
+    expect(saved.status).toBe(303);
+    const casePath = saved.location!.split('?')[0]!;
+    const page = await get(casePath);
+    expect(page.text).toContain('Detención arbitraria de dos defensoras');
+    expect(page.text).toContain('María Fernanda Rojas');
+    expect(page.text).toContain('copia sin metadatos');
+    expect((await get('/incidents?q=detencion maracaibo')).text).toContain('Detención arbitraria de dos defensoras');
+
+    // the same name again: the intake offers the existing record
+    const again = await post('/incidents/new', {});
+    const b2 = again.location!.replace(/\/incident$/, '');
+    const hint = await post(`${b2}/victims`, { rows: '1', v0_name: 'maria fernanda ROJAS', v0_kind: 'person', go: 'next' });
+    expect(hint.status).toBe(422);
+    expect(hint.text).toContain('Ya existe un registro con este nombre');
+    await post(`${b2}/discard`, {});
+
+    // evidence page: custody, download headers
+    const evId = /href="\/evidence\/([0-9a-f-]{36})"/.exec(page.text)![1]!;
+    const dl = await c.request('GET', `/evidence/${evId}/download`);
+    expect(dl.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(dl.headers.get('content-security-policy')).toBe('sandbox');
+    expect(dl.headers.get('x-content-type-options')).toBe('nosniff');
+    await dl.arrayBuffer();
+    const evPage = await get(`/evidence/${evId}`);
+    expect(evPage.text).toContain('agregado');
+    expect(evPage.text).toContain('descargado');
+
+    // two edits from the same version: the second gets the merge page, then saves against the current version
+    const edit = await get(`${casePath}/edit`);
+    const version = /name="version" value="(\d+)"/.exec(edit.text)![1]!;
+    const common = { country: 'VE', subdivision: 'VE-V', startDate: '2024-03', startDateApprox: 'on', visibility: 'private', status: 'open' };
+    const first = await post(`${casePath}/edit`, { ...common, version, title: 'Detención arbitraria de dos defensoras (Maracaibo)', reason: 'título más corto' });
+    expect(first.status).toBe(303);
+    const second = await post(`${casePath}/edit`, { ...common, version, title: 'Detención arbitraria de dos defensoras en Maracaibo', placeName: 'Sede del colectivo' });
+    expect(second.status).toBe(409);
+    expect(second.text).toContain('Otra persona guardó este registro antes');
+    expect(second.text).toContain('Sede del colectivo');
+    const current = /name="version" value="(\d+)"/.exec(second.text)![1]!;
+    const merged = await post(`${casePath}/edit`, {
+      ...common,
+      merge: '1',
+      version: current,
+      title__pick: 'current',
+      title__current: 'Detención arbitraria de dos defensoras (Maracaibo)',
+      title__yours: 'x',
+      placeName__pick: 'yours',
+      placeName__yours: 'Sede del colectivo',
+      placeName__current: '',
+      reason: 'fusión',
+    });
+    expect(merged.status).toBe(303);
+    const hist = await get(`${casePath}/history`);
+    expect(hist.text).toContain('título más corto');
+    expect(hist.text).toContain('fusión');
+    expect(hist.text).toContain('Sede del colectivo');
+
+    const actorId = /href="\/actors\/([0-9a-f-]{36})"/.exec(page.text)![1]!;
+    const actorPage = await get(`/actors/${actorId}`);
+    expect(actorPage.text).toContain('Todo lo que le ocurrió a');
+  });
+
+  it('switches organisation only to one the user belongs to', async () => {
+    const bad = await post('/session/organisation', { organisationId: '6f1c1b1e-8d8a-4c7e-9a53-1d2b3c4d5e6f' });
+    expect(bad.status).toBe(404);
+  });
+});
