@@ -59,6 +59,7 @@ export function versionSlug(statementSlug: string, lang: string): string {
 }
 
 async function logEvent(
+  ctx: Ctx,
   trx: DB,
   who: { organisationId: string; userId: string | null; requestId?: string | undefined; clientHash?: string | undefined },
   statementId: string,
@@ -73,7 +74,7 @@ async function logEvent(
       organisation_id: who.organisationId,
       id: newId(),
       statement_id: statementId,
-      ...(at ? { at } : {}),
+      at: at ?? nowFor(ctx),
       by_user: who.userId,
       event,
       from_status: status?.from ?? null,
@@ -194,7 +195,7 @@ export async function createStatement(ctx: Ctx, actor: Actor, body: unknown, lan
       })
       .execute();
     if (input.incidentIds?.length) await linkIncidents(trx, who.organisationId, id, input.incidentIds);
-    await logEvent(trx, who, id, 'create', { lang: input.sourceLang });
+    await logEvent(ctx, trx, who, id, 'create', { lang: input.sourceLang });
     return { id, slug };
   });
   invalidatePublic(ctx);
@@ -217,7 +218,7 @@ export async function updateStatement(ctx: Ctx, actor: Actor, id: string, body: 
       .where('id', '=', id)
       .execute();
     if (incidentIds !== undefined) await linkIncidents(trx, who.organisationId, id, incidentIds);
-    await logEvent(trx, who, id, 'update', { fields: [...Object.keys(cols), ...(incidentIds !== undefined ? ['incidents'] : [])] });
+    await logEvent(ctx, trx, who, id, 'update', { fields: [...Object.keys(cols), ...(incidentIds !== undefined ? ['incidents'] : [])] });
   });
   invalidatePublic(ctx);
 }
@@ -286,7 +287,7 @@ export async function saveVersion(ctx: Ctx, actor: Actor, id: string, langTag: s
         .execute();
     }
     await trx.updateTable('statement').set({ updated_at: now, updated_by: who.userId }).where('organisation_id', '=', who.organisationId).where('id', '=', id).execute();
-    await logEvent(trx, who, id, existing ? 'version.update' : 'version.create', { lang: tag, revision });
+    await logEvent(ctx, trx, who, id, existing ? 'version.update' : 'version.create', { lang: tag, revision });
     return { slug, revision };
   });
   invalidatePublic(ctx);
@@ -330,7 +331,7 @@ export async function changeStatus(ctx: Ctx, actor: Actor, id: string, body: unk
     }
     if (input.to === 'open' || input.to === 'draft') cols.embargo_until = null;
     await trx.updateTable('statement').set(cols as never).where('organisation_id', '=', who.organisationId).where('id', '=', id).execute();
-    await logEvent(trx, who, id, 'status', input.to === 'scheduled' ? { embargoUntil: input.embargoUntil!.toISOString() } : {}, { from: st.status, to: input.to });
+    await logEvent(ctx, trx, who, id, 'status', input.to === 'scheduled' ? { embargoUntil: input.embargoUntil!.toISOString() } : {}, { from: st.status, to: input.to });
   });
   nextDueCache.delete(ctx);
   invalidatePublic(ctx);
@@ -362,7 +363,7 @@ export async function publishDue(ctx: Ctx): Promise<number> {
         .where('status', '=', 'scheduled')
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) === 1) {
-        await logEvent(trx, { organisationId: d.organisation_id, userId: null }, d.id, 'status', { embargoUntil: d.embargo_until?.toISOString() }, { from: 'scheduled', to: 'published' }, now);
+        await logEvent(ctx, trx, { organisationId: d.organisation_id, userId: null }, d.id, 'status', { embargoUntil: d.embargo_until?.toISOString() }, { from: 'scheduled', to: 'published' }, now);
       }
     });
   }
@@ -399,7 +400,7 @@ export async function addCorrection(ctx: Ctx, actor: Actor, id: string, body: un
     const notes = Object.fromEntries(Object.entries(input.notes).filter(([, v]) => v.length > 0));
     await trx.insertInto('statement_correction').values({ organisation_id: who.organisationId, id: newId(), statement_id: id, corrected_at: now, notes: JSON.stringify(notes), created_by: who.userId }).execute();
     await trx.updateTable('statement').set({ status: 'corrected', version: st.version + 1, updated_at: now, updated_by: who.userId }).where('organisation_id', '=', who.organisationId).where('id', '=', id).execute();
-    await logEvent(trx, who, id, 'correct', { languages: Object.keys(notes) }, { from: st.status, to: 'corrected' });
+    await logEvent(ctx, trx, who, id, 'correct', { languages: Object.keys(notes) }, { from: st.status, to: 'corrected' });
   });
   invalidatePublic(ctx);
 }
@@ -418,7 +419,7 @@ export async function withdrawStatement(ctx: Ctx, actor: Actor, id: string, body
       .where('organisation_id', '=', who.organisationId)
       .where('id', '=', id)
       .execute();
-    await logEvent(trx, who, id, 'withdraw', {}, { from: st.status, to: 'withdrawn' });
+    await logEvent(ctx, trx, who, id, 'withdraw', {}, { from: st.status, to: 'withdrawn' });
   });
   invalidatePublic(ctx);
 }
@@ -477,7 +478,7 @@ export async function inviteSignatory(ctx: Ctx, actor: Actor, id: string, body: 
         created_by: who.userId,
       })
       .execute();
-    await logEvent(trx, who, id, 'invite', { signatoryId: sid, channel: input.email ? 'email' : 'platform' });
+    await logEvent(ctx, trx, who, id, 'invite', { signatoryId: sid, channel: input.email ? 'email' : 'platform' });
     return { title: await sourceTitle(trx, who.organisationId, id, input.lang), deadline: st.sign_deadline };
   });
   if (input.email) {
@@ -559,7 +560,7 @@ export async function openInvitation(ctx: Ctx, token: string): Promise<LinkView>
   if (state === 'ok' && row.status === 'invited') {
     await inTransaction(ctx.db, systemScope([row.organisation_id]), async (trx) => {
       await trx.updateTable('statement_signatory').set({ status: 'opened', opened_at: now, updated_at: now }).where('organisation_id', '=', row.organisation_id).where('id', '=', row.id).where('status', '=', 'invited').execute();
-      await logEvent(trx, { organisationId: row.organisation_id, userId: null }, row.statement_id, 'invite.opened', { signatoryId: row.id });
+      await logEvent(ctx, trx, { organisationId: row.organisation_id, userId: null }, row.statement_id, 'invite.opened', { signatoryId: row.id });
     });
   }
   return { state, signatoryId: row.id, organisationId: row.organisation_id, statementId: row.statement_id, names: row.display_names, inviteLang: row.invite_lang, ...(await linkContext(ctx.db, row)) };
@@ -609,7 +610,7 @@ export async function signWithToken(ctx: Ctx, token: string, body: unknown, mail
       .where('token_used_at', 'is', null)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) return false;
-    await logEvent(trx, { organisationId: row.organisation_id, userId: null, ...requestMeta }, row.statement_id, 'sign', { signatoryId: row.id, channel: 'link' });
+    await logEvent(ctx, trx, { organisationId: row.organisation_id, userId: null, ...requestMeta }, row.statement_id, 'sign', { signatoryId: row.id, channel: 'link' });
     return true;
   });
   if (!updated) return 'used';
@@ -627,7 +628,7 @@ export async function declineWithToken(ctx: Ctx, token: string): Promise<LinkSta
   const { row } = found;
   await inTransaction(ctx.db, systemScope([row.organisation_id]), async (trx) => {
     await trx.updateTable('statement_signatory').set({ status: 'declined', declined_at: now, token_used_at: now, updated_at: now }).where('organisation_id', '=', row.organisation_id).where('id', '=', row.id).execute();
-    await logEvent(trx, { organisationId: row.organisation_id, userId: null }, row.statement_id, 'decline', { signatoryId: row.id });
+    await logEvent(ctx, trx, { organisationId: row.organisation_id, userId: null }, row.statement_id, 'decline', { signatoryId: row.id });
   });
   invalidatePublic(ctx);
   return 'ok';
@@ -663,7 +664,7 @@ export async function withdrawSignature(ctx: Ctx, token: string): Promise<LinkSt
   const now = nowFor(ctx);
   await inTransaction(ctx.db, systemScope([row.organisation_id]), async (trx) => {
     await trx.updateTable('statement_signatory').set({ status: 'withdrawn', withdrawn_at: now, updated_at: now }).where('organisation_id', '=', row.organisation_id).where('id', '=', row.id).execute();
-    await logEvent(trx, { organisationId: row.organisation_id, userId: null }, row.statement_id, 'signature.withdraw', { signatoryId: row.id });
+    await logEvent(ctx, trx, { organisationId: row.organisation_id, userId: null }, row.statement_id, 'signature.withdraw', { signatoryId: row.id });
   });
   invalidatePublic(ctx);
   return 'ok';
@@ -683,7 +684,7 @@ export async function answerAsMember(ctx: Ctx, actor: Actor, signatoryId: string
     if (state !== 'ok') return state;
     await inTransaction(ctx.db, systemScope([row.organisation_id]), async (trx) => {
       await trx.updateTable('statement_signatory').set({ status: 'withdrawn', withdrawn_at: now, updated_at: now }).where('organisation_id', '=', row.organisation_id).where('id', '=', row.id).execute();
-      await logEvent(trx, who, row.statement_id, 'signature.withdraw', { signatoryId: row.id, channel: 'platform' });
+      await logEvent(ctx, trx, who, row.statement_id, 'signature.withdraw', { signatoryId: row.id, channel: 'platform' });
     });
   } else {
     const state = row.status === 'signed' ? 'used' : row.status === 'declined' ? 'declined' : row.status === 'withdrawn' ? 'withdrawn' : signingOpen(st, now);
@@ -705,12 +706,12 @@ export async function answerAsMember(ctx: Ctx, actor: Actor, signatoryId: string
           .where('organisation_id', '=', row.organisation_id)
           .where('id', '=', row.id)
           .execute();
-        await logEvent(trx, who, row.statement_id, 'sign', { signatoryId: row.id, channel: 'platform' });
+        await logEvent(ctx, trx, who, row.statement_id, 'sign', { signatoryId: row.id, channel: 'platform' });
       });
     } else {
       await inTransaction(ctx.db, systemScope([row.organisation_id]), async (trx) => {
         await trx.updateTable('statement_signatory').set({ status: 'declined', declined_at: now, updated_at: now }).where('organisation_id', '=', row.organisation_id).where('id', '=', row.id).execute();
-        await logEvent(trx, who, row.statement_id, 'decline', { signatoryId: row.id, channel: 'platform' });
+        await logEvent(ctx, trx, who, row.statement_id, 'decline', { signatoryId: row.id, channel: 'platform' });
       });
     }
   }
@@ -748,7 +749,7 @@ export async function requestOpenSignature(ctx: Ctx, versionSlug: string, body: 
         display_names: JSON.stringify({}),
       })
       .execute();
-    await logEvent(trx, { organisationId: v.organisation_id, userId: null }, v.statement_id, 'open_sign.request', { signatoryId: sid });
+    await logEvent(ctx, trx, { organisationId: v.organisation_id, userId: null }, v.statement_id, 'open_sign.request', { signatoryId: sid });
   });
   const link = `${mail.publicUrl.replace(/\/$/, '')}/sign/confirm/${token}?lang=${lang}`;
   await sendMail(mail, { to: input.email, subject: t(lang, 'statements:mail.confirm_subject', { title: v.title }), text: t(lang, 'statements:mail.confirm_text', { title: v.title, link }) });
@@ -770,7 +771,7 @@ export async function confirmOpenSignature(ctx: Ctx, token: string): Promise<Lin
   if (row.token_expires_at && row.token_expires_at.getTime() <= now.getTime()) return 'expired';
   await inTransaction(ctx.db, systemScope([row.organisation_id]), async (trx) => {
     await trx.updateTable('statement_signatory').set({ status: 'pending', token_used_at: now, updated_at: now }).where('organisation_id', '=', row.organisation_id).where('id', '=', row.id).execute();
-    await logEvent(trx, { organisationId: row.organisation_id, userId: null }, row.statement_id, 'open_sign.confirm', { signatoryId: row.id });
+    await logEvent(ctx, trx, { organisationId: row.organisation_id, userId: null }, row.statement_id, 'open_sign.confirm', { signatoryId: row.id });
   });
   return 'ok';
 }
@@ -790,7 +791,7 @@ export async function moderateSignature(ctx: Ctx, actor: Actor, statementId: str
       .where('status', '=', 'pending')
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) throw new AppError('invalid_state');
-    await logEvent(trx, who, statementId, approve ? 'open_sign.approve' : 'open_sign.reject', { signatoryId });
+    await logEvent(ctx, trx, who, statementId, approve ? 'open_sign.approve' : 'open_sign.reject', { signatoryId });
   });
   invalidatePublic(ctx);
 }
@@ -805,7 +806,7 @@ export async function setSignatoryOrder(ctx: Ctx, actor: Actor, statementId: str
     for (const [i, sid] of order.entries()) {
       await trx.updateTable('statement_signatory').set({ sort_key: i + 1 }).where('organisation_id', '=', who.organisationId).where('statement_id', '=', statementId).where('id', '=', sid).execute();
     }
-    await logEvent(trx, who, statementId, 'order', { mode });
+    await logEvent(ctx, trx, who, statementId, 'order', { mode });
   });
   invalidatePublic(ctx);
 }
@@ -822,7 +823,7 @@ export async function setHero(ctx: Ctx, actor: Actor, statementId: string, hero:
       .where('organisation_id', '=', who.organisationId)
       .where('id', '=', statementId)
       .execute();
-    await logEvent(trx, who, statementId, 'hero', { width: hero.width, height: hero.height });
+    await logEvent(ctx, trx, who, statementId, 'hero', { width: hero.width, height: hero.height });
   });
   invalidatePublic(ctx);
 }

@@ -3,6 +3,8 @@ import { Feed } from 'feed';
 import { t, type Lang } from '../shared/i18n/index.js';
 import type { PublicIndexEntry } from './statements.queries.js';
 
+const uiOf = (tag: string): Lang => (tag.toLowerCase().startsWith('en') ? 'en' : 'es');
+
 /** The feed writes titles and summaries as type="html": escaping makes readers show them as plain text. */
 function asHtmlText(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -28,6 +30,15 @@ export function statementsAtom(entries: PublicIndexEntry[], opts: { baseUrl: str
       id: `${base}/statements/${e.versionSlug}`,
       link: `${base}/statements/${e.versionSlug}`,
       description: asHtmlText(e.lead),
+      ...(e.signatories
+        ? {
+            content:
+              `<p>${asHtmlText(e.lead)}</p>` +
+              `<p><strong>${asHtmlText(t(uiOf(e.lang), 'public:signatories'))}:</strong> ${e.signatories.names.map(asHtmlText).join('; ')}` +
+              (e.signatories.individuals ? ` ${asHtmlText(t(uiOf(e.lang), 'public:and_individuals', { count: e.signatories.individuals }))}` : '') +
+              '</p>',
+          }
+        : {}),
       date: e.updatedAt,
       published: e.publishedAt,
       category: e.countries.map((c) => ({ name: c, term: c })),

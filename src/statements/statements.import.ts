@@ -115,7 +115,7 @@ export async function importStatement(ctx: Ctx, actor: Actor, body: unknown, lan
       .values({ organisation_id: orgId, statement_id: id, lang: input.lang, slug: vslug, title: parsed.title, lead: parsed.lead, body: parsed.body, created_by: who.userId, updated_by: who.userId })
       .execute();
     for (const name of parsed.signatories) await addSignedOrganisation(trx, orgId, id, { [input.lang]: name }, at);
-    await logStatementEvent(trx, who, id, 'import', { signatories: parsed.signatories.length }, { from: 'draft', to: 'published' });
+    await logStatementEvent(ctx, trx, who, id, 'import', { signatories: parsed.signatories.length }, { from: 'draft', to: 'published' });
     return { id, slug, versionSlug: vslug };
   });
   invalidatePublic(ctx);

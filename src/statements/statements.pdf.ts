@@ -3,6 +3,7 @@
  * image with its credit. pdfkit is pure JavaScript; its standard fonts cover Western European
  * scripts (WinAnsi), so characters outside that set are replaced rather than drawn as garbage.
  */
+import { inflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import { t, type Lang } from '../shared/i18n/index.js';
 import { readHero } from './hero.image.js';
@@ -96,7 +97,15 @@ export async function statementPdf(st: PublicStatement, dataDir: string, opts: {
  * the PDF back with this instead of trusting the code that wrote it).
  */
 export function pdfTextOf(pdf: Buffer): string[] {
-  const src = pdf.toString('latin1');
+  let src = pdf.toString('latin1');
+  // Content streams are usually deflated: inflate each one so the text operators can be read.
+  src = src.replace(/\/FlateDecode([\s\S]*?)stream\r?\n([\s\S]*?)\r?\nendstream/g, (whole, dict: string, data: string) => {
+    try {
+      return `${dict}stream\n${inflateSync(Buffer.from(data, 'latin1')).toString('latin1')}\nendstream`;
+    } catch {
+      return whole;
+    }
+  });
   const out: string[] = [];
   for (const m of src.matchAll(/\[((?:<[0-9a-fA-F]*>\s*-?\d*\.?\d*\s*)+)\]\s*TJ/g)) {
     let s = '';

@@ -363,6 +363,7 @@ export interface PublicIndexFilters {
   to?: string | undefined;
   q?: string | undefined;
   limit?: number;
+  withSignatories?: boolean;
 }
 
 export interface PublicIndexEntry {
@@ -379,6 +380,8 @@ export interface PublicIndexEntry {
   publishedAt: Date;
   updatedAt: Date;
   versions: PublicVersionRef[];
+  /** Filled only when asked for (`withSignatories`): the feed lists them. */
+  signatories?: { names: string[]; individuals: number };
 }
 
 /**
@@ -392,6 +395,8 @@ export async function publicIndex(ctx: Ctx, f: PublicIndexFilters, readerLang: s
     .innerJoin('statement_version as v', (j) => j.onRef('v.organisation_id', '=', 's.organisation_id').onRef('v.statement_id', '=', 's.id'))
     .select([
       's.id',
+      's.organisation_id',
+      's.signatory_order',
       's.slug',
       's.status',
       's.countries',
@@ -412,7 +417,8 @@ export async function publicIndex(ctx: Ctx, f: PublicIndexFilters, readerLang: s
   if (f.theme) q = q.where(sql<boolean>`s.themes @> ARRAY[${f.theme.toLowerCase()}]::text[]`);
   if (f.from) q = q.where(sql<boolean>`coalesce(s.statement_date, s.published_at::date) >= ${f.from}::date`);
   if (f.to) q = q.where(sql<boolean>`coalesce(s.statement_date, s.published_at::date) <= ${f.to}::date`);
-  if (f.q) q = q.where(sql<boolean>`v.search @@ plainto_tsquery('simple', atalaya_unaccent(${f.q}))`);
+  // The search vector holds Spanish and English stems: a word matches in either language.
+  if (f.q) q = q.where(sql<boolean>`v.search @@ (plainto_tsquery('spanish', atalaya_unaccent(${f.q})) || plainto_tsquery('english', atalaya_unaccent(${f.q})))`);
   const rows = await q.orderBy(sql`coalesce(s.statement_date, s.published_at::date)`, 'desc').orderBy('s.id').limit(2000).execute();
   const byStatement = new Map<string, typeof rows>();
   for (const r of rows) byStatement.set(r.id, [...(byStatement.get(r.id) ?? []), r]);
@@ -440,6 +446,7 @@ export async function publicIndex(ctx: Ctx, f: PublicIndexFilters, readerLang: s
       publishedAt: pick.published_at!,
       updatedAt: pick.updated_at,
       versions: allVersions.filter((a) => a.statement_id === id).map((a) => ({ lang: a.lang, slug: a.slug, title: a.title })),
+      ...(f.withSignatories ? { signatories: await publicSignatories(ctx.db, pick.organisation_id, id, pick.signatory_order, pick.lang, pick.source_lang) } : {}),
     });
     if (out.length >= (f.limit ?? 200)) break;
   }

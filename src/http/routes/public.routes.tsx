@@ -180,7 +180,7 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
     const ui = uiOf(req);
     const f = readFilters(req.query);
     return cached(req, reply, `atom:${ui}:${JSON.stringify(f)}`, async () => {
-      const entries = await publicIndex(ctx, { ...f, limit: 50 }, ui);
+      const entries = await publicIndex(ctx, { ...f, limit: 50, withSignatories: true }, ui);
       const self = '/statements.atom' + (req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '');
       return { status: 200, type: 'application/atom+xml; charset=utf-8', body: statementsAtom(entries, { baseUrl: base, selfPath: self, lang: ui }) };
     });

@@ -126,7 +126,7 @@ export async function loadDemoStatement(ctx: Ctx, demo: DemoInput): Promise<stri
     }
     for (const [e, s] of signatories) await addSignedOrganisation(trx, orgId, id, { en: e, es: s }, published);
     if (linked.length) await trx.insertInto('statement_incident').values(linked.map((incident_id) => ({ organisation_id: orgId, statement_id: id, incident_id }))).execute();
-    await logStatementEvent(trx, { organisationId: orgId, userId: null }, id, 'import', { demo: true, signatories: signatories.length }, { from: 'draft', to: 'published' }, published);
+    await logStatementEvent(ctx, trx, { organisationId: orgId, userId: null }, id, 'import', { demo: true, signatories: signatories.length }, { from: 'draft', to: 'published' }, published);
   });
   invalidatePublic(ctx);
   return id;
