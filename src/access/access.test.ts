@@ -31,7 +31,7 @@ describe.each(engines)('access and protection on %s', (engine) => {
   const secret = randomBytes(32);
 
   beforeAll(async () => {
-    t = await openTestDb(engine);
+    t = await openTestDb(engine, { rls: true });
     org = await makeOrg(t);
     user = await makeUser(t, org, 'documenter');
   });
@@ -39,27 +39,27 @@ describe.each(engines)('access and protection on %s', (engine) => {
 
   it('detects an altered, a removed and a reordered audit entry, naming it', async () => {
     const o = await makeOrg(t);
-    await t.db.transaction().execute(async (trx) => {
+    await t.ownerDb.transaction().execute(async (trx) => {
       for (let i = 0; i < 6; i++) await appendAudit(trx, { organisationId: o, userId: null, action: 'test.event', detail: { i } });
     });
-    expect((await verifyAudit(t.db, o)).problems).toEqual([]);
+    expect((await verifyAudit(t.ownerDb, o)).problems).toEqual([]);
     // altered
-    const before = (await sql<{ detail: unknown }>`SELECT detail FROM audit_log WHERE organisation_id = ${o} AND seq = 3`.execute(t.db)).rows[0]!.detail;
-    await sql`UPDATE audit_log SET detail = '{"i": 99}' WHERE organisation_id = ${o} AND seq = 3`.execute(t.db);
-    expect((await verifyAudit(t.db, o)).problems).toEqual([{ organisationId: o, seq: '3', problem: 'altered' }]);
-    await sql`UPDATE audit_log SET detail = ${JSON.stringify(before)}::jsonb WHERE organisation_id = ${o} AND seq = 3`.execute(t.db);
-    expect((await verifyAudit(t.db, o)).problems).toEqual([]);
+    const before = (await sql<{ detail: unknown }>`SELECT detail FROM audit_log WHERE organisation_id = ${o} AND seq = 3`.execute(t.ownerDb)).rows[0]!.detail;
+    await sql`UPDATE audit_log SET detail = '{"i": 99}' WHERE organisation_id = ${o} AND seq = 3`.execute(t.ownerDb);
+    expect((await verifyAudit(t.ownerDb, o)).problems).toEqual([{ organisationId: o, seq: '3', problem: 'altered' }]);
+    await sql`UPDATE audit_log SET detail = ${JSON.stringify(before)}::jsonb WHERE organisation_id = ${o} AND seq = 3`.execute(t.ownerDb);
+    expect((await verifyAudit(t.ownerDb, o)).problems).toEqual([]);
     // removed
-    const row4 = (await sql<Record<string, unknown>>`SELECT * FROM audit_log WHERE organisation_id = ${o} AND seq = 4`.execute(t.db)).rows[0]!;
-    await sql`DELETE FROM audit_log WHERE organisation_id = ${o} AND seq = 4`.execute(t.db);
-    expect((await verifyAudit(t.db, o)).problems).toEqual([{ organisationId: o, seq: '5', problem: 'gap' }]);
-    await t.db.insertInto('audit_log').values({ ...(row4 as never), detail: JSON.stringify(row4.detail) } as never).execute();
-    expect((await verifyAudit(t.db, o)).problems).toEqual([]);
+    const row4 = (await sql<Record<string, unknown>>`SELECT * FROM audit_log WHERE organisation_id = ${o} AND seq = 4`.execute(t.ownerDb)).rows[0]!;
+    await sql`DELETE FROM audit_log WHERE organisation_id = ${o} AND seq = 4`.execute(t.ownerDb);
+    expect((await verifyAudit(t.ownerDb, o)).problems).toEqual([{ organisationId: o, seq: '5', problem: 'gap' }]);
+    await t.ownerDb.insertInto('audit_log').values(Object.assign({}, row4, { detail: JSON.stringify(row4.detail) }) as never).execute();
+    expect((await verifyAudit(t.ownerDb, o)).problems).toEqual([]);
     // reordered: swap the contents of entries 2 and 5 (keeping their sequence numbers)
     await sql`UPDATE audit_log a SET detail = b.detail, hash = b.hash, prev_hash = b.prev_hash
       FROM audit_log b WHERE a.organisation_id = ${o} AND b.organisation_id = ${o}
-      AND ((a.seq = 2 AND b.seq = 5) OR (a.seq = 5 AND b.seq = 2))`.execute(t.db);
-    const problems = (await verifyAudit(t.db, o)).problems;
+      AND ((a.seq = 2 AND b.seq = 5) OR (a.seq = 5 AND b.seq = 2))`.execute(t.ownerDb);
+    const problems = (await verifyAudit(t.ownerDb, o)).problems;
     expect(problems[0]).toMatchObject({ organisationId: o, seq: '2' });
   });
 
@@ -76,7 +76,7 @@ describe.each(engines)('access and protection on %s', (engine) => {
   });
 
   it('stores Argon2id hashes with at least m=19456, t=2, p=1', async () => {
-    const row = await t.db.selectFrom('app_user').select('password_hash').where('id', '=', user.userId).executeTakeFirstOrThrow();
+    const row = await t.ownerDb.selectFrom('app_user').select('password_hash').where('id', '=', user.userId).executeTakeFirstOrThrow();
     const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(row.password_hash);
     expect(m).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThanOrEqual(19456);

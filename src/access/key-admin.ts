@@ -7,7 +7,7 @@
 import { randomBytes, scryptSync } from 'node:crypto';
 import { chmodSync, existsSync, renameSync, writeFileSync } from 'node:fs';
 import { AppError } from '../shared/errors.js';
-import { appendAudit, type DB } from '../store/index.js';
+import { appendAudit, inTransaction, setScope, type DB } from '../store/index.js';
 import { open, seal } from './crypto/aead.js';
 import { keyFilePath, masterKeyId, type MasterKey } from './crypto/master-key.js';
 import { Keyring } from './crypto/keyring.js';
@@ -36,6 +36,8 @@ export async function rotateMasterKey(db: DB, current: MasterKey, dataDir: strin
   const keyring = new Keyring(current);
   let rewrapped = 0;
   await db.transaction().execute(async (trx) => {
+    const all = await trx.selectFrom('organisation').select('id').execute();
+    await setScope(trx, { organisationIds: all.map((o) => o.id), coalitionIds: [], userId: null });
     rewrapped = await keyring.rewrapAll(trx, next);
     const orgs = await trx.selectFrom('organisation').select('id').execute();
     for (const o of orgs) await appendAudit(trx, { organisationId: o.id, userId: null, action: 'keys.rotate_master', detail: { masterKeyId: next.id } });
@@ -57,7 +59,8 @@ function passphraseKey(passphrase: string, salt: Buffer): Buffer {
 export async function exportOrganisationKeys(db: DB, master: MasterKey, organisationId: string, passphrase: string): Promise<string> {
   const org = await db.selectFrom('organisation').select(['id', 'slug']).where('id', '=', organisationId).executeTakeFirst();
   if (!org) throw new AppError('not_found');
-  const rows = await db.selectFrom('organisation_key').selectAll().where('organisation_id', '=', organisationId).execute();
+  const scope = { organisationIds: [organisationId], coalitionIds: [], userId: null };
+  const rows = await inTransaction(db, scope, (trx) => trx.selectFrom('organisation_key').selectAll().where('organisation_id', '=', organisationId).execute());
   if (!rows.length) throw new AppError('locked', { message: 'access:keys_absent' });
   const keys = rows.map((r) => ({
     purpose: r.purpose,
@@ -66,7 +69,7 @@ export async function exportOrganisationKeys(db: DB, master: MasterKey, organisa
   }));
   const salt = randomBytes(16);
   const body = seal(passphraseKey(passphrase, salt), Buffer.from(JSON.stringify(keys)), `${EXPORT_FORMAT}:${organisationId}`);
-  await db.transaction().execute((trx) => appendAudit(trx, { organisationId, userId: null, action: 'keys.export' }));
+  await inTransaction(db, scope, (trx) => appendAudit(trx, { organisationId, userId: null, action: 'keys.export' }));
   return JSON.stringify(
     { format: EXPORT_FORMAT, organisation: { id: org.id, slug: org.slug }, kdf: { name: 'scrypt', N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p, salt: salt.toString('base64') }, sealed: body.toString('base64') },
     null,
@@ -91,7 +94,7 @@ export async function importOrganisationKeys(db: DB, master: MasterKey, document
     if (e instanceof AppError && e.code === 'validation') throw e;
     throw new AppError('unauthenticated', { message: 'access:keys_passphrase_wrong' });
   }
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, { organisationIds: [orgId], coalitionIds: [], userId: null }, async (trx) => {
     const org = await trx.selectFrom('organisation').select('id').where('id', '=', orgId).executeTakeFirst();
     if (!org) throw new AppError('not_found');
     await trx.deleteFrom('organisation_key').where('organisation_id', '=', orgId).execute();
@@ -120,7 +123,7 @@ export async function importOrganisationKeys(db: DB, master: MasterKey, document
  */
 export async function sealOrganisation(db: DB, organisationId: string, byUserId: string | null, opts: { backupConfirmed: boolean }): Promise<void> {
   if (!opts.backupConfirmed) throw new AppError('invalid_state', { message: 'access:seal_needs_backup' });
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, { organisationIds: [organisationId], coalitionIds: [], userId: byUserId }, async (trx) => {
     await trx.deleteFrom('organisation_key').where('organisation_id', '=', organisationId).execute();
     await trx.updateTable('organisation').set({ sealed_at: new Date(), locked_at: new Date() }).where('id', '=', organisationId).execute();
     await appendAudit(trx, { organisationId, userId: byUserId, action: 'org.seal' });
@@ -131,7 +134,9 @@ export async function sealOrganisation(db: DB, organisationId: string, byUserId:
 /** Ends every session of the organisation's members (lost phone, raid in progress). */
 export async function endAllOrganisationSessions(db: DB, organisationId: string, byUserId: string | null): Promise<number> {
   const n = await endOrganisationSessions(db, organisationId);
-  await db.transaction().execute((trx) => appendAudit(trx, { organisationId, userId: byUserId, action: 'org.end_sessions', detail: { sessions: n } }));
+  await inTransaction(db, { organisationIds: [organisationId], coalitionIds: [], userId: byUserId }, (trx) =>
+    appendAudit(trx, { organisationId, userId: byUserId, action: 'org.end_sessions', detail: { sessions: n } }),
+  );
   return n;
 }
 

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { AppError } from '../shared/errors.js';
-import { appendAudit, type DB } from '../store/index.js';
+import { appendAudit, setScope, userScope, type DB } from '../store/index.js';
 import { dummyHash, verifyPassword } from './passwords.js';
 
 const WINDOW_MS = 15 * 60_000;
@@ -60,6 +60,7 @@ export async function checkPassword(
   const success = ok && !!user && !user.disabled_at;
   await db.transaction().execute(async (trx) => {
     for (const k of keys) await trx.insertInto('login_attempt').values({ key_hash: k, success, at: now }).execute();
+    if (user) await setScope(trx, userScope(user.id));
     const orgs = user ? await trx.selectFrom('membership').select('organisation_id').where('user_id', '=', user.id).execute() : [];
     for (const o of orgs) {
       await appendAudit(trx, {

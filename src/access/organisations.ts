@@ -1,7 +1,7 @@
 /** Organisations (the tenants) and coalitions of them. */
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { appendAudit, type DB } from '../store/index.js';
+import { appendAudit, inTransaction, setScope, type DB } from '../store/index.js';
 import type { Ctx } from './context.js';
 
 export interface NewOrganisation {
@@ -22,6 +22,7 @@ export async function createOrganisation(ctx: Ctx, input: NewOrganisation, trx?:
     const taken = await t.selectFrom('organisation').select('id').where('slug', '=', input.slug).executeTakeFirst();
     if (taken) throw new AppError('validation', { issues: [{ path: ['slug'], key: 'access:slug_taken' }] });
     const id = newId();
+    await setScope(t, { organisationIds: [id], coalitionIds: [], userId: byUserId });
     await t
       .insertInto('organisation')
       .values({ id, slug: input.slug, name: input.name, country: input.country ?? null, default_lang: input.defaultLang ?? 'es' })
@@ -36,6 +37,7 @@ export async function createOrganisation(ctx: Ctx, input: NewOrganisation, trx?:
 export async function createCoalition(db: DB, input: { slug: string; name: string; members: string[] }, byUserId: string | null = null): Promise<{ id: string }> {
   if (!slugRe.test(input.slug)) throw new AppError('validation', { issues: [{ path: ['slug'], key: 'access:bad_slug' }] });
   return db.transaction().execute(async (t) => {
+    await setScope(t, { organisationIds: input.members, coalitionIds: [], userId: byUserId });
     const id = newId();
     await t.insertInto('coalition').values({ id, slug: input.slug, name: input.name }).execute();
     for (const org of input.members) {
@@ -47,6 +49,8 @@ export async function createCoalition(db: DB, input: { slug: string; name: strin
 }
 
 export async function coalitionsOf(db: DB, organisationId: string): Promise<string[]> {
-  const rows = await db.selectFrom('coalition_member').select('coalition_id').where('organisation_id', '=', organisationId).execute();
+  const rows = await inTransaction(db, { organisationIds: [organisationId], coalitionIds: [], userId: null }, (trx) =>
+    trx.selectFrom('coalition_member').select('coalition_id').where('organisation_id', '=', organisationId).execute(),
+  );
   return rows.map((r) => r.coalition_id);
 }

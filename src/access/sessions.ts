@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import type { DB } from '../store/index.js';
+import { inTransaction, type DB } from '../store/index.js';
 
 export interface SessionSettings {
   idleMinutes: number;
@@ -99,7 +99,9 @@ export async function endUserSessions(db: DB, userId: string): Promise<number> {
 
 /** Ends every session of every member of an organisation (lockdown). */
 export async function endOrganisationSessions(db: DB, organisationId: string): Promise<number> {
-  const r = await sql`DELETE FROM app_session WHERE user_id IN (SELECT user_id FROM membership WHERE organisation_id = ${organisationId})`.execute(db);
+  const r = await inTransaction(db, { organisationIds: [organisationId], coalitionIds: [], userId: null }, (trx) =>
+    sql`DELETE FROM app_session WHERE user_id IN (SELECT user_id FROM membership WHERE organisation_id = ${organisationId})`.execute(trx),
+  );
   return Number(r.numAffectedRows ?? 0);
 }
 

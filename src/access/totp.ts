@@ -7,7 +7,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
 import { sql } from 'kysely';
 import { AppError } from '../shared/errors.js';
-import { appendAudit, type DB } from '../store/index.js';
+import { appendAudit, inTransaction, setScope, userScope, type DB } from '../store/index.js';
 import { open, seal } from './crypto/aead.js';
 import type { MasterKey } from './crypto/master-key.js';
 
@@ -23,12 +23,14 @@ function codeHash(master: MasterKey, userId: string, code: string): string {
 
 /** Roles that see identifying data must use a second factor; viewers may be exempted by their organisation. */
 export async function mfaRequired(db: DB, userId: string): Promise<boolean> {
-  const rows = await db
-    .selectFrom('membership as m')
-    .innerJoin('organisation as o', 'o.id', 'm.organisation_id')
-    .select(['m.role', 'o.mfa_relaxed_for_viewers'])
-    .where('m.user_id', '=', userId)
-    .execute();
+  const rows = await inTransaction(db, userScope(userId), (trx) =>
+    trx
+      .selectFrom('membership as m')
+      .innerJoin('organisation as o', 'o.id', 'm.organisation_id')
+      .select(['m.role', 'o.mfa_relaxed_for_viewers'])
+      .where('m.user_id', '=', userId)
+      .execute(),
+  );
   if (rows.length === 0) return true;
   return rows.some((r) => !(r.role === 'viewer' && r.mfa_relaxed_for_viewers));
 }
@@ -147,6 +149,7 @@ export async function resetTotp(db: DB, userId: string): Promise<void> {
 }
 
 async function auditForUser(trx: DB, userId: string, action: string): Promise<void> {
+  await setScope(trx, userScope(userId));
   const orgs = await trx.selectFrom('membership').select('organisation_id').where('user_id', '=', userId).execute();
   for (const o of orgs) await appendAudit(trx, { organisationId: o.organisation_id, userId, action, objectTable: 'app_user', objectId: userId });
 }

@@ -1,7 +1,7 @@
 /** People who use Atalaya, and their roles in organisations. */
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { appendAudit, type DB } from '../store/index.js';
+import { appendAudit, inTransaction, userScope, setScope, type DB } from '../store/index.js';
 import type { Role } from '../store/schema.js';
 import { hashPassword } from './passwords.js';
 import { passwordProblem } from './password-policy.js';
@@ -22,6 +22,7 @@ export async function createUser(db: DB, input: NewUser, byUserId: string | null
   if (problem) throw new AppError('validation', { issues: [{ path: ['password'], key: `access:${problem}` }] });
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (t) => {
+    await setScope(t, { organisationIds: input.memberships.map((m) => m.organisationId), coalitionIds: [], userId: null });
     const exists = await t.selectFrom('app_user').select('id').where('email', '=', input.email).executeTakeFirst();
     if (exists) throw new AppError('validation', { issues: [{ path: ['email'], key: 'access:email_taken' }] });
     const id = newId();
@@ -38,12 +39,14 @@ export async function createUser(db: DB, input: NewUser, byUserId: string | null
 }
 
 export async function membershipsOf(db: DB, userId: string): Promise<{ organisationId: string; role: Role; name: string; slug: string; locked: boolean }[]> {
-  const rows = await db
-    .selectFrom('membership as m')
-    .innerJoin('organisation as o', 'o.id', 'm.organisation_id')
-    .select(['m.organisation_id', 'm.role', 'o.name', 'o.slug', 'o.locked_at'])
-    .where('m.user_id', '=', userId)
-    .orderBy('o.name')
-    .execute();
+  const rows = await inTransaction(db, userScope(userId), (trx) =>
+    trx
+      .selectFrom('membership as m')
+      .innerJoin('organisation as o', 'o.id', 'm.organisation_id')
+      .select(['m.organisation_id', 'm.role', 'o.name', 'o.slug', 'o.locked_at'])
+      .where('m.user_id', '=', userId)
+      .orderBy('o.name')
+      .execute(),
+  );
   return rows.map((r) => ({ organisationId: r.organisation_id, role: r.role, name: r.name, slug: r.slug, locked: r.locked_at !== null }));
 }

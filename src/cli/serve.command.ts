@@ -14,7 +14,7 @@ import type { CliIO } from './cli-io.js';
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { demo: { type: 'boolean', default: false } }, strict: true });
   const config = loadConfig(io.env);
-  const rt = await openRuntime(config);
+  const rt = await openRuntime(config, { rowSecurity: true });
   let app;
   let login: { email: string; password: string } | null = null;
   try {

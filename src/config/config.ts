@@ -27,8 +27,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** k for disclosure control of public statistics. */
   readonly disclosureK: number;
-  /** On a PostgreSQL server: the unprivileged role the app switches to (row-level security applies to it). */
-  readonly dbAppRole: string;
+  /** On a PostgreSQL server: the web server works as the unprivileged role atalaya_app, so row-level security applies. */
+  readonly dbRowSecurity: boolean;
 }
 
 const int = (min: number, max: number) =>
@@ -61,10 +61,7 @@ const schema = z.object({
   ATALAYA_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   ATALAYA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('warn'),
   ATALAYA_DISCLOSURE_K: int(2, 100).default(5),
-  ATALAYA_DB_APP_ROLE: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a lowercase PostgreSQL role name' })
-    .default('atalaya_app'),
+  ATALAYA_DB_RLS: z.enum(['on', 'off']).default('on'),
 });
 
 /** Builds the frozen Config from an environment; throws AppError('config') listing every problem. */
@@ -102,6 +99,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.ATALAYA_TRUST_PROXY === 'true',
     logLevel: e.ATALAYA_LOG_LEVEL,
     disclosureK: e.ATALAYA_DISCLOSURE_K,
-    dbAppRole: e.ATALAYA_DB_APP_ROLE,
+    dbRowSecurity: e.ATALAYA_DB_RLS === 'on',
   });
 }

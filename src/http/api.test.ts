@@ -8,7 +8,7 @@ describe.each(engines)('JSON API over HTTP on %s', (engine) => {
   let doc: Client;
 
   beforeAll(async () => {
-    s = await startTestApp(engine);
+    s = await startTestApp(engine, {}, { rls: true });
     const org = await makeOrg(s.t);
     const u = await makeUser(s.t, org, 'documenter');
     doc = new Client(s.url, 'en');

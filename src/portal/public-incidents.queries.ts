@@ -4,7 +4,7 @@
  * narratives, sources or evidence.
  */
 import { sql } from 'kysely';
-import type { DB } from '../store/index.js';
+import { inTransaction, publicScope, type DB } from '../store/index.js';
 
 export interface PublicIncident {
   id: string;
@@ -17,7 +17,7 @@ export interface PublicIncident {
 }
 
 export async function listPublicIncidents(db: DB, opts: { limit: number; country?: string }): Promise<PublicIncident[]> {
-  const rows = await sql<{
+  const rows = await inTransaction(db, publicScope, (trx) => sql<{
     id: string;
     title: string;
     start_date: string | null;
@@ -33,7 +33,7 @@ export async function listPublicIncidents(db: DB, opts: { limit: number; country
     WHERE i.visibility = 'public' AND i.archived_at IS NULL AND o.sealed_at IS NULL
       ${opts.country ? sql`AND i.country = ${opts.country}` : sql``}
     ORDER BY i.start_date DESC NULLS LAST, i.id
-    LIMIT ${opts.limit}`.execute(db);
+    LIMIT ${opts.limit}`.execute(trx));
   return rows.rows.map((r) => ({
     id: r.id,
     title: r.title,

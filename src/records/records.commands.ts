@@ -74,9 +74,9 @@ export async function createRecord(ctx: Ctx, actor: Actor, table: EditableTable,
 }
 
 /** Re-throws a conflict with the stored version presented, so the client can show both. */
-async function presentConflict(ctx: Ctx, table: RecordTable, e: unknown, yours: unknown): Promise<never> {
+async function presentConflict(ctx: Ctx, actor: Actor, table: RecordTable, e: unknown, yours: unknown): Promise<never> {
   if (e instanceof AppError && e.code === 'conflict' && e.details.current) {
-    const current = await presentRow(ctx, ctx.db, table, e.details.current as Row);
+    const current = await inTransaction(ctx.db, writeScope(actor), (trx) => presentRow(ctx, trx, table, e.details.current as Row));
     throw new AppError('conflict', { details: { ...e.details, current, yours } });
   }
   throw e;
@@ -108,7 +108,7 @@ export async function updateRecordCommand(
       return presentRow(ctx, trx, table, row);
     });
   } catch (e) {
-    return presentConflict(ctx, table, e, body);
+    return presentConflict(ctx, actor, table, e, body);
   }
 }
 
@@ -122,6 +122,6 @@ export async function archiveRecord(ctx: Ctx, actor: Actor, table: EditableTable
       return presentRow(ctx, trx, table, row);
     });
   } catch (e) {
-    return presentConflict(ctx, table, e, body);
+    return presentConflict(ctx, actor, table, e, body);
   }
 }

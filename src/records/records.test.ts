@@ -25,7 +25,7 @@ describe.each(engines)('records on %s', (engine) => {
   let doc: UserActor;
 
   beforeAll(async () => {
-    t = await openTestDb(engine);
+    t = await openTestDb(engine, { rls: true });
     org = await makeOrg(t);
     doc = await makeUser(t, org, 'documenter');
   });
@@ -100,15 +100,15 @@ describe.each(engines)('records on %s', (engine) => {
 
   it('a failed write leaves the previous state intact', async () => {
     const inc = await createRecord(t, doc, 'incident', { title: 'Orden de aprehensión' });
-    const before = await sql<{ n: string }>`SELECT count(*) AS n FROM record_history`.execute(t.db);
+    const before = await sql<{ n: string }>`SELECT count(*) AS n FROM record_history`.execute(t.ownerDb);
     await expect(
-      t.db.transaction().execute(async (trx) => {
+      t.ownerDb.transaction().execute(async (trx) => {
         await sql`UPDATE incident SET title = 'cambiado' WHERE id = ${inc.id}`.execute(trx);
         throw new Error('crash in the middle of a write');
       }),
     ).rejects.toThrow();
     expect((await getRecord(t, doc, 'incident', inc.id)).title).toBe('Orden de aprehensión');
-    const after = await sql<{ n: string }>`SELECT count(*) AS n FROM record_history`.execute(t.db);
+    const after = await sql<{ n: string }>`SELECT count(*) AS n FROM record_history`.execute(t.ownerDb);
     expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
   });
 
@@ -132,8 +132,9 @@ describe.each(engines)('records on %s', (engine) => {
     await createRecord(t, doc, 'source', { incidentId: inc.id, sourceType: 'testimony_witness', identity: `Testigo ${canary}-S` });
     const tables = ['incident', 'actor', 'act', 'source', 'record_history', 'audit_log'];
     for (const table of tables) {
-      const r = await sql<{ dump: string }>`SELECT string_agg(t::text, '') AS dump FROM ${sql.table(table)} t`.execute(t.db);
+      const r = await sql<{ dump: string }>`SELECT string_agg(t::text, '') AS dump FROM ${sql.table(table)} t`.execute(t.ownerDb);
       expect(r.rows[0]?.dump ?? '', table).not.toContain(canary);
+      if (table !== 'audit_log') expect((r.rows[0]?.dump ?? '').length, `${table} is not empty`).toBeGreaterThan(0);
     }
     const file = await getCaseFile(t, doc, inc.id);
     expect(file.incident.narrative).toBe(`relato ${canary}-N`);
@@ -153,7 +154,7 @@ describe.each(engines)('records on %s', (engine) => {
     const victim = await createRecord(t, doc, 'actor', { kind: 'person', name: 'Persona Ficticia Compartida' });
     await createRecord(t, doc, 'act', { incidentId: inc.id, victimId: victim.id, actType: 'arrest' });
     await expectError(getRecord(t, partner, 'incident', inc.id), 'not_found');
-    await t.db.insertInto('record_share').values({ organisation_id: org, incident_id: inc.id, coalition_id: coalition.id, fields: null }).execute();
+    await t.ownerDb.insertInto('record_share').values({ organisation_id: org, incident_id: inc.id, coalition_id: coalition.id, fields: null }).execute();
     const seen = await getCaseFile(t, partner, inc.id);
     expect(seen.owner).toBe(false);
     expect(seen.incident.title).toBe('Caso compartido');

@@ -68,13 +68,7 @@ export async function appendAudit(trx: DB, entry: AuditEntry): Promise<void> {
   const org = entry.organisationId ?? SYSTEM_ORG;
   // Serialises appends per organisation for the rest of the transaction.
   await sql`SELECT pg_advisory_xact_lock(${lockKey(org).toString()}::bigint)`.execute(trx);
-  const last = await trx
-    .selectFrom('audit_log')
-    .select(['seq', 'hash'])
-    .where('organisation_id', '=', org)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const last = (await sql<{ seq: string; hash: string }>`SELECT seq, hash FROM atalaya_audit_head(${org}::uuid)`.execute(trx)).rows[0];
   const seq = last ? String(BigInt(last.seq) + 1n) : '1';
   const row: Omit<StoredAuditEntry, 'hash'> = {
     organisation_id: org,

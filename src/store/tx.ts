@@ -13,6 +13,8 @@ export interface Scope {
   /** Coalitions through which shared records may be read. */
   coalitionIds: readonly string[];
   userId: string | null;
+  /** Published rows of every organisation may be read (portal). */
+  public?: boolean;
 }
 
 export const systemScope = (organisationIds: readonly string[] = []): Scope => ({
@@ -24,7 +26,8 @@ export const systemScope = (organisationIds: readonly string[] = []): Scope => (
 export async function setScope(trx: DB, scope: Scope): Promise<void> {
   await sql`SELECT set_config('atalaya.org_ids', ${scope.organisationIds.join(',')}, true),
                    set_config('atalaya.coalition_ids', ${scope.coalitionIds.join(',')}, true),
-                   set_config('atalaya.user_id', ${scope.userId ?? ''}, true)`.execute(trx);
+                   set_config('atalaya.user_id', ${scope.userId ?? ''}, true),
+                   set_config('atalaya.public', ${scope.public ? 'on' : 'off'}, true)`.execute(trx);
 }
 
 export async function inTransaction<T>(db: DB, scope: Scope, fn: (trx: DB) => Promise<T>): Promise<T> {
@@ -33,3 +36,9 @@ export async function inTransaction<T>(db: DB, scope: Scope, fn: (trx: DB) => Pr
     return fn(trx);
   });
 }
+
+/** The scope of a signed-in user before an organisation is chosen: their own memberships only. */
+export const userScope = (userId: string): Scope => ({ organisationIds: [], coalitionIds: [], userId });
+
+/** The scope of public reads: published rows only. */
+export const publicScope: Scope = { organisationIds: [], coalitionIds: [], userId: null, public: true };

@@ -19,8 +19,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(engine: Engine = 'pglite', env: Record<string, string> = {}): Promise<TestApp> {
-  const t = await openTestDb(engine);
+export async function startTestApp(engine: Engine = 'pglite', env: Record<string, string> = {}, opts: { rls?: boolean } = {}): Promise<TestApp> {
+  const t = await openTestDb(engine, opts);
   const config = loadConfig({ ATALAYA_DATA: t.dataDir, ATALAYA_LOG_LEVEL: 'silent', PORT: '0', ...env });
   const services: Services = { ctx: t, config, secret: randomBytes(32), engine, master: t.master };
   const app = await buildApp(services);

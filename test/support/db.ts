@@ -15,6 +15,8 @@ import { migrate, openDatabase, type DatabaseHandle, type Engine } from '../../s
 
 export interface TestDb extends Ctx {
   handle: DatabaseHandle;
+  /** The owner's handle, for inspecting or tampering with raw tables; the same as `db` on PGlite. */
+  ownerDb: DatabaseHandle['db'];
   engine: Engine;
   databaseUrl: string | undefined;
   master: MasterKey;
@@ -42,7 +44,11 @@ export async function createServerDatabase(baseUrl: string): Promise<{ url: stri
   };
 }
 
-export async function openTestDb(engine: Engine = 'pglite'): Promise<TestDb> {
+/**
+ * `rls`: on PostgreSQL, work as the unprivileged application role (row-level security applies), as
+ * the web server does; the owner's handle stays available as `ownerDb`.
+ */
+export async function openTestDb(engine: Engine = 'pglite', opts: { rls?: boolean } = {}): Promise<TestDb> {
   const dataDir = mkdtempSync(join(tmpdir(), 'atalaya-test-'));
   let databaseUrl: string | undefined;
   let drop = async () => {};
@@ -53,13 +59,15 @@ export async function openTestDb(engine: Engine = 'pglite'): Promise<TestDb> {
     databaseUrl = created.url;
     drop = created.drop;
   }
-  const handle = await openDatabase({ dataDir, databaseUrl, inMemory: engine === 'pglite', maxConnections: 4 });
-  await migrate(handle.db);
+  const owner = await openDatabase({ dataDir, databaseUrl, inMemory: engine === 'pglite', maxConnections: 4 });
+  await migrate(owner.db);
+  const handle = engine === 'postgres' && opts.rls ? await openDatabase({ dataDir, databaseUrl, appRole: 'atalaya_app', maxConnections: 4 }) : owner;
   const key = randomBytes(32);
   const master: MasterKey = { key, id: masterKeyId(key), source: 'environment' };
   const keys = new Keyring(master);
   return {
     db: handle.db,
+    ownerDb: owner.db,
     keys,
     dataDir,
     handle,
@@ -67,7 +75,8 @@ export async function openTestDb(engine: Engine = 'pglite'): Promise<TestDb> {
     databaseUrl,
     master,
     cleanup: async () => {
-      await handle.close();
+      if (handle !== owner) await handle.close();
+      await owner.close();
       await drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { coalitionsOf, readSession, type Actor, type SessionRecord } from '../../access/index.js';
 import { isLang, pickLanguage, type Lang } from '../../shared/i18n/index.js';
-import type { Role } from '../../store/index.js';
+import { inTransaction, type Role } from '../../store/index.js';
 import type { Services } from '../services.js';
 
 declare module 'fastify' {
@@ -55,13 +55,16 @@ async function resolve(req: FastifyRequest, reply: FastifyReply, services: Servi
   else req.lang = pickLanguage(req.headers['accept-language']);
   req.actor = { kind: 'anonymous', requestId: req.id, clientHash: req.clientHash };
   if (session && session.mfaPassed && session.organisationId) {
-    const m = await ctx.db
-      .selectFrom('membership as m')
-      .innerJoin('organisation as o', 'o.id', 'm.organisation_id')
-      .select(['m.role', 'o.locked_at'])
-      .where('m.organisation_id', '=', session.organisationId)
-      .where('m.user_id', '=', session.userId)
-      .executeTakeFirst();
+    const orgId = session.organisationId;
+    const m = await inTransaction(ctx.db, { organisationIds: [orgId], coalitionIds: [], userId: session.userId }, (trx) =>
+      trx
+        .selectFrom('membership as m')
+        .innerJoin('organisation as o', 'o.id', 'm.organisation_id')
+        .select(['m.role', 'o.locked_at'])
+        .where('m.organisation_id', '=', orgId)
+        .where('m.user_id', '=', session.userId)
+        .executeTakeFirst(),
+    );
     // A locked organisation's members act as nobody until its keys are restored.
     if (m && !m.locked_at) {
       req.actor = {

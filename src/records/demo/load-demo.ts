@@ -1,6 +1,7 @@
 /** Loads the demo dataset into an empty database through the same commands users go through. */
 import { randomBytes } from 'node:crypto';
 import { createCoalition, createOrganisation, createUser, type Actor, type Ctx } from '../../access/index.js';
+import { inTransaction, systemScope } from '../../store/index.js';
 import { createRecord } from '../records.commands.js';
 import { demoActors, demoIncidents, demoLinks } from './demo-data.js';
 
@@ -98,7 +99,9 @@ export async function loadDemo(ctx: Ctx, opts: { password?: string } = {}): Prom
     for (const s of inc.sources) await createRecord(ctx, as, 'source', { incidentId: incident.id, ...s });
     for (const i of inc.interventions ?? []) await createRecord(ctx, as, 'intervention', { incidentId: incident.id, ...i });
     if (inc.shareWithCoalition) {
-      await ctx.db.insertInto('record_share').values({ organisation_id: orgId, incident_id: incident.id, coalition_id: coalitionId, fields: null }).execute();
+      await inTransaction(ctx.db, systemScope([orgId]), (trx) =>
+        trx.insertInto('record_share').values({ organisation_id: orgId, incident_id: incident.id, coalition_id: coalitionId, fields: null }).execute(),
+      );
     }
   }
   for (const l of demoLinks) {
