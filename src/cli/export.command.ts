@@ -12,7 +12,20 @@ import { t } from '../shared/i18n/index.js';
 import type { CliIO } from './cli-io.js';
 import { withRuntime } from './runtime.js';
 
-const filterOptions = { q: 'q', country: 'country', subdivision: 'subdivision', 'act-type': 'actType', status: 'status', visibility: 'visibility', from: 'from', to: 'to', archived: 'archived' } as const;
+const filterOptions = {
+  q: 'q',
+  country: 'country',
+  subdivision: 'subdivision',
+  'act-type': 'actType',
+  'perpetrator-type': 'perpetratorType',
+  sector: 'sector',
+  status: 'status',
+  visibility: 'visibility',
+  from: 'from',
+  to: 'to',
+  archived: 'archived',
+  sort: 'sort',
+} as const;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({

@@ -118,7 +118,7 @@ export async function* selectForExport(ctx: Ctx, actor: Actor, filters: ExportFi
   let cursor: string | undefined;
   const base = publicUrl.replace(/\/+$/, '');
   for (;;) {
-    const page = await listIncidents(ctx, actor, { archived: 'exclude', ...filters, limit: 200, ...(cursor ? { cursor } : {}) });
+    const page = await listIncidents(ctx, actor, recordInput.listQuery.parse({ ...filters, limit: 200, ...(cursor ? { cursor } : {}) }));
     const kids = await childrenOf(ctx, actor, page.items);
     for (const i of page.items) yield { incident: i, url: `${base}/incidents/${i.id}`, acts: kids.get(i.id) ?? [] };
     if (!page.nextCursor) return;
