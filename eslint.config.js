@@ -42,4 +42,6 @@ export default tseslint.config(
     noDatabase,
   ]),
   restrict(['src/http/**', 'src/ui/**', 'src/cli/**'], [domainViaIndex]),
+  // Tests may set up data through any part of the app; the direction rule is about what ships.
+  { files: ['**/*.test.ts', '**/*.test.tsx'], rules: { 'no-restricted-imports': 'off' } },
 );
