@@ -17,6 +17,7 @@ import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-z
 import { csrf } from './plugins/csrf.js';
 import { errors } from './plugins/errors.js';
 import { requestContext } from './plugins/request-context.js';
+import { analysisRoutes } from './routes/analysis.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
 import { recordsApi } from './routes/records.api.js';
 import { sessionApi } from './routes/session.api.js';
@@ -123,6 +124,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(recordsApi, { services });
   await app.register(vocabApi);
   await app.register(pageRoutes, { services });
+  await app.register(analysisRoutes, { services });
   await app.register(workspaceRoutes, { services });
   await app.register(statementRoutes, { services });
   return app;

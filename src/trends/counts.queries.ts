@@ -55,8 +55,17 @@ const precisionsFor: Record<CountGranularity, string[]> = {
   year: ['day', 'month', 'year'],
 };
 
+/**
+ * Who a count is for: a scope from the policy, or 'public' (published records of organisations that
+ * are not sealed, across organisations: only the portal uses it, and only behind disclosure control).
+ */
+export type CountScope = Scope | 'public';
+
 /** SQL: the incident `i` is visible in this scope (own organisation, or shared with a coalition). */
-export function scopeCondition(scope: Scope): RawBuilder<boolean> {
+export function scopeCondition(scope: CountScope): RawBuilder<boolean> {
+  if (scope === 'public') {
+    return sql<boolean>`(i.visibility = 'public' AND NOT EXISTS (SELECT 1 FROM organisation so WHERE so.id = i.organisation_id AND so.sealed_at IS NOT NULL))`;
+  }
   const own = scope.organisationIds.length
     ? sql<boolean>`i.organisation_id = ANY(${scope.organisationIds as string[]}::uuid[])`
     : sql<boolean>`false`;
@@ -97,7 +106,7 @@ interface Plan {
 }
 
 /** FROM and WHERE for the rows a count runs over (incident, and act-level joins only when needed). */
-function plan(q: CountQuery, scope: Scope): Plan {
+function plan(q: CountQuery, scope: CountScope): Plan {
   const used = new Set<Facet>([...q.by, ...(Object.keys(q.where) as Facet[])]);
   const needAct = q.unit !== 'incidents' || [...used].some((f) => actFacets.includes(f));
   // Acts are required when counting acts or victims, or when filtering on an act-level facet.
@@ -148,7 +157,7 @@ function countExpr(q: CountQuery, p: Plan): RawBuilder<number> {
 const interval: Record<CountGranularity, string> = { day: '1 day', week: '1 week', month: '1 month', quarter: '3 months', year: '1 year' };
 
 /** The SQL of a count (exported so that the benchmark can time the same statement without the application). */
-export function countSql(q: CountQuery, scope: Scope): RawBuilder<Record<string, unknown>> {
+export function countSql(q: CountQuery, scope: CountScope): RawBuilder<Record<string, unknown>> {
   const p = plan(q, scope);
   const keyCols = q.by.map((f, i) => sql`${facetExpr(f, q.unit)} AS ${sql.ref(`k${i}`)}`);
   const keyRefs = q.by.map((_f, i) => sql.ref(`k${i}`));
@@ -191,7 +200,7 @@ export function countSql(q: CountQuery, scope: Scope): RawBuilder<Record<string,
 }
 
 /** How much of the selection a time breakdown leaves out (no date, or too coarse a date). */
-function excludedSql(q: CountQuery, scope: Scope): RawBuilder<{ undated: string; imprecise: string }> {
+function excludedSql(q: CountQuery, scope: CountScope): RawBuilder<{ undated: string; imprecise: string }> {
   const p = plan({ ...q, by: [] }, scope);
   const g = q.period!;
   const unitId = q.unit === 'incidents' ? sql`i.id` : sql`a.id`;
@@ -217,9 +226,12 @@ export async function readOnly<T>(db: DB, scope: Scope, opts: ReadOptions, fn: (
   }
 }
 
+/** Published rows of every organisation (row-level security on a server lets exactly those through). */
+const publicReadScope = { organisationIds: [], coalitionIds: [], userId: null, public: true } as Scope;
+
 /** Runs a count within an explicit scope (for the CLI's system actor and the alert job). */
-export async function countInScope(db: DB, scope: Scope, q: CountQuery, opts: ReadOptions = {}): Promise<CountResult> {
-  return readOnly(db, scope, opts, async (trx) => {
+export async function countInScope(db: DB, scope: CountScope, q: CountQuery, opts: ReadOptions = {}): Promise<CountResult> {
+  return readOnly(db, scope === 'public' ? publicReadScope : scope, opts, async (trx) => {
     const r = await countSql(q, scope).execute(trx);
     const rows: CountRow[] = r.rows.map((row) => {
       const keys: Partial<Record<Facet, string | null>> = {};

@@ -8,11 +8,11 @@ import { authorize, actorOrganisation, readScope, type Actor, type Ctx } from '.
 import type { Lang } from '../shared/i18n/index.js';
 import { t } from '../shared/i18n/index.js';
 import { newId } from '../shared/ids.js';
-import type { DB, Scope } from '../store/index.js';
+import { inTransaction, systemScope, type DB } from '../store/index.js';
 import { label } from '../vocab/index.js';
 import { countName } from './analysis.labels.js';
 import './analysis.tables.js';
-import { countInScope, type ReadOptions } from './counts.queries.js';
+import { countInScope, type CountScope, type ReadOptions } from './counts.queries.js';
 import type { CountQuery, Facet, Unit } from './counts.schema.js';
 import { describeEscalation, detectEscalation, type EscalationResult, type SeriesPoint } from './stats/index.js';
 
@@ -54,7 +54,7 @@ export function scopeKey(r: EscalationRequest): string {
 }
 
 /** Runs the test on the series of a scope (no authorisation: callers check it). */
-export async function escalationInScope(db: DB, scope: Scope, r: EscalationRequest, opts: ReadOptions = {}): Promise<EscalationAnalysis> {
+export async function escalationInScope(db: DB, scope: CountScope, r: EscalationRequest, opts: ReadOptions = {}): Promise<EscalationAnalysis> {
   const counts = await countInScope(db, scope, escalationQuery(r), opts);
   const series = counts.rows.map((row) => ({ period: row.period!, count: row.count }));
   const result = detectEscalation(series, { seed: escalationSeed, replicates: escalationReplicates });
@@ -65,28 +65,30 @@ export async function escalationInScope(db: DB, scope: Scope, r: EscalationReque
 export async function storeEscalation(db: DB, orgId: string, r: EscalationRequest, a: EscalationAnalysis): Promise<void> {
   const inputHash = createHash('sha256').update(JSON.stringify(a.series)).digest('hex');
   const key = scopeKey(r);
-  const last = await db
-    .selectFrom('escalation_result')
-    .select(['input_hash', 'method'])
-    .where('organisation_id', '=', orgId)
-    .where('scope_key', '=', key)
-    .orderBy('computed_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (last && last.input_hash === inputHash && last.method === a.result.method) return;
-  await db
-    .insertInto('escalation_result')
-    .values({
-      organisation_id: orgId,
-      id: newId(),
-      scope_key: key,
-      method: a.result.method,
-      seed: a.seed,
-      replicates: a.replicates,
-      input_hash: inputHash,
-      result: JSON.stringify(a.result),
-    })
-    .execute();
+  await inTransaction(db, systemScope([orgId]), async (trx) => {
+    const last = await trx
+      .selectFrom('escalation_result')
+      .select(['input_hash', 'method'])
+      .where('organisation_id', '=', orgId)
+      .where('scope_key', '=', key)
+      .orderBy('computed_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (last && last.input_hash === inputHash && last.method === a.result.method) return;
+    await trx
+      .insertInto('escalation_result')
+      .values({
+        organisation_id: orgId,
+        id: newId(),
+        scope_key: key,
+        method: a.result.method,
+        seed: a.seed,
+        replicates: a.replicates,
+        input_hash: inputHash,
+        result: JSON.stringify(a.result),
+      })
+      .execute();
+  });
 }
 
 /** Escalation as the actor may see it, stored for their organisation. */
