@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { demoSlugs, loadDemo, isDemoLoaded } from '../records/index.js';
 import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
+import { loadDemoStatement } from '../statements/index.js';
 import { generateSynthetic, resolveOrganisation } from '../trends/index.js';
 import type { CliIO } from './cli-io.js';
 import { withRuntime } from './runtime.js';
@@ -23,6 +24,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       // Without --org the synthetic incidents go to the demo's first organisation (loaded first if needed).
       if (!values.org && !(await isDemoLoaded(rt.ctx))) {
         const d = await loadDemo(rt.ctx);
+        await loadDemoStatement(rt.ctx, d);
         io.out(t(io.lang, 'cli:serve.demo_login', { email: d.admin.email, password: d.admin.password }));
         io.out(t(io.lang, 'cli:serve.demo_login_once'));
       }
@@ -50,6 +52,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     const r = await loadDemo(rt.ctx);
+    await loadDemoStatement(rt.ctx, r);
     io.out(t(io.lang, 'cli:demo.loaded', { incidents: r.incidents }));
     io.out(t(io.lang, 'cli:serve.demo_login', { email: r.admin.email, password: r.admin.password }));
     io.out(t(io.lang, 'cli:serve.demo_login_once'));

@@ -8,6 +8,7 @@ import { loadConfig } from '../config/index.js';
 import { buildApp } from '../http/app.js';
 import { deriveSecret } from '../http/services.js';
 import { loadDemo, isDemoLoaded } from '../records/index.js';
+import { loadDemoStatement } from '../statements/index.js';
 import { t } from '../shared/i18n/index.js';
 import type { CliIO } from './cli-io.js';
 
@@ -23,7 +24,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const anyOrg = await db.selectFrom('organisation').select('id').limit(1).executeTakeFirst();
       if (!anyOrg) {
         io.out(t(io.lang, 'cli:demo.loading'));
-        login = (await loadDemo(rt.ctx)).admin;
+        const demo = await loadDemo(rt.ctx);
+        await loadDemoStatement(rt.ctx, demo);
+        login = demo.admin;
       } else if (await isDemoLoaded(rt.ctx)) {
         io.out(t(io.lang, 'cli:serve.demo_present'));
       }

@@ -35,6 +35,9 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
                   <li>
                     <a href="/incidents/new">{t('ui:nav.new_incident')}</a>
                   </li>
+                  <li>
+                    <a href="/coordinate/statements">{t('statements:list.title')}</a>
+                  </li>
                 </>
               ) : null}
               <li>
