@@ -192,9 +192,14 @@ export function countSql(q: CountQuery, scope: CountScope): RawBuilder<Record<st
     return sql`WITH c AS MATERIALIZED (${counts}), cal AS (${cal})
       SELECT ${label} AS period, coalesce(c.n, 0) AS n FROM cal LEFT JOIN c ON c.p = cal.p ORDER BY cal.p`;
   }
-  const kj = q.by.map((_f, i) => sql`c.${sql.ref(`k${i}`)} IS NOT DISTINCT FROM ks.${sql.ref(`k${i}`)}`);
-  return sql`WITH c AS MATERIALIZED (${counts}), cal AS (${cal}), ks AS (SELECT DISTINCT ${sql.join(keyRefs)} FROM c)
-    SELECT ${label} AS period, ${sql.join(keyRefs.map((r) => sql`ks.${r}`))}, coalesce(c.n, 0) AS n
+  // Keys are joined through a sentinel for "not recorded", so that the join is a hash join
+  // (IS NOT DISTINCT FROM is not hashable and made this quadratic in periods × categories).
+  const none = '\u2205';
+  const kj = q.by.map((_f, i) => sql`coalesce(c.${sql.ref(`k${i}`)}, ${none}) = ks.${sql.ref(`k${i}`)}`);
+  const ksCols = q.by.map((_f, i) => sql`coalesce(${sql.ref(`k${i}`)}, ${none}) AS ${sql.ref(`k${i}`)}`);
+  const outCols = q.by.map((_f, i) => sql`nullif(ks.${sql.ref(`k${i}`)}, ${none}) AS ${sql.ref(`k${i}`)}`);
+  return sql`WITH c AS MATERIALIZED (${counts}), cal AS (${cal}), ks AS (SELECT DISTINCT ${sql.join(ksCols)} FROM c)
+    SELECT ${label} AS period, ${sql.join(outCols)}, coalesce(c.n, 0) AS n
     FROM cal CROSS JOIN ks LEFT JOIN c ON c.p = cal.p AND ${sql.join(kj, sql` AND `)}
     ORDER BY ${sql.join(keyRefs.map((r) => sql`ks.${r}`))}, cal.p`;
 }

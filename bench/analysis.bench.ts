@@ -1,0 +1,190 @@
+/**
+ * Analysis at scale: loads N synthetic incidents, then times through the application
+ *   - a faceted full-text search (records' listIncidents + incidentFacets, one page of 20), and
+ *   - a monthly trend by act type for one country (trends' countRecords),
+ * and prints p50/p95 of each with the ratio to the same SQL statements timed inside the database
+ * (EXPLAIN ANALYZE planning + execution time of every statement the application sent).
+ *
+ *   npm run bench -- analysis [--incidents 50000] [--engine pglite|postgres] [--runs 30] [--keep]
+ *
+ * PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server;
+ * the benchmark creates a database atalaya_bench_N there (reused with --keep when already loaded).
+ * Runs as the database owner: row-level security (a server deployment's second wall) is not in the
+ * figures.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
+import pg from 'pg';
+import { Keyring } from '../src/access/crypto/keyring.js';
+import { masterKeyId } from '../src/access/crypto/master-key.js';
+import type { Ctx } from '../src/access/context.js';
+import { createOrganisation } from '../src/access/organisations.js';
+import type { UserActor } from '../src/access/policies/policy.js';
+import { incidentFacets, listIncidents, recordInput } from '../src/records/index.js';
+import { migrate, type DB } from '../src/store/index.js';
+import type { Database } from '../src/store/schema.js';
+import { countRecords, generateSynthetic } from '../src/trends/index.js';
+
+function arg(args: string[], name: string, fallback: string): string {
+  const k = args.indexOf(`--${name}`);
+  return k >= 0 && args[k + 1] && !args[k + 1]!.startsWith('--') ? args[k + 1]! : fallback;
+}
+
+const quantile = (xs: number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))]!;
+};
+
+interface Opened {
+  db: DB;
+  captured: CompiledQuery[];
+  explain: (q: CompiledQuery) => Promise<number>;
+  close: () => Promise<void>;
+  fresh: boolean;
+}
+
+async function openPglite(): Promise<Opened> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
+  const ext = {
+    unaccent: (await import('@electric-sql/pglite/contrib/unaccent')).unaccent,
+    pg_trgm: (await import('@electric-sql/pglite/contrib/pg_trgm')).pg_trgm,
+    citext: (await import('@electric-sql/pglite/contrib/citext')).citext,
+    fuzzystrmatch: (await import('@electric-sql/pglite/contrib/fuzzystrmatch')).fuzzystrmatch,
+    btree_gin: (await import('@electric-sql/pglite/contrib/btree_gin')).btree_gin,
+    pgcrypto: (await import('@electric-sql/pglite/contrib/pgcrypto')).pgcrypto,
+  };
+  const lite = await PGlite.create({ extensions: ext });
+  const pool = new pg.Pool(createPgConfig(lite) as unknown as pg.PoolConfig);
+  const captured: CompiledQuery[] = [];
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: (e) => e.level === 'query' && captured.push(e.query) });
+  const explain = async (q: CompiledQuery) => {
+    const r = await lite.query<{ 'QUERY PLAN': { 'Planning Time': number; 'Execution Time': number }[] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${q.sql}`, q.parameters as unknown[]);
+    const plan = r.rows[0]!['QUERY PLAN'][0]!;
+    return plan['Planning Time'] + plan['Execution Time'];
+  };
+  return { db, captured, explain, close: async () => { await db.destroy().catch(() => {}); await lite.close(); }, fresh: true };
+}
+
+async function openPostgres(n: number, keep: boolean): Promise<Opened> {
+  const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `atalaya_bench_${n}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+  if (exists && !keep) await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+  if (!exists || !keep) await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  const pool = new pg.Pool({ connectionString: u.toString(), max: 4 });
+  const captured: CompiledQuery[] = [];
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: (e) => e.level === 'query' && captured.push(e.query) });
+  const explain = async (q: CompiledQuery) => {
+    const r = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${q.sql}`, q.parameters as unknown[]);
+    const plan = (r.rows[0] as { 'QUERY PLAN': { 'Planning Time': number; 'Execution Time': number }[] })['QUERY PLAN'][0]!;
+    return plan['Planning Time'] + plan['Execution Time'];
+  };
+  return { db, captured, explain, close: () => db.destroy(), fresh: !(exists && keep) };
+}
+
+/** Statements that read data (not BEGIN, set_config or SET TRANSACTION). */
+const isDataQuery = (q: CompiledQuery) => /^\s*(WITH|SELECT)\b/i.test(q.sql) && !/set_config\(/i.test(q.sql);
+
+async function timeIt(o: Opened, runs: number, fn: (i: number) => Promise<unknown>): Promise<{ app: number[]; db: number[] }> {
+  const app: number[] = [];
+  const dbt: number[] = [];
+  await fn(0); // warm-up (plans, key cache)
+  for (let i = 0; i < runs; i++) {
+    o.captured.length = 0;
+    const t0 = performance.now();
+    await fn(i);
+    app.push(performance.now() - t0);
+    const qs = o.captured.filter(isDataQuery);
+    let inDb = 0;
+    for (const q of qs) inDb += await o.explain(q);
+    dbt.push(inDb);
+  }
+  return { app, db: dbt };
+}
+
+function report(label: string, r: { app: number[]; db: number[] }, target?: number): void {
+  const p50 = quantile(r.app, 0.5);
+  const p95 = quantile(r.app, 0.95);
+  const d50 = quantile(r.db, 0.5);
+  const d95 = quantile(r.db, 0.95);
+  console.log(
+    `${label.padEnd(34)} app p50 ${p50.toFixed(1).padStart(8)} ms  p95 ${p95.toFixed(1).padStart(8)} ms | in database p50 ${d50.toFixed(1).padStart(8)} ms  p95 ${d95.toFixed(1).padStart(8)} ms | ratio p50 ${(p50 / d50).toFixed(2)} p95 ${(p95 / d95).toFixed(2)}${target ? ` | target p95 < ${target} ms: ${p95 < target ? 'met' : 'NOT met'}` : ''}`,
+  );
+}
+
+export default async function analysisBench(args: string[]): Promise<void> {
+  const n = Number(arg(args, 'incidents', '50000'));
+  const engine = arg(args, 'engine', 'pglite');
+  const runs = Number(arg(args, 'runs', '30'));
+  const keep = args.includes('--keep');
+  if (!Number.isInteger(n) || n < 1) throw new Error('--incidents must be a whole number');
+  if (engine !== 'pglite' && engine !== 'postgres') throw new Error('--engine must be pglite or postgres');
+  const o = engine === 'pglite' ? await openPglite() : await openPostgres(n, keep);
+  try {
+    await migrate(o.db);
+    const key = randomBytes(32);
+    const ctx: Ctx = { db: o.db, keys: new Keyring({ key, id: masterKeyId(key), source: 'environment' }), dataDir: mkdtempSync(join(tmpdir(), 'atalaya-bench-')) };
+    let org: string;
+    const existing = await o.db.selectFrom('organisation').select('id').where('slug', '=', 'bench').executeTakeFirst();
+    if (existing && !o.fresh) {
+      org = existing.id;
+      console.log(`Reusing ${engine} database with its synthetic incidents (--keep).`);
+    } else {
+      org = (await createOrganisation(ctx, { slug: 'bench', name: 'Bench' })).id;
+      let last = 0;
+      const r = await generateSynthetic(ctx, {
+        organisationId: org,
+        n,
+        seed: 1,
+        changePoint: { period: '2020-11', ratio: 2 },
+        onProgress: (done) => {
+          if (done - last >= Math.max(10_000, n / 10)) {
+            last = done;
+            process.stderr.write(`  loaded ${done}\n`);
+          }
+        },
+      });
+      console.log(`Loaded ${r.incidents} incidents, ${r.acts} acts, ${r.actors} victims, ${r.involvements} perpetrator links on ${engine} in ${(r.ms / 1000).toFixed(1)} s (${Math.round(r.incidents / (r.ms / 1000))} incidents/s, history rows and one audit entry per batch included).`);
+      await sql`ANALYZE`.execute(o.db);
+    }
+    if (existing && !o.fresh) {
+      // Keys are per run: a reused database was loaded with another master key, so names cannot be decrypted; the figures do not need them.
+    }
+    const counted = await o.db.selectFrom('incident').select(sql<string>`count(*)`.as('n')).where('organisation_id', '=', org).executeTakeFirst();
+    console.log(`Incidents in the organisation: ${Number(counted?.n ?? 0)}; ${runs} timed runs each after one warm-up.`);
+    const actor: UserActor = { kind: 'user', userId: randomUUID(), organisationId: org, role: 'analyst', coalitionIds: [] };
+    const searches = [
+      { q: 'detención arbitraria', country: 'VE', actType: 'arrest' },
+      { q: 'allanamiento oficina', country: 'VE' },
+      { q: 'death threats', actType: 'death_threat' },
+      { q: 'represalia documentación', country: 'VE', subdivision: 'VE-V' },
+    ];
+    const search = await timeIt(o, runs, async (i) => {
+      const s = searches[i % searches.length]!;
+      const q = recordInput.listQuery.parse({ ...s, limit: 20, sort: 'date' });
+      await listIncidents(ctx, actor, q);
+      await incidentFacets(ctx, actor, q);
+    });
+    report('faceted full-text search (20 + facets)', search, engine === 'postgres' ? 100 : undefined);
+    const countries = ['VE', 'VE', 'CO', 'VE'];
+    const trend = await timeIt(o, runs, async (i) => {
+      await countRecords(ctx, actor, { unit: 'incidents', period: 'month', by: ['act_type'], where: { country: [countries[i % countries.length]!] } });
+    });
+    report('monthly trend by act type, 1 country', trend, engine === 'postgres' ? 200 : undefined);
+    const trendActs = await timeIt(o, Math.max(5, Math.floor(runs / 3)), async () => {
+      await countRecords(ctx, actor, { unit: 'victims', period: 'month', by: ['act_type'], where: { country: ['VE'] } });
+    });
+    report('same, counting victims', trendActs);
+  } finally {
+    await o.close();
+  }
+}
