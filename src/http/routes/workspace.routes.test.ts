@@ -149,6 +149,10 @@ describe('workspace pages over HTTP (pglite)', () => {
       reason: 'fusión',
     });
     expect(merged.status).toBe(303);
+    // untouched fields keep their values through both edits (the date stays "approximately March 2024")
+    const after = await get(casePath);
+    expect(after.text).toContain('c. marzo de 2024');
+    expect(after.text).toContain('Detención arbitraria de dos defensoras (Maracaibo)');
     const hist = await get(`${casePath}/history`);
     expect(hist.text).toContain('título más corto');
     expect(hist.text).toContain('fusión');

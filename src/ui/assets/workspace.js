@@ -54,7 +54,9 @@
     var input = document.createElement('input');
     input.type = 'search';
     input.className = 'filter-input';
-    input.setAttribute('aria-label', (label ? label.firstChild.textContent.trim() : '') + ' …');
+    var name = select.getAttribute('data-filter') || '';
+    input.placeholder = name;
+    input.setAttribute('aria-label', (label ? label.firstChild.textContent.trim() + ': ' : '') + name);
     input.setAttribute('aria-controls', select.id);
     select.parentNode.insertBefore(input, select);
     function fold(s) {

@@ -84,7 +84,7 @@ export function CaseListPage(props: { pc: PageContext; base: Record<string, stri
           <label for="to">{t('workspace:list.to')}</label>
           <input id="to" name="to" type="text" inputmode="numeric" size={10} maxlength={10} placeholder={t('workspace:list.date_hint')} value={base.to ?? ''} />
         </div>
-        <div class="field">
+        <div class="field sort">
           <label for="sort">{t('workspace:list.sort')}</label>
           <select id="sort" name="sort">
             {(['entered', 'date', 'title'] as const).map((s) => (
@@ -143,6 +143,9 @@ export function CaseListPage(props: { pc: PageContext; base: Record<string, stri
           <p id="results-count" class="total" role="status">
             {t('workspace:list.total', { count: facets.total })}
           </p>
+          <a class="to-filters" href="#facets-title">
+            {t('workspace:list.filters')}
+          </a>
           {props.items.length === 0 ? (
             <p class="muted">{t('workspace:list.none')}</p>
           ) : (

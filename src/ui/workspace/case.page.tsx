@@ -1,6 +1,7 @@
 /** The case page, its version history, the actor page and the evidence file page. */
 import type { CaseFile, CustodyEntry, Presented, PresentedHistoryEntry } from '../../records/index.js';
 import { formatPartialDate } from '../../shared/dates.js';
+import { countryName, isCountry, isSubdivision, subdivisionName } from '../../vocab/places.js';
 import { dateRangeLabel, dateTimeLabel, placeLabel, vocabLabel } from '../format.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
@@ -246,6 +247,9 @@ function historyValue(pc: PageContext, field: string, v: unknown): string {
   const vocabs: Record<string, Parameters<typeof vocabLabel>[0]> = { status: 'incident_status', actType: 'act_type', victimStatus: 'victim_status', detentionType: 'detention_type' };
   if (vocabs[field]) return vocabLabel(vocabs[field]!, v, pc.lang);
   if (field === 'visibility') return pc.t(`ui:visibility.${String(v)}`);
+  if (field === 'country' && isCountry(String(v))) return countryName(String(v), pc.lang);
+  if (field === 'subdivision' && isSubdivision(String(v))) return subdivisionName(String(v), pc.lang);
+  if (/Date$/.test(field) && typeof v === 'string') return formatPartialDate(v, pc.lang);
   return String(v);
 }
 

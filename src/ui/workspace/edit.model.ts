@@ -57,9 +57,11 @@ export function formValues(record: Record<string, unknown>, spec: EditField[]): 
 /** Posted form -> form values (only the spec's keys; unchecked boxes are absent, i.e. ''). */
 export function postedValues(body: Record<string, unknown>, spec: EditField[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const k of formKeys(spec)) {
-    const v = body[k];
-    out[k] = typeof v === 'string' ? v.trim() : '';
+  const s = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
+  for (const f of spec) {
+    out[f.name] = s(f.name);
+    // The date field's box is named after the date (startDateApprox), as in the intake forms.
+    if (f.approx) out[f.approx] = s(`${f.name}Approx`) || s(f.approx);
   }
   return out;
 }
@@ -94,6 +96,7 @@ export function mergedValues(body: Record<string, unknown>, spec: EditField[]): 
     else if (pick === 'yours') out[k] = s(`${k}__yours`);
     else out[k] = s(k);
   }
+  for (const f of spec) if (f.approx && !s(`${f.approx}__pick`) && !out[f.approx]) out[f.approx] = s(`${f.name}Approx`);
   return out;
 }
 

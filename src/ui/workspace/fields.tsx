@@ -127,7 +127,8 @@ export function Select(props: {
   empty?: string | null;
   options?: { value: string; label: string }[];
   groups?: { label: string | null; items: { value: string; label: string }[] }[];
-  filter?: boolean;
+  /** Accessible name of the filter box a script may add above a long list. */
+  filter?: string | false;
   required?: boolean;
 }) {
   const { id } = props;
@@ -148,7 +149,7 @@ export function Select(props: {
         name={props.name ?? id}
         aria-describedby={describedBy(id, props.hint, props.error)}
         aria-invalid={props.error ? 'true' : undefined}
-        data-filter={props.filter ? '1' : undefined}
+        data-filter={props.filter || undefined}
         required={props.required}
       >
         {props.empty !== null ? <option value="">{props.empty ?? ''}</option> : null}
@@ -172,7 +173,7 @@ export function VocabSelect(props: { pc: PageContext; vocab: VocabName; id: stri
       hint={props.hint ?? null}
       empty={pc.t('workspace:field.choose')}
       groups={groups}
-      filter={groups.length > 1}
+      filter={groups.length > 1 && pc.t('workspace:field.filter')}
       required={props.required}
     />
   );
@@ -192,7 +193,7 @@ export function CountrySelect(props: { pc: PageContext; id: string; value?: unkn
       error={props.error}
       empty={pc.t('workspace:field.choose')}
       options={countries(pc.lang).map((c) => ({ value: c.code, label: c.name }))}
-      filter
+      filter={pc.t('workspace:field.filter')}
     />
   );
 }

@@ -199,13 +199,13 @@ describe.skipIf(!browserAvailable())('documentation workspace in Chromium', () =
     for (const p of paths) {
       const bytes = await go(page, s.url + p);
       expect(bytes, p).toBeLessThan(100_000);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(overflow, p).toBeLessThanOrEqual(0);
     }
     await Promise.all([page.waitForURL('**/incident'), page.click('main button[type=submit]')]);
     const bytes = await go(page, page.url().replace(/incident$/, 'acts'));
     expect(bytes).toBeLessThan(100_000);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
     await screenshot(page, 'ws-intake-acts-320');
     await ctx.close();
   }, 120_000);
