@@ -108,58 +108,66 @@ export function sourceIndex(records: readonly LinkRecord[]): { of: Int32Array; n
   return { of, names };
 }
 
-function ruleKeys(records: readonly LinkRecord[], exprs: readonly KeyExpression[]): Int32Array {
+/**
+ * Derived key values by function and input text, shared by every rule (and the training rules) of a
+ * run: names, dates and states repeat, so each distinct value is derived once.
+ */
+export type KeyCache = Map<string, Map<string, string | undefined>>;
+
+const CACHE_LIMIT = 2_000_000;
+
+function cached(cache: KeyCache, fn: string, input: string, derive: () => string | undefined): string | undefined {
+  let m = cache.get(fn);
+  if (!m) cache.set(fn, (m = new Map()));
+  if (m.has(input)) return m.get(input);
+  const out = derive();
+  if (m.size < CACHE_LIMIT) m.set(input, out);
+  return out;
+}
+
+/**
+ * The key of each record under a rule, as an integer (-1 when a part is missing). Parts are
+ * interned one expression at a time and combined as numbers, so no composite key string is built.
+ */
+function ruleKeys(records: readonly LinkRecord[], exprs: readonly KeyExpression[], cache: KeyCache): Int32Array {
   const keys = new Int32Array(records.length);
-  const ids = new Map<string, number>();
-  // Values repeat a lot (names, dates, states): derive each distinct value's key once.
-  const memo = (fn: KeyFn | undefined): KeyFn | undefined => {
-    if (!fn) return undefined;
-    const cache = new Map<string, string | undefined>();
-    return (v) => {
-      if (cache.has(v)) return cache.get(v);
-      const out = fn(v);
-      if (cache.size < 2_000_000) cache.set(v, out);
-      return out;
-    };
-  };
-  const fns = exprs.map((e) => memo(keyFunctions[e.fn]));
-  const multi = exprs.map((e) => multiKeyFunctions[e.fn]);
+  const partIds = exprs.map(() => new Map<string, number>());
+  const combined = exprs.map(() => new Map<number, number>());
   for (let i = 0; i < records.length; i++) {
     const f = records[i]!.fields;
-    let key = '';
-    let ok = true;
+    let id = -1;
     for (let k = 0; k < exprs.length; k++) {
-      const cols = exprs[k]!.columns;
-      const mf = multi[k];
+      const e = exprs[k]!;
+      let v: string | undefined;
+      const mf = multiKeyFunctions[e.fn];
       if (mf) {
-        const v = mf(cols.map((c) => f[c] ?? ''));
-        if (v === undefined) {
-          ok = false;
-          break;
+        const values = e.columns.map((c) => f[c] ?? '');
+        v = cached(cache, e.fn, values.join('\u0002'), () => mf(values));
+      } else {
+        let raw = '';
+        for (const c of e.columns) {
+          const x = f[c];
+          if (x !== null && x !== undefined && x.trim() !== '') raw = raw === '' ? x : raw + ' ' + x;
         }
-        key += k === 0 ? v : '\u0001' + v;
-        continue;
+        const fn = keyFunctions[e.fn]!;
+        v = raw === '' ? undefined : cached(cache, e.fn, raw, () => fn(raw));
       }
-      let raw = '';
-      for (const c of cols) {
-        const x = f[c];
-        if (x !== null && x !== undefined && x.trim() !== '') raw = raw === '' ? x : raw + ' ' + x;
-      }
-      const v = raw === '' ? undefined : fns[k]!(raw);
       if (v === undefined) {
-        ok = false;
+        id = -1;
         break;
       }
-      key += k === 0 ? v : '\u0001' + v;
-    }
-    if (!ok) {
-      keys[i] = -1;
-      continue;
-    }
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(key, id);
+      const parts = partIds[k]!;
+      let part = parts.get(v);
+      if (part === undefined) parts.set(v, (part = parts.size));
+      if (k === 0) {
+        id = part;
+        continue;
+      }
+      const pair = id * 2 ** 26 + part;
+      const level = combined[k]!;
+      let next = level.get(pair);
+      if (next === undefined) level.set(pair, (next = level.size));
+      id = next;
     }
     keys[i] = id;
   }
@@ -216,7 +224,7 @@ function countPairs(blocks: Blocks, source: Int32Array, mode: LinkMode, sourceCo
 export function planBlocking(
   records: readonly LinkRecord[],
   rules: readonly BlockingRuleConfig[],
-  opts: { mode: LinkMode; maxPairs: number; columns: ReadonlySet<string>; path?: string },
+  opts: { mode: LinkMode; maxPairs: number; columns: ReadonlySet<string>; path?: string; cache?: KeyCache },
 ): BlockingRule[] {
   const { of, names } = sourceIndex(records);
   const where = opts.path ?? 'blocking';
@@ -239,9 +247,10 @@ export function planBlocking(
     }),
   );
   if (issues.length) throw new AppError('bad_input', { issues });
+  const cache: KeyCache = opts.cache ?? new Map();
   const plan = rules.map((r, idx) => {
     const expressions = parsed[idx] as KeyExpression[];
-    const keys = ruleKeys(records, expressions);
+    const keys = ruleKeys(records, expressions, cache);
     const pairs = countPairs(groupByKey(keys), of, opts.mode, names.length);
     return { name: ruleName(r), expressions, columns: [...new Set(expressions.flatMap((e) => e.columns))], keys, pairs };
   });

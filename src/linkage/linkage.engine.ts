@@ -5,7 +5,14 @@
  * the same engine serves a CSV file and the coalition's shared acts read from the database.
  */
 import { AppError } from '../shared/errors.js';
-import { forEachCandidatePair, planBlocking, sourceIndex, type BlockingRule, type LinkMode } from './blocking.pairs.js';
+import {
+  forEachCandidatePair,
+  planBlocking,
+  sourceIndex,
+  type BlockingRule,
+  type KeyCache,
+  type LinkMode,
+} from './blocking.pairs.js';
 import { clusterLinks, type Edge } from './clusters.graph.js';
 import { buildComparisons, comparisonColumns, type Comparison, type LinkRecord } from './comparisons.levels.js';
 import { estimateGlobalLambda, initialM, runEm, type EmRole, type PatternCounts } from './em.estimate.js';
@@ -161,9 +168,16 @@ export function planLinkage(
   if (issues.length) throw new AppError('bad_input', { issues });
   const sources = new Set(records.map((r) => r.source)).size;
   const mode = options.mode ?? (sources >= 2 ? 'link' : 'dedupe');
-  const plan = planBlocking(records, config.blocking, { mode, maxPairs: config.maxPairs, columns });
+  const cache: KeyCache = new Map();
+  const plan = planBlocking(records, config.blocking, { mode, maxPairs: config.maxPairs, columns, cache });
   if (!config.training) return { config, mode, plan };
-  const trainingPlan = planBlocking(records, config.training, { mode, maxPairs: config.maxPairs, columns, path: 'training' });
+  const trainingPlan = planBlocking(records, config.training, {
+    mode,
+    maxPairs: config.maxPairs,
+    columns,
+    path: 'training',
+    cache,
+  });
   return { config, mode, plan, trainingPlan };
 }
 
@@ -216,6 +230,13 @@ class PairBuffer {
     this.right[this.length] = j;
     this.code[this.length] = code;
     this.length++;
+  }
+  /** Frees the columns (the closures of a run keep the buffer itself reachable). */
+  release(): void {
+    this.left = new Int32Array(0);
+    this.right = new Int32Array(0);
+    this.code = new Uint32Array(0);
+    this.length = 0;
   }
 }
 
@@ -533,6 +554,7 @@ export function runLinkage(
     pairs.left[k] = buffer.left[p]!;
     pairs.right[k] = buffer.right[p]!;
   });
+  buffer.release();
 
   lap('scoring');
   progress?.('clustering', 0, 1);
