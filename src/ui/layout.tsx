@@ -38,8 +38,15 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
                   <li>
                     <a href="/coordinate/statements">{t('statements:list.title')}</a>
                   </li>
+                  <li>
+                    <a href="/analysis">{t('analysis:title')}</a>
+                  </li>
                 </>
-              ) : null}
+              ) : (
+                <li>
+                  <a href="/dashboards/VE">{t('dashboards:nav')}</a>
+                </li>
+              )}
               <li>
                 <a href={withLang(pc.path, other)} hreflang={other} lang={other}>
                   {t(`common:lang.${other}`)}

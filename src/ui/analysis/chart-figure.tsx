@@ -8,7 +8,7 @@ export function ChartFigure(props: { pc: PageContext; chart: RenderedChart; id: 
   const { t } = pc;
   return (
     <figure class="chart-figure" aria-labelledby={`${props.id}-title`}>
-      <figcaption id={`${props.id}-title`}>
+      <figcaption id={`${props.id}-title`} class="visually-hidden">
         <strong>{chart.title}</strong>
       </figcaption>
       <div class="chart-svg">
