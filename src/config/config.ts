@@ -25,6 +25,8 @@ export interface Config {
   readonly mailFrom: string;
   readonly trustProxy: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Requests per minute one client may make (login has its own, stricter throttling). */
+  readonly rateLimitPerMinute: number;
   /** k for disclosure control of public statistics. */
   readonly disclosureK: number;
   /** On a PostgreSQL server: the web server works as the unprivileged role atalaya_app, so row-level security applies. */
@@ -61,6 +63,7 @@ const schema = z.object({
   ATALAYA_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   ATALAYA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('warn'),
   ATALAYA_DISCLOSURE_K: int(2, 100).default(5),
+  ATALAYA_RATE_LIMIT_PER_MINUTE: int(10, 1_000_000).default(600),
   ATALAYA_DB_RLS: z.enum(['on', 'off']).default('on'),
 });
 
@@ -99,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.ATALAYA_TRUST_PROXY === 'true',
     logLevel: e.ATALAYA_LOG_LEVEL,
     disclosureK: e.ATALAYA_DISCLOSURE_K,
+    rateLimitPerMinute: e.ATALAYA_RATE_LIMIT_PER_MINUTE,
     dbRowSecurity: e.ATALAYA_DB_RLS === 'on',
   });
 }

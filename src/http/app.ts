@@ -29,6 +29,13 @@ import type { Services } from './services.js';
 const assetsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'ui', 'assets');
 const assetTypes: Record<string, string> = { css: 'text/css; charset=utf-8', svg: 'image/svg+xml', js: 'text/javascript; charset=utf-8' };
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route the app serves (method, path): the isolation matrix is generated from it. */
+    routeTable: { method: string; url: string }[];
+  }
+}
+
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
 }
@@ -59,6 +66,11 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   // Route schemas document the API; validation with translated messages happens in the commands.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   app.setSerializerCompiler(serializerCompiler);
+  const routeTable: { method: string; url: string }[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routeTable.push({ method: m, url: r.url });
+  });
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
@@ -89,7 +101,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   });
   await app.register(rateLimit, {
     global: true,
-    max: 600,
+    max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
     keyGenerator: (req) => req.clientHash || req.ip,
     allowList: (req) => req.url.startsWith('/assets/'),
@@ -124,8 +136,8 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(recordsApi, { services });
   await app.register(vocabApi);
   await app.register(pageRoutes, { services });
-  await app.register(analysisRoutes, { services });
   await app.register(workspaceRoutes, { services });
+  await app.register(analysisRoutes, { services });
   await app.register(statementRoutes, { services });
   return app;
 }

@@ -306,13 +306,11 @@ export async function listChildren(ctx: Ctx, actor: Actor, table: RecordTable, i
 
 async function childrenOf(ctx: Ctx, trx: DB, scope: Scope, table: RecordTable, incident: Row, opts: { includeArchived?: boolean }): Promise<Presented[]> {
   const col = childColumn[table]!;
+  // Only acts carry their own dates; the others are listed in the order they were entered.
+  const order = table === 'act' ? sql`t.start_date NULLS LAST, t.created_at` : sql`t.created_at`;
   const r = await sql<Row>`SELECT * FROM ${sql.table(table)} t WHERE t.organisation_id = ${incident.organisation_id}
     AND ${sql.ref(`t.${col}`)} = ${incident.id} ${opts.includeArchived ? sql`` : sql`AND t.archived_at IS NULL`}
-    ORDER BY t.start_date NULLS LAST, t.created_at`.execute(trx).catch(async () =>
-    sql<Row>`SELECT * FROM ${sql.table(table)} t WHERE t.organisation_id = ${incident.organisation_id}
-      AND ${sql.ref(`t.${col}`)} = ${incident.id} ${opts.includeArchived ? sql`` : sql`AND t.archived_at IS NULL`}
-      ORDER BY t.created_at`.execute(trx),
-  );
+    ORDER BY ${order}`.execute(trx);
   const viewer: Viewer = scope.organisationIds.includes(incident.organisation_id) ? { kind: 'owner' } : await partnerViewer(trx, scope, incident.organisation_id, incident.id);
   return Promise.all(r.rows.map((row) => presentRow(ctx, trx, table, row, viewer)));
 }
