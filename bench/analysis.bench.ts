@@ -60,7 +60,7 @@ async function openPglite(): Promise<Opened> {
   const lite = await PGlite.create({ extensions: ext });
   const pool = new pg.Pool(createPgConfig(lite) as unknown as pg.PoolConfig);
   const captured: CompiledQuery[] = [];
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: (e) => e.level === 'query' && captured.push(e.query) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: (e) => { if (e.level === 'query') captured.push(e.query); } });
   const explain = async (q: CompiledQuery) => {
     const r = await lite.query<{ 'QUERY PLAN': { 'Planning Time': number; 'Execution Time': number }[] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${q.sql}`, q.parameters as unknown[]);
     const plan = r.rows[0]!['QUERY PLAN'][0]!;
@@ -82,7 +82,7 @@ async function openPostgres(n: number, keep: boolean): Promise<Opened> {
   u.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: u.toString(), max: 4 });
   const captured: CompiledQuery[] = [];
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: (e) => e.level === 'query' && captured.push(e.query) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: (e) => { if (e.level === 'query') captured.push(e.query); } });
   const explain = async (q: CompiledQuery) => {
     const r = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${q.sql}`, q.parameters as unknown[]);
     const plan = (r.rows[0] as { 'QUERY PLAN': { 'Planning Time': number; 'Execution Time': number }[] })['QUERY PLAN'][0]!;
