@@ -3,7 +3,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../records/index.js';
 import { Client, startTestApp, type TestApp } from '../../../test/support/app.js';
-import { enrolTotp } from '../../../test/support/factories.js';
+import { enrolTotp, testPassword } from '../../../test/support/factories.js';
+import { createUser } from '../../access/index.js';
 import { csvCell } from './workspace.routes.js';
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -166,5 +167,35 @@ describe('workspace pages over HTTP (pglite)', () => {
   it('switches organisation only to one the user belongs to', async () => {
     const bad = await post('/session/organisation', { organisationId: '6f1c1b1e-8d8a-4c7e-9a53-1d2b3c4d5e6f' });
     expect(bad.status).toBe(404);
+  });
+
+  it('lets a member of two organisations switch, and shows partners a shared case without names', async () => {
+    const email = 'dos-organizaciones@example.org';
+    const { id } = await createUser(s.t.db, {
+      email,
+      displayName: 'Persona de dos organizaciones',
+      password: testPassword,
+      memberships: [
+        { organisationId: demo.organisations.observatorio, role: 'documenter' },
+        { organisationId: demo.organisations.red, role: 'documenter' },
+      ],
+    });
+    const u = new Client(s.url, 'es');
+    await u.login({ email, password: testPassword, totpSecret: await enrolTotp(s.t, id) });
+    const r1 = await u.request('GET', '/incidents');
+    const page1 = await r1.text();
+    expect(page1).toContain('id="org-switch"');
+    const r = await u.request('POST', '/session/organisation', { _csrf: u.csrf, organisationId: demo.organisations.red }, form);
+    expect(r.status).toBe(303);
+    const page2 = await (await u.request('GET', '/incidents')).text();
+    expect(page2).toMatch(new RegExp(`<option value="${demo.organisations.red}" selected`));
+    // A record of the other organisation shared with the coalition: no names, no edit links.
+    const shared = /href="\/incidents\/([0-9a-f-]{36})"[^>]*>Detención de cinco integrantes/.exec(page2);
+    expect(shared).not.toBeNull();
+    const casePage = await (await u.request('GET', `/incidents/${shared![1]}`)).text();
+    expect(casePage).toContain('reservado');
+    expect(casePage).not.toContain('/edit');
+    expect(casePage).not.toContain('href="/evidence/');
+    expect((await u.request('GET', `/incidents/${shared![1]}/edit`)).status).toBe(404);
   });
 });
