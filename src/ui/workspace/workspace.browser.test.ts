@@ -12,6 +12,12 @@ import { startTestApp, type TestApp } from '../../../test/support/app.js';
 import { axeViolations } from '../../../test/support/axe.js';
 import { browserAvailable, browserSignIn, launchBrowser, newContext, screenshot } from '../../../test/support/browser.js';
 
+/** Horizontal overflow of the page in CSS pixels (runs in the browser). */
+function overflowX(): number {
+  const el = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+  return el.scrollWidth - el.clientWidth;
+}
+
 describe.skipIf(!browserAvailable())('documentation workspace in Chromium', () => {
   let s: TestApp;
   let browser: Browser;
@@ -199,13 +205,18 @@ describe.skipIf(!browserAvailable())('documentation workspace in Chromium', () =
     for (const p of paths) {
       const bytes = await go(page, s.url + p);
       expect(bytes, p).toBeLessThan(100_000);
-      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      const overflow = await page.evaluate(overflowX);
       expect(overflow, p).toBeLessThanOrEqual(0);
     }
     await Promise.all([page.waitForURL('**/incident'), page.click('main button[type=submit]')]);
+    // With JavaScript the draft is saved while typing: a reload (or a dropped connection) loses nothing.
+    await page.fill('#title', 'Amenazas a un sindicalista en Guayana');
+    await page.locator('.autosave-status', { hasText: 'Borrador guardado a las' }).waitFor({ timeout: 10_000 });
+    await page.reload();
+    expect(await page.inputValue('#title')).toBe('Amenazas a un sindicalista en Guayana');
     const bytes = await go(page, page.url().replace(/incident$/, 'acts'));
     expect(bytes).toBeLessThan(100_000);
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+    expect(await page.evaluate(overflowX)).toBeLessThanOrEqual(0);
     await screenshot(page, 'ws-intake-acts-320');
     await ctx.close();
   }, 120_000);
