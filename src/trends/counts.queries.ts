@@ -128,8 +128,12 @@ function plan(q: CountQuery, scope: CountScope): Plan {
   for (const [f, values] of Object.entries(q.where) as [Facet, string[]][]) {
     const expanded = expandFilter(f, values);
     // Plain column comparisons where possible, so that indexes serve the filter.
+    // country is char(2): compared as such (a cast to text would hide the column's statistics and
+    // indexes from the planner, which then chose nested loops over tens of thousands of rows).
     if (f === 'country' && q.unit !== 'incidents') {
-      where.push(sql`(a.country = ANY(${expanded}::text[]) OR (a.country IS NULL AND i.country = ANY(${expanded}::text[])))`);
+      where.push(sql`(a.country = ANY(${expanded}::bpchar[]) OR (a.country IS NULL AND i.country = ANY(${expanded}::bpchar[])))`);
+    } else if (f === 'country') {
+      where.push(sql`i.country = ANY(${expanded}::bpchar[])`);
     } else {
       where.push(sql`${facetExpr(f, q.unit)} = ANY(${expanded}::text[])`);
     }
@@ -146,12 +150,11 @@ function plan(q: CountQuery, scope: CountScope): Plan {
   return { from: sql.join(joins, sql` `), where, dateExpr, precisionExpr, multiplies };
 }
 
-function countExpr(q: CountQuery, p: Plan): RawBuilder<number> {
+/** The id to count distinct values of, when joins can repeat a unit within a cell (null: count rows). */
+function distinctUnit(q: CountQuery, p: Plan): RawBuilder<string> | null {
   const needAct = q.unit !== 'incidents' || [...q.by, ...(Object.keys(q.where) as Facet[])].some((f) => actFacets.includes(f));
-  if (q.unit === 'incidents') return needAct ? sql`count(DISTINCT i.id)` : sql`count(*)`;
-  if (q.unit === 'acts') return p.multiplies ? sql`count(DISTINCT a.id)` : sql`count(*)`;
-  // Victims: handled by countSql (distinct victims per cell, weighted by group size).
-  return sql`0`;
+  if (q.unit === 'incidents') return needAct ? sql`i.id` : null;
+  return p.multiplies ? sql`a.id` : null;
 }
 
 const interval: Record<CountGranularity, string> = { day: '1 day', week: '1 week', month: '1 month', quarter: '3 months', year: '1 year' };
@@ -167,7 +170,7 @@ export function countSql(q: CountQuery, scope: CountScope): RawBuilder<Record<st
     where.push(sql`${p.dateExpr} IS NOT NULL`);
     where.push(sql`${p.precisionExpr} = ANY(${precisionsFor[g]}::text[])`);
   }
-  const periodCol = g ? [sql`date_trunc(${g}, ${p.dateExpr})::date AS p`] : [];
+  const periodCol = g ? [sql`date_trunc(${g}, ${p.dateExpr}::timestamp)::date AS p`] : [];
   const groupRefs = [...(g ? [sql.ref('p')] : []), ...keyRefs];
   let counts: RawBuilder<unknown>;
   if (q.unit === 'victims') {
@@ -176,10 +179,18 @@ export function countSql(q: CountQuery, scope: CountScope): RawBuilder<Record<st
         FROM ${p.from} WHERE ${sql.join(where, sql` AND `)}) d
       ${groupRefs.length ? sql`GROUP BY ${sql.join(groupRefs)}` : sql``}`;
   } else {
-    const agg = countExpr(q, p);
-    counts = sql`SELECT ${sql.join([...periodCol, ...keyCols, sql`${agg}::bigint AS n`])}
-      FROM ${p.from} WHERE ${sql.join(where, sql` AND `)}
-      ${groupRefs.length ? sql`GROUP BY ${sql.join(groupRefs.map((_r, i) => sql.raw(String(i + 1))))}` : sql``}`;
+    const distinctId = distinctUnit(q, p);
+    if (distinctId) {
+      // count(DISTINCT …) per group sorts; DISTINCT rows then count(*) lets the planner hash instead.
+      counts = sql`SELECT ${sql.join([...groupRefs, sql`count(*)::bigint AS n`])} FROM (
+          SELECT DISTINCT ${sql.join([...periodCol, ...keyCols, sql`${distinctId} AS uid`])}
+          FROM ${p.from} WHERE ${sql.join(where, sql` AND `)}) d
+        ${groupRefs.length ? sql`GROUP BY ${sql.join(groupRefs)}` : sql``}`;
+    } else {
+      counts = sql`SELECT ${sql.join([...periodCol, ...keyCols, sql`count(*)::bigint AS n`])}
+        FROM ${p.from} WHERE ${sql.join(where, sql` AND `)}
+        ${groupRefs.length ? sql`GROUP BY ${sql.join(groupRefs.map((_r, i) => sql.raw(String(i + 1))))}` : sql``}`;
+    }
   }
   if (!g) {
     return sql`SELECT ${sql.join([...keyRefs, sql`n`])} FROM (${counts}) c ORDER BY ${keyRefs.length ? sql.join(keyRefs) : sql`1`}`;
