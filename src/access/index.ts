@@ -10,3 +10,17 @@ export { hashPassword, verifyPassword } from './passwords.js';
 export { passwordProblem } from './password-policy.js';
 export { mfaRequired, beginTotpEnrolment, confirmTotpEnrolment, verifySecondFactor, resetTotp } from './totp.js';
 export { rotateMasterKey, exportOrganisationKeys, importOrganisationKeys, sealOrganisation, endAllOrganisationSessions } from './key-admin.js';
+export {
+  roles,
+  listMembers,
+  addMember,
+  setMemberRole,
+  removeMember,
+  endMemberSessions,
+  resetMemberMfa,
+  organisationSettings,
+  setMfaRelaxedForViewers,
+  listAudit,
+  type Member,
+  type AuditRow,
+} from './members.js';

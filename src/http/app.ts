@@ -19,6 +19,7 @@ import { errors } from './plugins/errors.js';
 import { requestContext } from './plugins/request-context.js';
 import { analysisRoutes } from './routes/analysis.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
+import { adminRoutes } from './routes/admin.routes.js';
 import { recordsApi } from './routes/records.api.js';
 import { sessionApi } from './routes/session.api.js';
 import { statementRoutes } from './routes/statements.routes.js';
@@ -136,6 +137,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(recordsApi, { services });
   await app.register(vocabApi);
   await app.register(pageRoutes, { services });
+  await app.register(adminRoutes, { services });
   await app.register(workspaceRoutes, { services });
   await app.register(analysisRoutes, { services });
   await app.register(statementRoutes, { services });

@@ -38,3 +38,4 @@ export {
   type CustodyEntry,
 } from './evidence.commands.js';
 export { createDraft, getDraft, saveDraft, deleteDraft, listDrafts, type DraftSummary } from './intake-drafts.js';
+export { shareIncident, unshareIncident, listShares, coalitionsOfActor, type ShareView } from './sharing.js';
