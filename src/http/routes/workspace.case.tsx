@@ -62,12 +62,12 @@ export async function caseRoutes(app: FastifyInstance, opts: { services: Service
   });
 
   /** One edit flow for incidents and acts: form, save with version, conflict merge on a stale version. */
-  function editRoutes(table: 'incident' | 'act', path: string, idOf: (p: Record<string, string>) => string, back: (p: Record<string, string>) => string, title: (pc: { lang: 'es' | 'en' }, r: Presented) => string) {
+  function editRoutes(table: 'incident' | 'act' | 'source', path: string, idOf: (p: Record<string, string>) => string, back: (p: Record<string, string>) => string, title: (pc: { lang: 'es' | 'en' }, r: Presented) => string) {
     const spec: EditField[] = editSpecs[table];
     const load = async (actor: UserActor, p: Record<string, string>) => {
       const r = await getRecord(ctx, actor, table, idOf(p), { audit: false });
-      // Acts are edited through their incident's URL: it must be the right one.
-      if (table === 'act' && r.incidentId !== p.id) throw new AppError('not_found');
+      // Parts are edited through their incident's URL: it must be the right one.
+      if (table !== 'incident' && r.incidentId !== p.id) throw new AppError('not_found');
       if (r.organisationId !== actor.organisationId) throw new AppError('not_found');
       return r;
     };
@@ -113,6 +113,8 @@ export async function caseRoutes(app: FastifyInstance, opts: { services: Service
 
   editRoutes('incident', '/incidents/:id/edit', (p) => p.id!, (p) => `/incidents/${p.id}`, (pc, r) => t(pc.lang, 'workspace:edit.title_incident', { title: String(r.title) }));
   editRoutes('act', '/incidents/:id/acts/:actId/edit', (p) => p.actId!, (p) => `/incidents/${p.id}`, (pc, r) => t(pc.lang, 'workspace:edit.title_act', { type: vocabLabel('act_type', r.actType, pc.lang) }));
+
+  editRoutes('source', '/incidents/:id/sources/:sourceId/edit', (p) => p.sourceId!, (p) => `/incidents/${p.id}`, (pc, r) => t(pc.lang, 'workspace:edit.title_source', { type: vocabLabel('source_type', r.sourceType, pc.lang) }));
 
   app.get<IdParams>('/actors/:id', async (req, reply) => {
     const actor = requireUser(req, reply);

@@ -139,7 +139,14 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
     }
     if (!isStep(step)) throw new AppError('not_found');
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const draft = applyStep(await load(actor, id), step, body);
+    const before = await load(actor, id);
+    const hadFiles = before.evidence.flatMap((e) => [e.original, e.stripped]);
+    const draft = applyStep(before, step, body);
+    if (step === 'evidence') {
+      // Files taken out of a draft were never recorded as evidence: they go.
+      const kept = new Set(draft.evidence.flatMap((e) => [e.original.storageKey, e.stripped?.storageKey]));
+      await discardPendingFiles(ctx, actor, hadFiles.filter((f): f is StoredFile => !!f && !kept.has(f.storageKey)));
+    }
     if (req.headers['x-autosave'] === '1') {
       await saveDraft(ctx, actor, id, draft);
       return reply.status(204).send();

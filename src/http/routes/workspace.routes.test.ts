@@ -159,6 +159,14 @@ describe('workspace pages over HTTP (pglite)', () => {
     expect(hist.text).toContain('fusión');
     expect(hist.text).toContain('Sede del colectivo');
 
+    // a source is edited from the case page too, carrying its version
+    const srcEdit = /href="(\/incidents\/[0-9a-f-]{36}\/sources\/[0-9a-f-]{36}\/edit)"/.exec((await get(casePath)).text)![1]!;
+    const srcForm = await get(srcEdit);
+    const srcVersion = /name="version" value="(\d+)"/.exec(srcForm.text)![1]!;
+    const srcSaved = await post(srcEdit, { version: srcVersion, sourceType: 'testimony_relative', reliability: 'reliable', identity: 'Hermana de la víctima', reason: 'fuente verificada' });
+    expect(srcSaved.status).toBe(303);
+    expect((await get(srcEdit)).text).toMatch(/<option value="reliable" selected/);
+
     const actorId = /href="\/actors\/([0-9a-f-]{36})"/.exec(page.text)![1]!;
     const actorPage = await get(`/actors/${actorId}`);
     expect(actorPage.text).toContain('Todo lo que le ocurrió a');

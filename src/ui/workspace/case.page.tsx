@@ -162,6 +162,15 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { nam
                   </a>
                 </>
               ) : null}
+              {file.owner && props.canEdit ? (
+                <>
+                  {' · '}
+                  <a href={`/incidents/${inc.id}/sources/${s.id}/edit`}>
+                    {t('workspace:case.edit_source')}
+                    <span class="visually-hidden">: {vocabLabel('source_type', s.sourceType, lang)}</span>
+                  </a>
+                </>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -14,7 +14,7 @@ export interface EditField {
   approx?: string;
 }
 
-export const editSpecs: Record<'incident' | 'act', EditField[]> = {
+export const editSpecs: Record<'incident' | 'act' | 'source', EditField[]> = {
   incident: [
     { name: 'title', kind: 'text' },
     { name: 'startDate', kind: 'date', approx: 'startApproximate' },
@@ -36,6 +36,13 @@ export const editSpecs: Record<'incident' | 'act', EditField[]> = {
     { name: 'detentionType', kind: 'vocab', vocab: 'detention_type' },
     { name: 'charges', kind: 'textarea' },
     { name: 'court', kind: 'text' },
+    { name: 'notes', kind: 'textarea' },
+  ],
+  source: [
+    { name: 'sourceType', kind: 'vocab', vocab: 'source_type' },
+    { name: 'reliability', kind: 'vocab', vocab: 'reliability' },
+    { name: 'url', kind: 'text' },
+    { name: 'identity', kind: 'text' },
     { name: 'notes', kind: 'textarea' },
   ],
 };
@@ -74,7 +81,7 @@ export function updateInput(values: Record<string, string>, spec: EditField[]): 
     if (f.kind === 'bool') out[f.name] = v === 'on' || v === 'true';
     else if (f.kind === 'text' && f.name === 'title') out[f.name] = v;
     else if (f.kind === 'visibility') out[f.name] = v || 'private';
-    else if (f.kind === 'vocab' && (f.name === 'actType' || f.name === 'status')) {
+    else if (f.kind === 'vocab' && (f.name === 'actType' || f.name === 'status' || f.name === 'sourceType')) {
       if (v) out[f.name] = v;
     } else out[f.name] = v === '' ? null : v;
     if (f.approx) out[f.approx] = values[f.approx] === 'on' || values[f.approx] === 'true';
