@@ -20,6 +20,8 @@ export const commands: Record<string, () => Promise<CommandModule>> = {
   link: () => import('./link.command.js'),
   import: () => import('./import.command.js'),
   export: () => import('./export.command.js'),
+  backup: () => import('./backup.command.js'),
+  restore: () => import('./restore.command.js'),
   count: () => import('./count.command.js'),
 };
 

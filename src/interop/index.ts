@@ -18,3 +18,4 @@ export {
   type ExportFilters,
   type ExportResult,
 } from './export.service.js';
+export { createBackup, verifyBackup, restoreBackup, type BackupManifest, type VerifyResult } from './backup.service.js';
