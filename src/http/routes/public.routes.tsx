@@ -5,6 +5,7 @@
  * their embargo time passes — checked on each request and by a timer while the server runs.
  */
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -85,10 +86,24 @@ function uiOf(req: FastifyRequest): Lang {
   return isLang(ui) ? ui : req.lang;
 }
 
-function send(reply: FastifyReply, a: CachedAnswer): FastifyReply {
+const gzipped = new WeakMap<CachedAnswer, Buffer>();
+
+/** Text answers go out gzipped when the client accepts it; the compressed copy is made once per cached answer. */
+function send(req: FastifyRequest, reply: FastifyReply, a: CachedAnswer): FastifyReply {
   reply.status(a.status).type(a.type);
   reply.header('cache-control', a.status === 200 ? 'public, max-age=60' : 'no-store');
+  reply.header('vary', 'accept-encoding');
   for (const [k, v] of Object.entries(a.headers ?? {})) reply.header(k, v);
+  const textual = typeof a.body === 'string' && a.body.length > 1024;
+  if (textual && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    let z = gzipped.get(a);
+    if (!z) {
+      z = gzipSync(a.body);
+      gzipped.set(a, z);
+    }
+    reply.header('content-encoding', 'gzip');
+    return reply.send(z);
+  }
   return reply.send(a.body);
 }
 
@@ -152,7 +167,12 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
   app.addHook('onClose', async () => clearInterval(timer));
 
   const css = readFileSync(join(assetsDir, 'public.css'));
-  app.get('/assets/public.css', async (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('text/css; charset=utf-8').send(css));
+  const cssGz = gzipSync(css);
+  app.get('/assets/public.css', async (req, reply) => {
+    reply.header('cache-control', 'public, max-age=86400').header('vary', 'accept-encoding').type('text/css; charset=utf-8');
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(cssGz);
+    return reply.send(css);
+  });
 
   async function cached(req: FastifyRequest, reply: FastifyReply, key: string, produce: () => Promise<CachedAnswer>): Promise<FastifyReply> {
     await publishDueIfNeeded(ctx);
@@ -161,7 +181,7 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
       a = await produce();
       if (a.status === 200) storeAnswer(ctx, key, a);
     }
-    return send(reply, a);
+    return send(req, reply, a);
   }
 
   const notice = (req: FastifyRequest, reply: FastifyReply, ui: Lang, state: Parameters<typeof renderNotice>[1], status: number) =>
@@ -261,7 +281,7 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
     if (pdf) slug = slug.slice(0, -4);
     await publishDueIfNeeded(ctx);
     const hit = cachedAnswer(ctx, `${pdf ? 'pdf' : 'page'}:${slug}`);
-    if (hit) return send(reply, hit);
+    if (hit) return send(req, reply, hit);
     const r = await publicStatementBySlug(ctx, slug);
     if (r.kind === 'embargoed') return notice(req, reply, req.lang, 'embargoed', 404);
     if (r.kind === 'missing') return notice(req, reply, req.lang, 'missing', 404);
@@ -275,7 +295,7 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
         }
       : { status: 200, type: 'text/html; charset=utf-8', body: renderStatementPage(st, base), headers: { 'content-language': st.lang } };
     storeAnswer(ctx, `${pdf ? 'pdf' : 'page'}:${slug}`, answer);
-    return send(reply, answer);
+    return send(req, reply, answer);
   });
 
   // ---------------------------------------------------------------- open sign-on (individuals)
