@@ -24,3 +24,4 @@ export {
   type Member,
   type AuditRow,
 } from './members.js';
+export { requestPasswordReset, resetPasswordWithToken } from './password-reset.js';

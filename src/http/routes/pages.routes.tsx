@@ -12,6 +12,8 @@ import {
   mfaRequired,
   rotateSession,
   verifySecondFactor,
+  requestPasswordReset,
+  resetPasswordWithToken,
   type Actor,
 } from '../../access/index.js';
 import { listPublicIncidents } from '../../portal/index.js';
@@ -21,6 +23,8 @@ import { t } from '../../shared/i18n/index.js';
 import { HomePage } from '../../ui/pages/home.js';
 import { LoginPage } from '../../ui/pages/login.js';
 import { RecoveryCodesPage, TotpEnrolPage } from '../../ui/pages/totp.js';
+import { ForgotPage, ResetPage } from '../../ui/pages/password.js';
+import { sendMail } from '../../shared/mail.js';
 import { sessionSettings } from './session.api.js';
 import type { PageContext } from '../../ui/page-context.js';
 import { translator } from '../../shared/i18n/index.js';
@@ -68,7 +72,7 @@ const loginBody = z.object({ email: z.string().trim().min(3).max(320), password:
 
 export async function pageRoutes(app: FastifyInstance, opts: { services: Services }) {
   const { services } = opts;
-  const { ctx } = services;
+  const { ctx, config } = services;
 
   app.get('/', async (req, reply) => {
     if (req.actor.kind === 'user') return reply.redirect('/incidents', 303);
@@ -84,7 +88,8 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
       const u = await ctx.db.selectFrom('app_user').select('totp_enabled').where('id', '=', req.session!.userId).executeTakeFirst();
       if (u && !u.totp_enabled) return reply.redirect('/account/totp', 303);
     }
-    return html(reply, renderDocument(<LoginPage pc={pc} step={pending ? 'totp' : 'password'} />));
+    const notice = (req.query as Record<string, unknown>).reset === '1' ? t(req.lang, 'access:reset_done') : undefined;
+    return html(reply, renderDocument(<LoginPage pc={pc} step={pending ? 'totp' : 'password'} {...(notice ? { notice } : {})} />));
   });
 
   app.post('/login', async (req, reply) => {
@@ -170,6 +175,49 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
     req.session = { ...session, token: rotated.token, csrfToken: rotated.csrfToken, mfaPassed: true };
     const pc = await pageContext(req, reply, services);
     return html(reply, renderDocument(<RecoveryCodesPage pc={pc} codes={codes} next={safeNext((req.query as Record<string, unknown>).next)} />));
+  });
+
+  app.get('/password/forgot', async (req, reply) => {
+    const pc = await pageContext(req, reply, services);
+    return html(reply, renderDocument(<ForgotPage pc={pc} />));
+  });
+
+  app.post('/password/forgot', async (req, reply) => {
+    const { email } = parseInput(z.object({ email: z.string().trim().min(3).max(320), _csrf: z.string().optional() }), req.body, req.lang);
+    const r = await requestPasswordReset(ctx.db, email);
+    if (r) {
+      const lang = r.lang === 'en' ? 'en' : 'es';
+      const link = `${config.publicUrl}/password/reset?token=${encodeURIComponent(r.token)}`;
+      await sendMail(
+        { smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, dataDir: config.dataDir },
+        { to: email, subject: t(lang, 'access:reset_mail_subject'), text: t(lang, 'access:reset_mail_body', { link }) },
+      );
+    }
+    const pc = await pageContext(req, reply, services);
+    return html(reply, renderDocument(<ForgotPage pc={pc} sent />));
+  });
+
+  app.get('/password/reset', async (req, reply) => {
+    const token = (req.query as Record<string, unknown>).token;
+    const pc = await pageContext(req, reply, services);
+    return html(reply, renderDocument(<ResetPage pc={pc} token={typeof token === 'string' ? token.slice(0, 100) : ''} />));
+  });
+
+  app.post('/password/reset', async (req, reply) => {
+    const body = parseInput(z.object({ token: z.string().min(10).max(100), password: z.string().max(1024), _csrf: z.string().optional() }), req.body, req.lang);
+    try {
+      await resetPasswordWithToken(ctx.db, body.token, body.password);
+    } catch (e) {
+      if (e instanceof AppError && (e.code === 'invalid_state' || e.code === 'validation')) {
+        const pc = await pageContext(req, reply, services);
+        const issue = e.issues[0];
+        const message = issue ? t(req.lang, issue.key) : t(req.lang, e.message);
+        reply.status(e.status);
+        return html(reply, renderDocument(<ResetPage pc={pc} token={body.token} error={message} />));
+      }
+      throw e;
+    }
+    return reply.redirect('/login?reset=1', 303);
   });
 
   app.post('/logout', async (req, reply) => {

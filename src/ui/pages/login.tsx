@@ -6,6 +6,7 @@ export function LoginPage(props: {
   error?: string;
   email?: string;
   step?: 'password' | 'totp';
+  notice?: string;
 }) {
   const { pc } = props;
   const { t } = pc;
@@ -17,6 +18,11 @@ export function LoginPage(props: {
         <div class="error-summary" role="alert">
           <p>{props.error}</p>
         </div>
+      ) : null}
+      {props.notice ? (
+        <p class="notice ok" role="status">
+          {props.notice}
+        </p>
       ) : null}
       {step === 'password' ? (
         <form method="post" action="/login">
@@ -34,6 +40,9 @@ export function LoginPage(props: {
           <input id="password" name="password" type="password" autocomplete="current-password" required />
           <p>
             <button type="submit">{t('ui:login.submit')}</button>
+          </p>
+          <p>
+            <a href="/password/forgot">{t('access:forgot_link')}</a>
           </p>
         </form>
       ) : (
