@@ -200,10 +200,11 @@ async function insertEvidenceRow(ctx: Ctx, trx: DB, who: Who, incidentId: string
 }
 
 /** Records stored files as evidence of an incident of the actor's organisation (one transaction). */
-export async function attachEvidence(ctx: Ctx, actor: Actor, incidentId: string, pending: PendingEvidence, actId: string | null = null): Promise<{ original: Presented; stripped: Presented | null }> {
+export async function attachEvidence(ctx: Ctx, actor: Actor, incidentId: string, pending: PendingEvidence, actId: string | null = null, inTrx?: DB): Promise<{ original: Presented; stripped: Presented | null }> {
   authorize(actor, 'evidence.create');
   const who = whoFor(actor);
-  return inTransaction(ctx.db, writeScope(actor), async (trx) => {
+  const run = <T,>(fn: (trx: DB) => Promise<T>) => (inTrx ? fn(inTrx) : inTransaction(ctx.db, writeScope(actor), fn));
+  return run(async (trx) => {
     if (!isId(incidentId) || !(await getRow(trx, 'incident', who.organisationId, incidentId))) throw new AppError('not_found');
     const o = await insertEvidenceRow(ctx, trx, who, incidentId, actId, pending.original, pending);
     const s = pending.stripped ? await insertEvidenceRow(ctx, trx, who, incidentId, actId, pending.stripped, { ...pending, derivedFrom: o.id }) : null;

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { actorOrganisation, actorUserId, authorize, writeScope, type Actor, type Ctx } from '../access/index.js';
 import { AppError } from '../shared/errors.js';
 import { isId, newId } from '../shared/ids.js';
-import { inTransaction } from '../store/index.js';
+import { inTransaction, type DB } from '../store/index.js';
 
 export interface DraftSummary {
   id: string;
@@ -77,4 +77,18 @@ export async function listDrafts(ctx: Ctx, actor: Actor, titleOf: (payload: unkn
     }
     return out;
   });
+}
+
+/**
+ * Removes the draft and returns its payload, inside the caller's transaction. The row lock makes a
+ * second concurrent save (a double tap on a slow connection) find nothing instead of saving twice.
+ */
+export async function takeDraft<T>(ctx: Ctx, actor: Actor, id: string, trx: DB): Promise<T> {
+  const { org, user } = owner(actor);
+  if (!isId(id)) throw new AppError('not_found');
+  const r = await sql<{ payload_enc: Buffer }>`DELETE FROM intake_draft WHERE organisation_id = ${org} AND id = ${id} AND user_id = ${user}
+    RETURNING payload_enc`.execute(trx);
+  const row = r.rows[0];
+  if (!row) throw new AppError('not_found');
+  return JSON.parse(await ctx.keys.decrypt(trx, org, where(id), row.payload_enc)) as T;
 }

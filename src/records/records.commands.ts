@@ -58,11 +58,16 @@ async function specialColumns(ctx: Ctx, trx: DB, table: RecordTable, orgId: stri
   return cols;
 }
 
-export async function createRecord(ctx: Ctx, actor: Actor, table: EditableTable, body: unknown, lang: 'es' | 'en' = 'es'): Promise<Presented> {
+/**
+ * Creates one record. With `inTrx` (a transaction the caller opened with the actor's write scope)
+ * several records can be created all-or-nothing, as the intake does for a whole incident.
+ */
+export async function createRecord(ctx: Ctx, actor: Actor, table: EditableTable, body: unknown, lang: 'es' | 'en' = 'es', inTrx?: DB): Promise<Presented> {
   authorize(actor, 'record.create');
   const input = parseInput(recordSchemas[table].create, body, lang) as Record<string, unknown>;
   const who = whoFor(actor);
-  return inTransaction(ctx.db, writeScope(actor), async (trx) => {
+  const run = <T,>(fn: (trx: DB) => Promise<T>) => (inTrx ? fn(inTrx) : inTransaction(ctx.db, writeScope(actor), fn));
+  return run(async (trx) => {
     const id = newId();
     const cols = {
       ...(await toColumns(ctx, trx, table, who.organisationId, id, input)),

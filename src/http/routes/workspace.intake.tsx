@@ -5,7 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
-import type { UserActor } from '../../access/index.js';
+import { writeScope, type UserActor } from '../../access/index.js';
+import { inTransaction } from '../../store/index.js';
 import {
   attachEvidence,
   createDraft,
@@ -17,6 +18,7 @@ import {
   listDrafts,
   saveDraft,
   storeUpload,
+  takeDraft,
   defaultMaxEvidenceBytes,
   type StoredFile,
 } from '../../records/index.js';
@@ -189,23 +191,23 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
   });
 
   async function finish(req: FastifyRequest, reply: FastifyReply, actor: UserActor, id: string) {
-    const draft = await load(actor, id);
-    const problem = validateAll(draft, req.lang, (k) => t(req.lang, k));
-    if (problem) return render(req, reply, id, problem.step, draft, problem.errors);
+    const checked = await load(actor, id);
+    const problem = validateAll(checked, req.lang, (k) => t(req.lang, k));
+    if (problem) return render(req, reply, id, problem.step, checked, problem.errors);
     const lang = req.lang;
-    const incident = await createRecord(ctx, actor, 'incident', incidentInput(draft), lang);
-    const victimIds = new Map<string, string>();
-    for (const v of draft.victims) {
-      victimIds.set(v.key, v.actorId ?? (await createRecord(ctx, actor, 'actor', victimInput(v), lang)).id);
-    }
-    const actIds = new Map<string, string>();
-    for (const a of draft.acts) {
-      actIds.set(a.key, (await createRecord(ctx, actor, 'act', actInput(a, incident.id, victimIds.get(a.victimKey)!), lang)).id);
-    }
-    for (const p of draft.perpetrators) await createRecord(ctx, actor, 'involvement', involvementInput(p, actIds.get(p.actKey)!), lang);
-    for (const s of draft.sources) await createRecord(ctx, actor, 'source', sourceInput(s, incident.id), lang);
-    for (const e of draft.evidence) await attachEvidence(ctx, actor, incident.id, e);
-    await deleteDraft(ctx, actor, id);
+    // All or nothing: the incident, its parts, its evidence rows and the draft's removal commit together.
+    const incident = await inTransaction(ctx.db, writeScope(actor), async (trx) => {
+      const draft = await takeDraft<IncidentDraft>(ctx, actor, id, trx);
+      const inc = await createRecord(ctx, actor, 'incident', incidentInput(draft), lang, trx);
+      const victimIds = new Map<string, string>();
+      for (const v of draft.victims) victimIds.set(v.key, v.actorId ?? (await createRecord(ctx, actor, 'actor', victimInput(v), lang, trx)).id);
+      const actIds = new Map<string, string>();
+      for (const a of draft.acts) actIds.set(a.key, (await createRecord(ctx, actor, 'act', actInput(a, inc.id, victimIds.get(a.victimKey)!), lang, trx)).id);
+      for (const p of draft.perpetrators) await createRecord(ctx, actor, 'involvement', involvementInput(p, actIds.get(p.actKey)!), lang, trx);
+      for (const s of draft.sources) await createRecord(ctx, actor, 'source', sourceInput(s, inc.id), lang, trx);
+      for (const e of draft.evidence) await attachEvidence(ctx, actor, inc.id, e, null, trx);
+      return inc;
+    });
     return reply.redirect(`/incidents/${incident.id}?saved=1`, 303);
   }
 }

@@ -100,6 +100,9 @@ describe('workspace pages over HTTP (pglite)', () => {
     expect(review.text).toContain('María Fernanda Rojas');
     const saved = await post(`${base}/save`, {});
     expect(saved.status).toBe(303);
+    // a second tap on "save" (slow connection) does not record the incident twice
+    expect((await post(`${base}/save`, {})).status).toBe(404);
+    expect(((await get('/incidents?q=maracaibo')).text.match(/Detención arbitraria de dos defensoras en Maracaibo/g) ?? []).length).toBe(1);
     const casePath = saved.location!.split('?')[0]!;
     const page = await get(casePath);
     expect(page.text).toContain('Detención arbitraria de dos defensoras');
