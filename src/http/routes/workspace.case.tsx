@@ -62,12 +62,12 @@ export async function caseRoutes(app: FastifyInstance, opts: { services: Service
   });
 
   /** One edit flow for incidents and acts: form, save with version, conflict merge on a stale version. */
-  function editRoutes(table: 'incident' | 'act' | 'source', path: string, idOf: (p: Record<string, string>) => string, back: (p: Record<string, string>) => string, title: (pc: { lang: 'es' | 'en' }, r: Presented) => string) {
+  function editRoutes(table: 'incident' | 'act' | 'source' | 'actor', path: string, idOf: (p: Record<string, string>) => string, back: (p: Record<string, string>) => string, title: (pc: { lang: 'es' | 'en' }, r: Presented) => string) {
     const spec: EditField[] = editSpecs[table];
     const load = async (actor: UserActor, p: Record<string, string>) => {
       const r = await getRecord(ctx, actor, table, idOf(p), { audit: false });
       // Parts are edited through their incident's URL: it must be the right one.
-      if (table !== 'incident' && r.incidentId !== p.id) throw new AppError('not_found');
+      if (table !== 'incident' && table !== 'actor' && r.incidentId !== p.id) throw new AppError('not_found');
       if (r.organisationId !== actor.organisationId) throw new AppError('not_found');
       return r;
     };
@@ -116,12 +116,14 @@ export async function caseRoutes(app: FastifyInstance, opts: { services: Service
 
   editRoutes('source', '/incidents/:id/sources/:sourceId/edit', (p) => p.sourceId!, (p) => `/incidents/${p.id}`, (pc, r) => t(pc.lang, 'workspace:edit.title_source', { type: vocabLabel('source_type', r.sourceType, pc.lang) }));
 
+  editRoutes('actor', '/actors/:id/edit', (p) => p.id!, (p) => `/actors/${p.id}`, (pc, r) => t(pc.lang, 'workspace:edit.title_actor', { name: String(r.name ?? '') }));
+
   app.get<IdParams>('/actors/:id', async (req, reply) => {
     const actor = requireUser(req, reply);
     if (!actor) return reply;
     const tl = await actorTimeline(ctx, actor, req.params.id);
     const pc = await pageContext(req, reply, services);
-    return html(reply, renderDocument(<ActorPage pc={pc} who={tl.actor} acts={tl.acts} />));
+    return html(reply, renderDocument(<ActorPage pc={pc} who={tl.actor} acts={tl.acts} canEdit={tl.actor.organisationId === actor.organisationId && can(actor, 'record.update')} notice={(req.query as Record<string, unknown>).version ? t(req.lang, 'workspace:edit.saved', { version: String((req.query as Record<string, unknown>).version) }) : null} />));
   });
 
   app.post<IdParams>('/incidents/:id/evidence', { config: { csrf: false } }, async (req, reply) => {

@@ -173,6 +173,16 @@ describe('workspace pages over HTTP (pglite)', () => {
     const actorId = /href="\/actors\/([0-9a-f-]{36})"/.exec(page.text)![1]!;
     const actorPage = await get(`/actors/${actorId}`);
     expect(actorPage.text).toContain('Todo lo que le ocurrió a');
+    const actorForm = await get(`/actors/${actorId}/edit`);
+    const av = /name="version" value="(\d+)"/.exec(actorForm.text)![1]!;
+    const renamed = await post(`/actors/${actorId}/edit`, { version: av, name: 'María Fernanda Rojas Pérez', kind: 'person', groupSize: '', reason: 'segundo apellido' });
+    expect(renamed.status).toBe(303);
+    expect((await get(`/actors/${actorId}`)).text).toContain('María Fernanda Rojas Pérez');
+    // and the renamed record is found by its new name through the blind index
+    const again2 = await post('/incidents/new', {});
+    const b3 = again2.location!.replace(/\/incident$/, '');
+    expect((await post(`${b3}/victims`, { rows: '1', v0_name: 'maria fernanda rojas perez', go: 'next' })).text).toContain(`/actors/${actorId}`);
+    await post(`${b3}/discard`, {});
   });
 
   it('switches organisation only to one the user belongs to', async () => {

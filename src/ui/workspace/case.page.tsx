@@ -319,14 +319,26 @@ export function HistoryPage(props: { pc: PageContext; incident: Presented; entri
   );
 }
 
-export function ActorPage(props: { pc: PageContext; who: Presented; acts: (Presented & { incidentTitle: string })[] }) {
+export function ActorPage(props: { pc: PageContext; who: Presented; acts: (Presented & { incidentTitle: string })[]; canEdit?: boolean; notice?: string | null }) {
   const { pc, who } = props;
   const { t, lang } = pc;
   const name = typeof who.name === 'string' ? who.name : t('workspace:actor.withheld');
   const title = t('workspace:actor.title', { name });
   return (
     <Layout pc={pc} title={title}>
+      {props.notice ? (
+        <p class="notice ok-notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
       <h1>{title}</h1>
+      {props.canEdit ? (
+        <p>
+          <a class="button secondary" href={`/actors/${who.id}/edit`}>
+            {t('workspace:actor.edit')}
+          </a>
+        </p>
+      ) : null}
       <dl class="facts">
         <dt>{t('workspace:actor.kind')}</dt>
         <dd>{t(`workspace:field.kind_${String(who.kind)}`)}</dd>

@@ -5,7 +5,7 @@
  */
 import type { VocabName } from '../../vocab/index.js';
 
-export type FieldKind = 'text' | 'textarea' | 'date' | 'bool' | 'vocab' | 'country' | 'subdivision' | 'visibility';
+export type FieldKind = 'text' | 'textarea' | 'date' | 'bool' | 'vocab' | 'country' | 'subdivision' | 'visibility' | 'kind' | 'number';
 export interface EditField {
   name: string;
   kind: FieldKind;
@@ -14,7 +14,7 @@ export interface EditField {
   approx?: string;
 }
 
-export const editSpecs: Record<'incident' | 'act' | 'source', EditField[]> = {
+export const editSpecs: Record<'incident' | 'act' | 'source' | 'actor', EditField[]> = {
   incident: [
     { name: 'title', kind: 'text' },
     { name: 'startDate', kind: 'date', approx: 'startApproximate' },
@@ -44,6 +44,13 @@ export const editSpecs: Record<'incident' | 'act' | 'source', EditField[]> = {
     { name: 'url', kind: 'text' },
     { name: 'identity', kind: 'text' },
     { name: 'notes', kind: 'textarea' },
+  ],
+  actor: [
+    { name: 'name', kind: 'text' },
+    { name: 'kind', kind: 'kind' },
+    { name: 'gender', kind: 'vocab', vocab: 'gender' },
+    { name: 'groupSize', kind: 'number' },
+    { name: 'contact', kind: 'textarea' },
   ],
 };
 
@@ -79,7 +86,9 @@ export function updateInput(values: Record<string, string>, spec: EditField[]): 
   for (const f of spec) {
     const v = values[f.name] ?? '';
     if (f.kind === 'bool') out[f.name] = v === 'on' || v === 'true';
-    else if (f.kind === 'text' && f.name === 'title') out[f.name] = v;
+    else if (f.kind === 'text' && (f.name === 'title' || f.name === 'name')) out[f.name] = v;
+    else if (f.kind === 'kind') out[f.name] = v || 'person';
+    else if (f.kind === 'number') out[f.name] = v === '' ? null : Number(v);
     else if (f.kind === 'visibility') out[f.name] = v || 'private';
     else if (f.kind === 'vocab' && (f.name === 'actType' || f.name === 'status' || f.name === 'sourceType')) {
       if (v) out[f.name] = v;

@@ -31,6 +31,10 @@ export function EditFields(props: { pc: PageContext; spec: EditField[]; values: 
             return <CountrySelect pc={pc} id={f.name} value={v[f.name]} error={e[f.name]} />;
           case 'subdivision':
             return <SubdivisionSelect pc={pc} id={f.name} country={v.country} value={v[f.name]} error={e[f.name]} />;
+          case 'number':
+            return <TextField id={f.name} label={label} value={v[f.name]} error={e[f.name]} type="number" />;
+          case 'kind':
+            return <Select id={f.name} label={label} value={v[f.name]} empty={null} options={['person', 'organisation', 'group'].map((x) => ({ value: x, label: pc.t(`workspace:field.kind_${x}`) }))} />;
           case 'visibility':
             return (
               <Select id={f.name} label={label} value={v[f.name]} empty={null} options={['private', 'coalition', 'public'].map((x) => ({ value: x, label: pc.t(`ui:visibility.${x}`) }))} />
@@ -72,6 +76,7 @@ export function displayValue(pc: PageContext, spec: EditField[], key: string, va
   if (f.kind === 'country') return isCountry(value) ? countryName(value, pc.lang) : value;
   if (f.kind === 'subdivision') return isSubdivision(value) ? subdivisionName(value, pc.lang) : value;
   if (f.kind === 'visibility') return pc.t(`ui:visibility.${value}`);
+  if (f.kind === 'kind') return pc.t(`workspace:field.kind_${value}`);
   return value;
 }
 
