@@ -199,7 +199,8 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
     } else {
       report.valid++;
       if (opts.dryRun) {
-        if (preview.length < 2000) preview.push(m.row);
+        preview.push(m.row);
+        if (preview.length >= 1000) await predict(ctx, orgId, profile, preview.splice(0), report);
       } else if (row.line > skipThrough) {
         const payload = await ctx.keys.encrypt(ctx.db, orgId, `import_staging.payload:${job!.id}:${row.line}`, JSON.stringify({ incident: m.row.incident, acts: m.row.acts }));
         batch.push({ line: row.line, groupKey: m.row.groupKey, payload });
@@ -256,7 +257,11 @@ function summary(r: ImportReport): Record<string, unknown> {
 
 const keyOf = (dataset: string, groupKey: string) => `${dataset}\u0000${groupKey}`;
 
-/** Dry run: how many groups would be created, updated or left unchanged (single-row groups). */
+/**
+ * Dry run: how many incidents would be created, updated or left unchanged, looked up a batch at a
+ * time. Exact when each incident is one row; with several rows per incident (act unit) a group
+ * split across batches is counted in each.
+ */
 async function predict(ctx: Ctx, orgId: string, profile: ImportProfile, rows: MappedRow[], report: ImportReport): Promise<void> {
   const groups = new Map<string, MappedRow[]>();
   for (const r of rows) groups.set(r.groupKey, [...(groups.get(r.groupKey) ?? []), r]);
