@@ -118,6 +118,15 @@ describe('workspace pages over HTTP (pglite)', () => {
     expect(hint.text).toContain('Ya existe un registro con este nombre');
     await post(`${b2}/discard`, {});
 
+    // more evidence straight from the case page; a type outside the allowlist is refused
+    const txt = Buffer.from('Acta de la reunión con la familia.\n');
+    const up2 = await upload(c, `${casePath}/evidence`, txt, 'acta.txt', 'text/plain');
+    expect(up2.status).toBe(303);
+    const evPage2 = await get(up2.headers.get('location')!);
+    expect(evPage2.text).toContain(createHash('sha256').update(txt).digest('hex'));
+    const exe = await upload(c, `${casePath}/evidence`, Buffer.concat([Buffer.from('MZ'), Buffer.alloc(5000, 1)]), 'foto.jpg', 'image/jpeg');
+    expect(exe.status).toBe(415);
+
     // evidence page: custody, download headers
     const evId = /href="\/evidence\/([0-9a-f-]{36})"/.exec(page.text)![1]!;
     const dl = await c.request('GET', `/evidence/${evId}/download`);
