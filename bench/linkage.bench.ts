@@ -97,8 +97,18 @@ export default async function linkageBench(args: string[]): Promise<void> {
       `blocking+comparing ${fmt(tm.comparing / 1000, 1)}, EM ${fmt(tm.training / 1000, 1)}, scoring ${fmt(tm.scoring / 1000, 1)}, ` +
       `clustering ${fmt(tm.clustering / 1000, 1)}`,
   );
+  const ct = result.cpuTimings;
+  const cpuTotal = Object.values(ct).reduce((a, b) => a + b, 0) / 1000;
+  console.log(
+    `CPU time           ${fmt(cpuTotal, 1)} s: prepare ${fmt(ct.prepare / 1000, 1)}, u sampling ${fmt(ct.sampling / 1000, 1)}, ` +
+      `blocking+comparing ${fmt(ct.comparing / 1000, 1)}, EM ${fmt(ct.training / 1000, 1)}, scoring ${fmt(ct.scoring / 1000, 1)}, ` +
+      `clustering ${fmt(ct.clustering / 1000, 1)}`,
+  );
   console.log(`process CPU time   ${fmt((cpu.user + cpu.system) / 1e6, 1)} s (user+system, whole process so far)`);
-  console.log(`pairs compared/s   ${Math.round(result.candidatePairs / (tm.comparing / 1000))} (candidate pairs, one core)`);
+  console.log(
+    `pairs compared/s   ${Math.round(result.candidatePairs / (tm.comparing / 1000))} per wall second, ` +
+      `${Math.round(result.candidatePairs / (ct.comparing / 1000))} per CPU second (one thread)`,
+  );
   console.log(`peak RSS           ${mb(resourceUsage().maxRSS * 1024)}; heap used now ${mb(process.memoryUsage().heapUsed)}`);
   for (const w of result.warnings) console.log(`warning            ${w.key} ${JSON.stringify(w.values)}`);
 }

@@ -355,6 +355,7 @@ export function syntheticLinkConfig(overrides: Partial<LinkConfigInput> = {}, sc
         { name: 'given_place_year', on: ['initial(given_names)', 'subdivision', 'year(date)'] },
         { name: 'names_place', on: ['soundex_firsts(given_names, surnames)', 'subdivision'] },
         { name: 'names_year', on: ['soundex_firsts(given_names, surnames)', 'year(date)'] },
+        { name: 'first_words', on: ['first_token(surnames)', 'first_token(given_names)'] },
       ];
   const training = large
     ? [
