@@ -146,6 +146,7 @@ export default async function analysisBench(args: string[]): Promise<void> {
         n,
         seed: 1,
         changePoint: { period: '2020-11', ratio: 2 },
+        concurrency: engine === 'postgres' ? 3 : 1,
         onProgress: (done) => {
           if (done - last >= Math.max(10_000, n / 10)) {
             last = done;

@@ -20,7 +20,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (!/^\d+$/.test(values.synthetic) || n < 1 || n > 10_000_000) {
       throw new AppError('bad_input', { issues: [{ path: ['--synthetic'], key: 'analysis:errors.bad_count_n', values: { value: values.synthetic } }] });
     }
-    return withRuntime(io, async (rt) => {
+    return withRuntime(io, async (rt, config) => {
       // Without --org the synthetic incidents go to the demo's first organisation (loaded first if needed).
       if (!values.org && !(await isDemoLoaded(rt.ctx))) {
         const d = await loadDemo(rt.ctx);
@@ -35,6 +35,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         n,
         seed: values.seed ? Number(values.seed) : 1,
         changePoint: { period: '2020-11', ratio: 2 },
+        concurrency: config.databaseUrl ? 3 : 1,
         onProgress: (done) => {
           if (io.tty && done - last >= 50_000) {
             last = done;
