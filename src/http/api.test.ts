@@ -84,3 +84,47 @@ describe.each(engines)('JSON API over HTTP on %s', (engine) => {
     }
   });
 });
+
+describe('sessions', () => {
+  let s: TestApp;
+  beforeAll(async () => {
+    s = await startTestApp('pglite');
+  });
+  afterAll(async () => s?.close());
+
+  it('issues a new session at sign-in and again after the second factor; old tokens stop working; logout ends it', async () => {
+    const u = await makeUser(s.t, await makeOrg(s.t), 'documenter');
+    const c = new Client(s.url);
+    const pre = await c.json<{ csrfToken: string }>('GET', '/api/session');
+    c.csrf = pre.body.csrfToken;
+    const first = await c.json<{ csrfToken: string; mfaRequired: boolean }>('POST', '/api/session', { email: u.email, password: u.password });
+    expect(first.body.mfaRequired).toBe(true);
+    const passwordOnly = c.cookies.get('atalaya_session')!;
+    // Before the second factor nothing tenant-owned is reachable.
+    expect((await c.json('GET', '/api/incidents')).status).toBe(401);
+    c.csrf = first.body.csrfToken;
+    const { totpCode } = await import('../../test/support/totp.js');
+    const second = await c.json<{ csrfToken: string }>('POST', '/api/session/totp', { code: await totpCode(u.totpSecret!) });
+    expect(second.status).toBe(200);
+    const full = c.cookies.get('atalaya_session')!;
+    expect(full).not.toBe(passwordOnly);
+    expect((await c.json('GET', '/api/incidents')).status).toBe(200);
+    const replay = new Client(s.url);
+    replay.cookies.set('atalaya_session', passwordOnly);
+    expect((await replay.json<{ mfaPending: boolean; authenticated: boolean }>('GET', '/api/session')).body).toMatchObject({ authenticated: false, mfaPending: false });
+    c.csrf = second.body.csrfToken;
+    expect((await c.request('DELETE', '/api/session')).status).toBe(204);
+    const after = new Client(s.url);
+    after.cookies.set('atalaya_session', full);
+    expect((await after.json('GET', '/api/incidents')).status).toBe(401);
+  });
+
+  it('ends a session after the idle timeout', async () => {
+    const u = await makeUser(s.t, await makeOrg(s.t), 'documenter');
+    const c = new Client(s.url);
+    await c.login(u);
+    expect((await c.json('GET', '/api/incidents')).status).toBe(200);
+    await s.t.db.updateTable('app_session').set({ last_seen_at: new Date(Date.now() - 31 * 60_000) }).execute();
+    expect((await c.json('GET', '/api/incidents')).status).toBe(401);
+  });
+});
