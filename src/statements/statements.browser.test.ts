@@ -13,6 +13,9 @@ import { loadDemo } from '../records/index.js';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { axeViolations } from '../../test/support/axe.js';
 import { browserAvailable, launchBrowser, newContext, screenshot } from '../../test/support/browser.js';
+import { readOutbox } from '../shared/mail.js';
+import { Client } from '../../test/support/app.js';
+import { makeUser } from '../../test/support/factories.js';
 import { addSignedOrganisation, changeStatus, createStatement, loadDemoStatement } from './index.js';
 
 function payloads(): string[] {
@@ -64,11 +67,14 @@ describe.skipIf(!browserAvailable())('public statement site in Chromium', () => 
   let s: TestApp;
   let browser: Browser;
   let hostileSlug = '';
+  let orgId = '';
+  let demoStatementId = '';
 
   beforeAll(async () => {
     s = await startTestApp('pglite');
     const demo = await loadDemo(s.t);
-    await loadDemoStatement(s.t, demo);
+    demoStatementId = await loadDemoStatement(s.t, demo);
+    orgId = demo.organisations.observatorio;
     const p = payloads();
     const actor = { kind: 'system' as const, organisationId: demo.organisations.observatorio };
     const created = await createStatement(s.t, actor, {
@@ -169,6 +175,59 @@ describe.skipIf(!browserAvailable())('public statement site in Chromium', () => 
     expect(handlers).toEqual([]);
     const jsLinks = await page.evaluate(() => [...document.querySelectorAll('a[href]')].map((a) => (a as HTMLAnchorElement).protocol).filter((p) => !['http:', 'https:', 'mailto:'].includes(p)));
     expect(jsLinks).toEqual([]);
+    await ctx.close();
+  });
+
+  it('coordinator pages and the sign-on page are accessible; a statement is drafted, opened, and signed through its link in the browser', async () => {
+    const user = await makeUser(s.t, orgId, 'admin');
+    const api = new Client(s.url, 'es');
+    await api.login(user);
+    // Pages carry no script of their own; JavaScript stays on only because axe runs inside the page.
+    const ctx = await newContext(browser, { width: 390, lang: 'es' });
+    await ctx.addCookies([...api.cookies].map(([name, value]) => ({ name, value, url: s.url })));
+    const page = await ctx.newPage();
+    const seen = await watch(page, s.url);
+    await page.goto(s.url + '/coordinate/statements/new');
+    page.setDefaultTimeout(10_000);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.fill('#sourceLang', 'es');
+    await page.fill('#title', 'Pronunciamiento de prueba en el navegador');
+    await page.fill('#lead', 'Entrada de prueba.');
+    await page.fill('#body', 'Cuerpo de **prueba**.');
+    await page.fill('#countries', 'VE');
+    await page.click('button[type=submit]:has-text("Crear borrador")');
+    await page.waitForURL(/\/coordinate\/statements\/[0-9a-f-]{36}$/).catch(async (e) => {
+      throw new Error(`${page.url()}: ${(await page.textContent('main'))?.slice(0, 500)} ${e}`);
+    });
+    const id = page.url().split('/').pop()!;
+    expect(await page.textContent('h1')).toBe('Pronunciamiento de prueba en el navegador');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.click('button:has-text("Abrir a firmas")');
+    await page.waitForURL(/\/coordinate\/statements\/[0-9a-f-]{36}$/);
+    await page.fill('#inv-email', 'firma@example.org');
+    await page.fill('#inv-name', 'Organización Firmante');
+    await page.click('button:has-text("Enviar invitación")');
+    await page.waitForURL(/\/coordinate\/statements\/[0-9a-f-]{36}$/);
+    expect(await page.textContent('main')).toContain('invitada');
+    await screenshot(page, 'statements-editor-390');
+    for (const path of ['/coordinate/statements', `/coordinate/statements/${id}/versions/en`, `/coordinate/statements/${demoStatementId}`, '/coordinate/statements/import', '/coordinate/invitations']) {
+      await page.goto(s.url + path);
+      expect(await axeViolations(page), path).toEqual([]);
+    }
+    const token = /\/sign\/([A-Za-z0-9_-]{20,})/.exec(readOutbox(s.t.dataDir).find((m) => m.to === 'firma@example.org')!.text)![1]!;
+    const anon = await newContext(browser, { width: 390, lang: 'es' });
+    const signPage = await anon.newPage();
+    await signPage.goto(`${s.url}/sign/${token}`);
+    expect(await axeViolations(signPage)).toEqual([]);
+    await signPage.fill('#signerName', 'Persona Firmante');
+    await signPage.check('#authority');
+    await signPage.click('button:has-text("Firmar por mi organización")');
+    expect(await signPage.textContent('h1')).toBe('Gracias por firmar');
+    expect(await axeViolations(signPage)).toEqual([]);
+    await screenshot(signPage, 'statements-signed-390');
+    expect(seen.foreign).toEqual([]);
+    expect(seen.dialogs).toEqual([]);
+    await anon.close();
     await ctx.close();
   });
 });

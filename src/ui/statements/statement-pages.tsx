@@ -216,7 +216,7 @@ export function StatementEditorPage(props: { pc: PageContext; s: StatementEditor
         </form>
       </section>
 
-      <section aria-labelledby="h-status">
+      <section aria-labelledby="h-status" class="status-actions">
         <h2 id="h-status">{t('statements:editor.status')}</h2>
         {allowedTransitions(s.status).map((to) => (
           <form method="post" action={`${base}/status`} class="inline">
@@ -390,7 +390,7 @@ export function StatementEditorPage(props: { pc: PageContext; s: StatementEditor
         <form method="post" action={`${base}/hero`} enctype="multipart/form-data" class="stack">
           <Csrf pc={pc} />
           <h3>{t('statements:editor.hero')}</h3>
-          {s.hero ? <img class="thumb" src={`/statements/media/${s.hero.key}-800.jpg`} alt={source?.heroAlt ?? ''} width={String(s.hero.width)} height={String(s.hero.height)} /> : null}
+          {s.hero ? <img class="statement-thumb" src={`/statements/media/${s.hero.key}-800.jpg`} alt={source?.heroAlt ?? ''} width={String(s.hero.width)} height={String(s.hero.height)} /> : null}
           <Field id="hero" label={t('statements:fields.hero')} hint={t('statements:hints.hero')}>
             <input id="hero" name="hero" type="file" accept="image/jpeg,image/png,image/webp" required />
           </Field>
