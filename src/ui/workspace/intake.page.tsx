@@ -117,7 +117,7 @@ export function IntakeStepPage(props: { pc: PageContext; draftId: string; step: 
       <h1>{title}</h1>
       <StepNav pc={pc} draftId={draftId} step={step} />
       {props.notice ? (
-        <p class="notice" role="status">
+        <p class="notice ok-notice" role="status">
           {props.notice}
         </p>
       ) : null}
