@@ -1,0 +1,21 @@
+/** Record linkage and estimation in the platform (database side): the face other folders use. */
+export { defaultPlatformConfig, relatedActTypeGroups, platformColumns } from './default-config.js';
+export {
+  ENGINE_VERSION,
+  countDistinctAttacksByMonth,
+  getLinkageRun,
+  listLinkageRuns,
+  platformConfig,
+  reviewCluster,
+  startLinkageRun,
+  type Attack,
+  type ClusterMember,
+  type ClusterView,
+  type DistinctCounts,
+  type MonthlyCount,
+  type ReviewInput,
+  type RunDetail,
+  type RunFigures,
+  type RunSummary,
+} from './linkage-runs.service.js';
+export { estimateFromRun, runStrata, pageLcmcrSettings, type EstimateInput, type EstimateOutcome, type Stratum } from './estimate-runs.service.js';
