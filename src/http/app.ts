@@ -25,6 +25,7 @@ import { sessionApi } from './routes/session.api.js';
 import { statementRoutes } from './routes/statements.routes.js';
 import { vocabApi } from './routes/vocab.api.js';
 import { workspaceRoutes } from './routes/workspace.routes.js';
+import { interopRoutes } from './routes/interop.routes.js';
 import type { Services } from './services.js';
 
 const assetsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'ui', 'assets');
@@ -141,5 +142,6 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(workspaceRoutes, { services });
   await app.register(analysisRoutes, { services });
   await app.register(statementRoutes, { services });
+  await app.register(interopRoutes, { services });
   return app;
 }

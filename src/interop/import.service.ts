@@ -57,6 +57,8 @@ export interface ImportOptions {
   lang: Lang;
   onProgress?: (p: ImportProgress) => void;
   batchSize?: number;
+  /** Called once the job exists (the web screens redirect to its progress page then). */
+  onJob?: (jobId: string) => void;
   /** Stop after staging (tests of crash recovery use it to leave a staged job). */
   stopAfterStaging?: boolean;
 }
@@ -155,6 +157,7 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
       });
     }
     report.jobId = job.id;
+    opts.onJob?.(job.id);
   }
 
   let rejectedCsv: ReturnType<typeof stringify> | null = null;

@@ -41,6 +41,9 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
                   <li>
                     <a href="/analysis">{t('analysis:title')}</a>
                   </li>
+                  <li>
+                    <a href="/import">{t('interop:nav')}</a>
+                  </li>
                   {pc.user.role === 'admin' ? (
                     <li>
                       <a href="/admin">{t('admin:nav_label')}</a>

@@ -1,0 +1,91 @@
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, Client, type TestApp } from '../../../test/support/app.js';
+import { makeOrg, makeUser } from '../../../test/support/factories.js';
+import { sheetCsv } from '../../interop/testing/spanish-sheet.js';
+
+describe('import and export screens', () => {
+  let s: TestApp;
+  let c: Client;
+  beforeAll(async () => {
+    s = await startTestApp('pglite');
+    const org = await makeOrg(s.t);
+    const u = await makeUser(s.t, org, 'documenter');
+    c = new Client(s.url, 'es');
+    await c.login(u);
+  }, 60_000);
+  afterAll(async () => s.close());
+
+  const form = (path: string, body: Record<string, string>) =>
+    c.request('POST', path, { ...body, _csrf: c.csrf }, { 'content-type': 'application/x-www-form-urlencoded' });
+
+  async function upload(csv: string): Promise<Response> {
+    const fd = new FormData();
+    fd.append('_csrf', c.csrf);
+    fd.append('file', new Blob([csv], { type: 'text/csv' }), 'casos.csv');
+    return fetch(`${s.url}/import`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'accept-language': 'es' } });
+  }
+
+  it('upload, map, preview with unmatched values, resolve them, import, see progress, export the same filter', async () => {
+    const up = await upload(sheetCsv(30, 7));
+    expect(up.status).toBe(303);
+    const mapUrl = up.headers.get('location')!;
+    expect(mapUrl).toMatch(/^\/import\/u\/[\w-]{22}\/map$/);
+    const base = mapUrl.slice(0, -4);
+    const mapPage = await (await c.request('GET', mapUrl)).text();
+    expect(mapPage).toContain('Fecha del hecho');
+    // The guessed mapping: date, country, state, act type, victims, perpetrator, description, case code.
+    expect(mapPage).toMatch(/<option value="startDate" selected/);
+    const headers = ['Nro. caso', 'Fecha del hecho', 'País', 'Estado', 'Lugar', 'Tipo de agresión', 'Víctima(s)', 'Perpetrador', 'Descripción'];
+    const fields = ['externalId', 'startDate', 'country', 'subdivision', 'placeName', 'actType', 'victims', 'perpetratorType', 'narrative'];
+    const body: Record<string, string> = { dataset: 'pantallas', unit: 'incident', separator: ';', formats: 'DD/MM/YYYY, MM/YYYY, YYYY', defaultCountry: 'VE' };
+    headers.forEach((_, i) => (body[`col_${i}`] = fields[i]!));
+    const mapped = await form(mapUrl, body);
+    expect(mapped.status).toBe(303);
+    const preview = await (await c.request('GET', `${base}/preview`)).text();
+    expect(preview).toContain('Valores sin correspondencia');
+    expect(preview).toContain('alanamiento');
+    expect(preview).toMatch(/línea \d+|<td>\d+<\/td>/);
+    // Accept the preselected suggestion for each unmatched value (what a user who agrees would send).
+    const values: Record<string, string> = {};
+    for (const m of preview.matchAll(/name="(field|value)_(\d+)" value="([^"]*)"/g)) values[`${m[1]}_${m[2]}`] = m[3]!.replace(/&amp;/g, '&');
+    for (const m of preview.matchAll(/name="code_(\d+)">([\s\S]*?)<\/select>/g)) {
+      const chosen = /<option value="([a-z_]+)" selected/.exec(m[2]!);
+      if (chosen) values[`code_${m[1]}`] = chosen[1]!;
+    }
+    values.code_0 ??= '';
+    for (const k of Object.keys(values)) if (k.startsWith('value_') && values[k] === 'Hostigamiento judicial') values[`code_${k.slice(6)}`] = 'criminal_charges';
+    expect((await form(`${base}/values`, values)).status).toBe(303);
+    const again = await (await c.request('GET', `${base}/preview`)).text();
+    expect(again).not.toContain('Valores sin correspondencia');
+    const run = await form(`${base}/run`, { mode: 'all-or-nothing' });
+    expect(run.status).toBe(303);
+    const jobUrl = run.headers.get('location')!;
+    let page = '';
+    for (let i = 0; i < 60; i++) {
+      page = await (await c.request('GET', jobUrl)).text();
+      if (!page.includes('http-equiv="refresh"')) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(page).toContain('Casos creados: 30');
+    const list = await c.json<{ items: unknown[] }>('GET', '/api/incidents?subdivision=VE-V&limit=200');
+    const csv = await c.request('GET', '/incidents/export?format=csv&subdivision=VE-V');
+    expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="atalaya-.*\.csv"/);
+    const rows = parse(Buffer.from(await csv.arrayBuffer()), { bom: true, columns: true }) as unknown[];
+    expect(rows.length).toBe(list.body.items.length);
+    const exportPage = await (await c.request('GET', '/export?subdivision=VE-V')).text();
+    expect(exportPage).toContain('/incidents/export?format=hxl&amp;subdivision=VE-V');
+  }, 120_000);
+
+  it('explains a broken file on the upload page and refuses uploads without the CSRF token', async () => {
+    const bad = await upload('a,b\n1,"cut');
+    expect(bad.status).toBe(303);
+    const map = await c.request('GET', bad.headers.get('location')!);
+    expect(map.status).toBe(422);
+    expect(await map.text()).toMatch(/comillas abiertas no se cierran/);
+    const fd = new FormData();
+    fd.append('file', new Blob(['a\n1\n']), 'x.csv');
+    const r = await fetch(`${s.url}/import`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    expect(r.status).toBe(403);
+  });
+});
