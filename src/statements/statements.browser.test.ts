@@ -125,7 +125,7 @@ describe.skipIf(!browserAvailable())('public statement site in Chromium', () => 
         expect(await page.locator('script:not([type="application/ld+json"])').count()).toBe(0);
         if (width === 390) {
           // Nothing wider than a phone screen.
-          expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+          expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
           await screenshot(page, `statements-${name}-390`);
         }
         await ctx.close();
@@ -171,9 +171,10 @@ describe.skipIf(!browserAvailable())('public statement site in Chromium', () => 
     expect(seen.dialogs).toEqual([]);
     expect(seen.foreign).toEqual([]);
     expect(await page.locator('main script, main iframe, main object, main embed, main svg, main img:not(.hero img), main style').count()).toBe(0);
-    const handlers = await page.evaluate(() => [...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}.${a.name}`)));
+    // Evaluated in the page (strings keep DOM types out of this Node project).
+    const handlers = await page.evaluate<string[]>("[...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => e.tagName + '.' + a.name))");
     expect(handlers).toEqual([]);
-    const jsLinks = await page.evaluate(() => [...document.querySelectorAll('a[href]')].map((a) => (a as HTMLAnchorElement).protocol).filter((p) => !['http:', 'https:', 'mailto:'].includes(p)));
+    const jsLinks = await page.evaluate<string[]>("[...document.querySelectorAll('a[href]')].map((a) => a.protocol).filter((p) => !['http:', 'https:', 'mailto:'].includes(p))");
     expect(jsLinks).toEqual([]);
     await ctx.close();
   });

@@ -264,6 +264,9 @@ describe.each(engines)('joint statement end to end on %s', (engine) => {
       expect(text.slice(i + 1, i + 1 + names.length)).toEqual(names.map((n) => n.replace('í', '\u00ed')));
       expect(text.join(' ')).toContain('press@example.org');
     }
+    const bare = await new Client(s.url, 'es').request('GET', '/statements/venezuela-standing-with-defenders-of-civic-space-2030');
+    expect(bare.status).toBe(302);
+    expect(bare.headers.get('location')).toBe('/statements/venezuela-standing-with-defenders-of-civic-space-2030-es');
     const index = await (await new Client(s.url, 'es').request('GET', '/statements?country=VE&lang=es')).text();
     expect(index).toContain('/statements/venezuela-standing-with-defenders-of-civic-space-2030-es');
     const none = await (await new Client(s.url, 'es').request('GET', '/statements?country=CO')).text();

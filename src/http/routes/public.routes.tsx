@@ -284,6 +284,15 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
     if (hit) return send(req, reply, hit);
     const r = await publicStatementBySlug(ctx, slug);
     if (r.kind === 'embargoed') return notice(req, reply, req.lang, 'embargoed', 404);
+    if (r.kind === 'missing' && !pdf) {
+      // A statement's own slug (without a language) leads to the reader's language, else the source text.
+      const st = await ctx.db.selectFrom('statement').select(['organisation_id', 'id', 'source_lang']).where('slug', '=', slug).executeTakeFirst();
+      if (st) {
+        const vs = await ctx.db.selectFrom('statement_version').select(['lang', 'slug']).where('organisation_id', '=', st.organisation_id).where('statement_id', '=', st.id).execute();
+        const v = vs.find((x) => x.lang === req.lang) ?? vs.find((x) => x.lang === st.source_lang);
+        if (v) return reply.header('cache-control', 'no-store').header('vary', 'accept-language').redirect(`/statements/${v.slug}`, 302);
+      }
+    }
     if (r.kind === 'missing') return notice(req, reply, req.lang, 'missing', 404);
     const st = r.statement;
     const answer: CachedAnswer = pdf
