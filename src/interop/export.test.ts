@@ -83,6 +83,15 @@ describe.each(engines)('exports on %s', (engine) => {
     expect(doc.incidents[0]!.acts[0]!.victim.name).toBeUndefined();
     expect(doc.incidents[0]!.acts[0]!.victim.withheld).toContain('name');
     expect(readFileSync(file, 'utf8')).not.toContain('Nombre Secreto');
+    // The documented schema's required keys are there, at each level.
+    const schema = JSON.parse(readFileSync(new URL('./export.schema.json', import.meta.url), 'utf8')) as {
+      required: string[];
+      $defs: Record<string, { required: string[] }>;
+    };
+    const full = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { incidents: (Record<string, unknown> & { acts: Record<string, unknown>[] })[] };
+    for (const k of schema.required) expect(full).toHaveProperty(k);
+    for (const k of schema.$defs.incident!.required) expect(full.incidents[0]).toHaveProperty(k);
+    for (const k of schema.$defs.act!.required) expect(full.incidents[0]!.acts[0]).toHaveProperty(k);
   });
 
   it('HXL has a hashtag row and no names; ESF links events, acts, persons and involvements', async () => {
