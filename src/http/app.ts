@@ -18,6 +18,8 @@ import { csrf } from './plugins/csrf.js';
 import { errors } from './plugins/errors.js';
 import { requestContext } from './plugins/request-context.js';
 import { analysisRoutes } from './routes/analysis.routes.js';
+import { estimateRoutes } from './routes/estimate.routes.js';
+import { linkageRoutes } from './routes/linkage.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { recordsApi } from './routes/records.api.js';
@@ -142,6 +144,8 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(workspaceRoutes, { services });
   await app.register(analysisRoutes, { services });
   await app.register(statementRoutes, { services });
+  await app.register(linkageRoutes, { services });
+  await app.register(estimateRoutes, { services });
   await app.register(interopRoutes, { services });
   return app;
 }

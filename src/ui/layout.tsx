@@ -41,6 +41,11 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
                   <li>
                     <a href="/analysis">{t('analysis:title')}</a>
                   </li>
+                  {['admin', 'analyst', 'reviewer'].includes(pc.user.role) ? (
+                    <li>
+                      <a href="/linkage">{t('linkplatform:nav')}</a>
+                    </li>
+                  ) : null}
                   <li>
                     <a href="/import">{t('interop:nav')}</a>
                   </li>

@@ -108,6 +108,7 @@ export async function estimateFromRun(ctx: Ctx, actor: Actor, input: EstimateInp
   const settings = { runId: input.runId, stratum: s, lists: grouping, method, criterion: 'bic', lcmcr: lcmcrSettings };
   const inputHash = createHash('sha256').update(canonicalJson({ lists: table.lists, counts: table.counts })).digest('hex');
   const id = newId();
+  const outOrgs = orgIds.map((o) => ({ id: o, name: names.get(o) ?? o, list: listOf(o) }));
   await inTransaction(ctx.db, writeScope(actor), async (trx) => {
     await trx
       .insertInto('estimate_run')
@@ -117,7 +118,7 @@ export async function estimateFromRun(ctx: Ctx, actor: Actor, input: EstimateInp
         linkage_run_id: input.runId,
         settings: JSON.stringify(settings),
         input_hash: inputHash,
-        result: JSON.stringify({ observed: report.observed, methods: report.methods, warnings: report.warnings }),
+        result: JSON.stringify({ table, report, documented: inStratum.length, unreviewed, organisations: outOrgs }),
         created_by: actorUserId(actor),
       })
       .execute();
@@ -137,10 +138,23 @@ export async function estimateFromRun(ctx: Ctx, actor: Actor, input: EstimateInp
     report,
     documented: inStratum.length,
     unreviewed,
-    organisations: orgIds.map((o) => ({ id: o, name: names.get(o) ?? o, list: listOf(o) })),
+    organisations: outOrgs,
     settings,
     inputHash,
   };
+}
+
+/** A stored estimation run, as it was computed. */
+export async function getEstimate(ctx: Ctx, actor: Actor, id: string): Promise<EstimateOutcome & { createdAt: string }> {
+  authorize(actor, 'linkage.run');
+  const org = actorOrganisation(actor);
+  if (!isId(id)) throw new AppError('not_found');
+  const row = await inTransaction(ctx.db, writeScope(actor), (trx) =>
+    trx.selectFrom('estimate_run').selectAll().where('organisation_id', '=', org).where('id', '=', id).executeTakeFirst(),
+  );
+  if (!row) throw new AppError('not_found');
+  const r = row.result as Pick<EstimateOutcome, 'table' | 'report' | 'documented' | 'unreviewed' | 'organisations'>;
+  return { id, ...r, settings: row.settings as Record<string, unknown>, inputHash: row.input_hash, createdAt: new Date(row.created_at).toISOString() };
 }
 
 /** The strata a run offers: years, act types and states among its attacks. */

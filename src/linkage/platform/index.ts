@@ -18,4 +18,4 @@ export {
   type RunFigures,
   type RunSummary,
 } from './linkage-runs.service.js';
-export { estimateFromRun, runStrata, pageLcmcrSettings, type EstimateInput, type EstimateOutcome, type Stratum } from './estimate-runs.service.js';
+export { estimateFromRun, getEstimate, runStrata, pageLcmcrSettings, type EstimateInput, type EstimateOutcome, type Stratum } from './estimate-runs.service.js';
