@@ -171,6 +171,13 @@ describe.each(engines)('sign-on paths and hero images on %s', (engine) => {
     const ok = await c.request('POST', '/coordinate/statements/import', { text: 'Otro archivo\n2018-01-02\n\nEntrada.\n\nSignatories:\nUna Org', lang: 'es', countries: 'VE' }, form);
     expect(ok.status).toBe(303);
     expect(await (await new Client(s.url).request('GET', '/statements/otro-archivo-2018-es')).text()).toContain('Una Org');
+    const fd = new FormData();
+    fd.set('_csrf', c.csrf);
+    fd.set('lang', 'en');
+    fd.set('file', new Blob([Buffer.from('Uploaded archive statement\n2017-06-30\n\nLead from a file.\n\nSignatories:\nFile Org\n')], { type: 'text/plain' }), 'statement.txt');
+    const up = await fetch(`${s.url}/coordinate/statements/import`, { method: 'POST', body: fd, headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }, redirect: 'manual' });
+    expect(up.status).toBe(303);
+    expect(await (await new Client(s.url).request('GET', '/statements/uploaded-archive-statement-2017-en')).text()).toContain('File Org');
   });
 
   it('re-encodes hero images without their metadata and refuses anything that is not an image', async () => {

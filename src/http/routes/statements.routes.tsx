@@ -95,7 +95,12 @@ export async function statementRoutes(app: FastifyInstance, opts: { services: Se
   app.post('/coordinate/statements/import', async (req, reply) => {
     const actor = requireUser(req, reply);
     if (!actor) return reply;
-    const r = await importStatement(ctx, actor, formBody(req), req.lang);
+    const body = formBody(req);
+    // The text may be pasted or uploaded as a plain-text file (multipart gives a string or a Buffer).
+    const file = body.file;
+    const uploaded = Buffer.isBuffer(file) ? file.toString('utf8') : typeof file === 'string' ? file : '';
+    const text = uploaded.trim() ? uploaded : body.text;
+    const r = await importStatement(ctx, actor, { ...body, text, file: undefined }, req.lang);
     return back(reply, editor(r.id));
   });
 

@@ -468,10 +468,13 @@ export function ImportPage(props: { pc: PageContext }) {
     <Layout pc={pc} title={t('statements:import.title')}>
       <h1>{t('statements:import.title')}</h1>
       <p>{t('statements:import.explain')}</p>
-      <form method="post" action="/coordinate/statements/import" class="stack">
+      <form method="post" action="/coordinate/statements/import" class="stack" enctype="multipart/form-data">
         <Csrf pc={pc} />
         <Field id="text" label={t('statements:import.text')}>
-          <textarea id="text" name="text" rows={20} required />
+          <textarea id="text" name="text" rows={20} />
+        </Field>
+        <Field id="file" label={t('statements:import.file')}>
+          <input id="file" name="file" type="file" accept=".txt,.md,text/plain,text/markdown" />
         </Field>
         <Field id="lang" label={t('statements:fields.source_lang')} hint={t('statements:hints.lang')}>
           <input id="lang" name="lang" required value={pc.lang} />
