@@ -109,69 +109,108 @@ export function sourceIndex(records: readonly LinkRecord[]): { of: Int32Array; n
 }
 
 /**
- * Derived key values by function and input text, shared by every rule (and the training rules) of a
- * run: names, dates and states repeat, so each distinct value is derived once.
+ * Work shared by every rule (and the training rules) of a run: derived values by function and input
+ * text (names, dates and states repeat, so each distinct value is derived once), and the interned
+ * values of each key expression over all records (month(date) serves several rules).
  */
-export type KeyCache = Map<string, Map<string, string | undefined>>;
+export interface KeyCache {
+  values: Map<string, Map<string, string | null>>;
+  parts: Map<string, { ids: Int32Array; count: number }>;
+}
+
+export function newKeyCache(): KeyCache {
+  return { values: new Map(), parts: new Map() };
+}
 
 const CACHE_LIMIT = 2_000_000;
 
 function cached(cache: KeyCache, fn: string, input: string, derive: () => string | undefined): string | undefined {
-  let m = cache.get(fn);
-  if (!m) cache.set(fn, (m = new Map()));
-  if (m.has(input)) return m.get(input);
+  let m = cache.values.get(fn);
+  if (!m) cache.values.set(fn, (m = new Map()));
+  const hit = m.get(input);
+  if (hit !== undefined) return hit ?? undefined;
   const out = derive();
-  if (m.size < CACHE_LIMIT) m.set(input, out);
+  if (m.size < CACHE_LIMIT) m.set(input, out ?? null);
+  return out;
+}
+
+/** Interned value of one key expression for every record (-1 when missing). */
+function expressionParts(records: readonly LinkRecord[], e: KeyExpression, cache: KeyCache): { ids: Int32Array; count: number } {
+  const text = `${e.fn}(${e.columns.join(',')})`;
+  const known = cache.parts.get(text);
+  if (known) return known;
+  const ids = new Int32Array(records.length);
+  const interned = new Map<string, number>();
+  const mf = multiKeyFunctions[e.fn];
+  const fn = keyFunctions[e.fn];
+  for (let i = 0; i < records.length; i++) {
+    const f = records[i]!.fields;
+    let v: string | undefined;
+    if (mf) {
+      const values = e.columns.map((c) => f[c] ?? '');
+      v = cached(cache, e.fn, values.join('\u0002'), () => mf(values));
+    } else {
+      let raw = '';
+      for (const c of e.columns) {
+        const x = f[c];
+        if (x !== null && x !== undefined && x.trim() !== '') raw = raw === '' ? x : raw + ' ' + x;
+      }
+      v = raw === '' ? undefined : cached(cache, e.fn, raw, () => fn!(raw));
+    }
+    if (v === undefined) {
+      ids[i] = -1;
+      continue;
+    }
+    let id = interned.get(v);
+    if (id === undefined) interned.set(v, (id = interned.size));
+    ids[i] = id;
+  }
+  const out = { ids, count: interned.size };
+  cache.parts.set(text, out);
   return out;
 }
 
 /**
- * The key of each record under a rule, as an integer (-1 when a part is missing). Parts are
- * interned one expression at a time and combined as numbers, so no composite key string is built.
+ * The key of each record under a rule, as a dense integer (-1 when a part is missing). Parts are
+ * combined as numbers and renumbered through a native sort of the distinct combinations: no
+ * composite key strings, no map with non-small-integer keys (both were slow at a million records).
  */
 function ruleKeys(records: readonly LinkRecord[], exprs: readonly KeyExpression[], cache: KeyCache): Int32Array {
-  const keys = new Int32Array(records.length);
-  const partIds = exprs.map(() => new Map<string, number>());
-  const combined = exprs.map(() => new Map<number, number>());
-  for (let i = 0; i < records.length; i++) {
-    const f = records[i]!.fields;
-    let id = -1;
-    for (let k = 0; k < exprs.length; k++) {
-      const e = exprs[k]!;
-      let v: string | undefined;
-      const mf = multiKeyFunctions[e.fn];
-      if (mf) {
-        const values = e.columns.map((c) => f[c] ?? '');
-        v = cached(cache, e.fn, values.join('\u0002'), () => mf(values));
-      } else {
-        let raw = '';
-        for (const c of e.columns) {
-          const x = f[c];
-          if (x !== null && x !== undefined && x.trim() !== '') raw = raw === '' ? x : raw + ' ' + x;
-        }
-        const fn = keyFunctions[e.fn]!;
-        v = raw === '' ? undefined : cached(cache, e.fn, raw, () => fn(raw));
-      }
-      if (v === undefined) {
-        id = -1;
-        break;
-      }
-      const parts = partIds[k]!;
-      let part = parts.get(v);
-      if (part === undefined) parts.set(v, (part = parts.size));
-      if (k === 0) {
-        id = part;
+  const first = expressionParts(records, exprs[0]!, cache);
+  const ids = Int32Array.from(first.ids);
+  const n = records.length;
+  for (let k = 1; k < exprs.length; k++) {
+    const part = expressionParts(records, exprs[k]!, cache);
+    const combined = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = ids[i]!;
+      const b = part.ids[i]!;
+      combined[i] = a < 0 || b < 0 ? -1 : a * part.count + b;
+    }
+    const sorted = combined.slice().sort();
+    let distinct = 0;
+    for (let i = 0; i < n; i++) {
+      const v = sorted[i]!;
+      if (v >= 0 && (distinct === 0 || sorted[distinct - 1] !== v)) sorted[distinct++] = v;
+    }
+    const uniq = sorted.subarray(0, distinct);
+    for (let i = 0; i < n; i++) {
+      const v = combined[i]!;
+      if (v < 0) {
+        ids[i] = -1;
         continue;
       }
-      const pair = id * 2 ** 26 + part;
-      const level = combined[k]!;
-      let next = level.get(pair);
-      if (next === undefined) level.set(pair, (next = level.size));
-      id = next;
+      let lo = 0;
+      let hi = distinct - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (uniq[mid]! < v) lo = mid + 1;
+        else hi = mid;
+      }
+      ids[i] = lo;
     }
-    keys[i] = id;
   }
-  return keys;
+  return ids;
 }
 
 /** Records grouped by key: `order` lists record indices block after block, `starts` where each begins. */
@@ -247,7 +286,7 @@ export function planBlocking(
     }),
   );
   if (issues.length) throw new AppError('bad_input', { issues });
-  const cache: KeyCache = opts.cache ?? new Map();
+  const cache: KeyCache = opts.cache ?? newKeyCache();
   const plan = rules.map((r, idx) => {
     const expressions = parsed[idx] as KeyExpression[];
     const keys = ruleKeys(records, expressions, cache);

@@ -7,6 +7,7 @@
 import { AppError } from '../shared/errors.js';
 import {
   forEachCandidatePair,
+  newKeyCache,
   planBlocking,
   sourceIndex,
   type BlockingRule,
@@ -169,7 +170,7 @@ export function planLinkage(
   if (issues.length) throw new AppError('bad_input', { issues });
   const sources = new Set(records.map((r) => r.source)).size;
   const mode = options.mode ?? (sources >= 2 ? 'link' : 'dedupe');
-  const cache: KeyCache = new Map();
+  const cache: KeyCache = newKeyCache();
   const plan = planBlocking(records, config.blocking, { mode, maxPairs: config.maxPairs, columns, cache });
   if (!config.training) return { config, mode, plan };
   const trainingPlan = planBlocking(records, config.training, {
