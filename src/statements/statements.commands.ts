@@ -372,6 +372,25 @@ export async function publishDue(ctx: Ctx): Promise<number> {
   return due.length;
 }
 
+/**
+ * Publishes due statements every `ms` while the server runs, so an embargo ends on time even when
+ * nobody asks for the page. Returns the function that stops it.
+ */
+export function startPublicationTimer(ctx: Ctx, ms: number, onError: (e: unknown) => void): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    publishDue(ctx)
+      .catch(onError)
+      .finally(() => {
+        running = false;
+      });
+  }, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** Cheap check for request paths: runs publishDue only when a known embargo time has passed. */
 export async function publishDueIfNeeded(ctx: Ctx): Promise<void> {
   const now = nowFor(ctx).getTime();

@@ -29,6 +29,8 @@ import {
   readHero,
   requestOpenSignature,
   setSignatoryOrder,
+  setStatementClock,
+  startPublicationTimer,
 } from './index.js';
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -240,5 +242,28 @@ describe.each(engines)('sign-on paths and hero images on %s', (engine) => {
     noCsrf.set('hero', new Blob([png], { type: 'image/png' }), 'x.png');
     const refused = await fetch(`${s.url}/coordinate/statements/${st.id}/hero`, { method: 'POST', body: noCsrf, headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }, redirect: 'manual' });
     expect(refused.status).toBe(403);
+  });
+
+  it('the server timer publishes a scheduled statement at its embargo time without any request', async () => {
+    let now = Date.parse('2031-01-01T00:00:00Z');
+    setStatementClock(s.t, () => new Date(now));
+    try {
+      const st = await createStatement(s.t, coord, { sourceLang: 'en', title: 'Timed statement', lead: 'Lead.' });
+      await changeStatus(s.t, coord, st.id, { to: 'scheduled', embargoUntil: '2031-01-01T06:00:00Z' });
+      const stop = startPublicationTimer(s.t, 20, (e) => {
+        throw e;
+      });
+      const status = async () => (await s.t.db.selectFrom('statement').select(['status', 'published_at']).where('id', '=', st.id).executeTakeFirstOrThrow());
+      await new Promise((r) => setTimeout(r, 150));
+      expect((await status()).status).toBe('scheduled');
+      now = Date.parse('2031-01-01T06:00:00Z');
+      for (let i = 0; i < 50 && (await status()).status !== 'published'; i++) await new Promise((r) => setTimeout(r, 50));
+      stop();
+      const after = await status();
+      expect(after.status).toBe('published');
+      expect(after.published_at!.toISOString()).toBe('2031-01-01T06:00:00.000Z');
+    } finally {
+      setStatementClock(s.t, null);
+    }
   });
 });

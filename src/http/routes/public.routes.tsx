@@ -25,9 +25,9 @@ import {
   publicIndex,
   publicSitemapEntries,
   publicStatementBySlug,
-  publishDue,
   publishDueIfNeeded,
   readHero,
+  startPublicationTimer,
   renderMarkdown,
   requestOpenSignature,
   signWithToken,
@@ -160,11 +160,8 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
   const base = config.publicUrl.replace(/\/$/, '');
   const mail = { smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, dataDir: config.dataDir, publicUrl: config.publicUrl };
 
-  const timer = setInterval(() => {
-    publishDue(ctx).catch((e: unknown) => app.log.error({ err: { type: (e as Error)?.name } }, 'scheduled publication failed'));
-  }, PUBLISH_INTERVAL_MS);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+  const stopTimer = startPublicationTimer(ctx, PUBLISH_INTERVAL_MS, (e) => app.log.error({ err: { type: (e as Error)?.name } }, 'scheduled publication failed'));
+  app.addHook('onClose', async () => stopTimer());
 
   const css = readFileSync(join(assetsDir, 'public.css'));
   const cssGz = gzipSync(css);
