@@ -39,7 +39,6 @@ function Results(props: { pc: PageContext; out: EstimateOutcome; stratumText: st
   const { t } = pc;
   const lang = pc.lang;
   const report = out.report as EstimateReport;
-  const k = out.table.lists.length;
   const patterns = out.table.counts.map((n, x) => ({ x, n })).filter((p) => p.x > 0 && p.n > 0);
   const ll = report.loglinear;
   const upper = (u: number | null) => (u === null || u === undefined || !Number.isFinite(u) ? t('estimateui:no_upper') : num(lang, u));
@@ -52,7 +51,7 @@ function Results(props: { pc: PageContext; out: EstimateOutcome; stratumText: st
       </p>
       <p class="hint">{t('estimateui:documented_note')}</p>
       {out.unreviewed > 0 ? <p class="warning">{t('estimateui:unreviewed', { n: out.unreviewed })}</p> : null}
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex={0} role="region" aria-label={t('estimateui:table_title')}>
         <table>
           <caption>{t('estimateui:table_title')}</caption>
           <thead>
@@ -72,7 +71,7 @@ function Results(props: { pc: PageContext; out: EstimateOutcome; stratumText: st
         </table>
       </div>
       {report.methods.length ? (
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex={0} role="region" aria-label={t('estimateui:estimates_title', { level: Math.round(report.level * 100) })}>
           <table id="estimates">
             <caption>{t('estimateui:estimates_title', { level: Math.round(report.level * 100) })}</caption>
             <thead>
@@ -110,7 +109,7 @@ function Results(props: { pc: PageContext; out: EstimateOutcome; stratumText: st
             })}{' '}
             {ll.margin !== null && ll.margin !== undefined ? t('estimate:cli.margin', { margin: ll.margin.toFixed(1), criterion: ll.criterion.toUpperCase() }) : null}
           </p>
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex={0} role="region" aria-label={t('estimateui:best_title')}>
             <table>
               <caption>{t('estimateui:best_title')}</caption>
               <thead>
@@ -159,8 +158,8 @@ function Results(props: { pc: PageContext; out: EstimateOutcome; stratumText: st
             seed: report.lcmcr.settings.seed,
             ess: Math.round(report.lcmcr.effectiveSampleSize),
             geweke: report.lcmcr.geweke.toFixed(2),
-            classes: (report.lcmcr as { classesUsed?: number }).classesUsed ?? '—',
-            speed: Math.round((report.lcmcr as { iterationsPerSecond?: number }).iterationsPerSecond ?? 0),
+            classes: report.lcmcr.classesUsed.toFixed(1),
+            speed: Math.round(report.lcmcr.iterationsPerSecond),
           })}
         </p>
       ) : null}
@@ -181,7 +180,6 @@ function Results(props: { pc: PageContext; out: EstimateOutcome; stratumText: st
         ))}
       </ul>
       <p class="hint">{t('estimateui:stored', { hash: out.inputHash.slice(0, 16) })}</p>
-      {k < 2 ? null : null}
     </section>
   );
 }

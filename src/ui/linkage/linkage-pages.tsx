@@ -49,7 +49,7 @@ export function LinkageIndexPage(props: { pc: PageContext; runs: RunSummary[]; d
       {runs.length === 0 ? (
         <p>{t('linkplatform:no_runs')}</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex={0} role="region" aria-label={t('linkplatform:runs_title')}>
           <table>
             <caption class="visually-hidden">{t('linkplatform:runs_title')}</caption>
             <thead>
@@ -132,7 +132,7 @@ function MemberTable(props: { pc: PageContext; cluster: ClusterView; details: Ma
     { label: t('linkplatform:field.victim_name'), cell: (_m, d) => shown(d, 'victim', 'name', (v) => String(v)) },
   ];
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex={0} role="region" aria-label={`${t('linkplatform:side_by_side')}: ${cluster.members.map((m) => m.organisationName).join(', ')}`}>
       <table>
         <caption>{t('linkplatform:side_by_side')}</caption>
         <thead>
@@ -185,7 +185,7 @@ function Reasons(props: { pc: PageContext; cluster: ClusterView }) {
     <details>
       <summary>{t('linkplatform:reasons')}</summary>
       {cluster.pairs.map((p) => (
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex={0} role="region" aria-label={t('linkplatform:pair', { a: orgOf.get(p.left) ?? '', b: orgOf.get(p.right) ?? '', p: fmt(pc.lang, p.probability), w: fmt(pc.lang, p.weight, 2) })}>
           <table>
             <caption>
               {t('linkplatform:pair', { a: orgOf.get(p.left) ?? '', b: orgOf.get(p.right) ?? '', p: fmt(pc.lang, p.probability), w: fmt(pc.lang, p.weight, 2) })}
@@ -270,7 +270,7 @@ export function LinkageRunPage(props: {
       <p>{t('linkplatform:totals', counts.totals)}</p>
       {counts.withoutMonth.records ? <p>{t('linkplatform:without_month', counts.withoutMonth)}</p> : null}
       {props.chart ? <ChartFigure pc={pc} chart={props.chart} id="distinct-chart" /> : null}
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex={0} role="region" aria-label={t('linkplatform:chart_title')}>
         <table id="distinct-table">
           <caption>{t('linkplatform:chart_title')}</caption>
           <thead>
