@@ -61,7 +61,8 @@ export async function openTestDb(engine: Engine = 'pglite', opts: { rls?: boolea
   }
   const owner = await openDatabase({ dataDir, databaseUrl, inMemory: engine === 'pglite', maxConnections: 4 });
   await migrate(owner.db);
-  const handle = engine === 'postgres' && opts.rls ? await openDatabase({ dataDir, databaseUrl, appRole: 'atalaya_app', maxConnections: 4 }) : owner;
+  const rls = opts.rls ?? process.env.ATALAYA_TEST_RLS === '1';
+  const handle = engine === 'postgres' && rls ? await openDatabase({ dataDir, databaseUrl, appRole: 'atalaya_app', maxConnections: 4 }) : owner;
   const key = randomBytes(32);
   const master: MasterKey = { key, id: masterKeyId(key), source: 'environment' };
   const keys = new Keyring(master);

@@ -4,6 +4,7 @@
  * only wrapped by the master key; unwrapped keys live in this process's memory.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { AppError } from '../../shared/errors.js';
 import type { DB } from '../../store/db.js';
 import { open, seal } from './aead.js';
@@ -65,7 +66,10 @@ export class Keyring {
   private async load(db: DB, orgId: string): Promise<OrgKeys> {
     const hit = this.cache.get(orgId);
     if (hit) return hit;
-    const rows = await db.selectFrom('organisation_key').selectAll().where('organisation_id', '=', orgId).execute();
+    const rows = (
+      await sql<{ purpose: 'data' | 'blind_index'; key_version: number; wrapped: Buffer; master_key_id: string }>`
+        SELECT purpose, key_version, wrapped, master_key_id FROM atalaya_organisation_keys(${orgId}::uuid)`.execute(db)
+    ).rows;
     const data = new Map<number, Buffer>();
     let blindIndex: Buffer | undefined;
     for (const r of rows) {
