@@ -116,6 +116,15 @@ describe.each(engines)('linkage and estimation pages on %s', (engine) => {
     expect(html).toContain('población es cerrada');
   });
 
+  it('explains, in the user’s language, why a stratum cannot be estimated', async () => {
+    // Only one organisation documented anything in Anzoátegui (VE-B has nothing; VE-A has one act).
+    const res = await analyst.request('POST', '/estimate', { _csrf: analyst.csrf, run: runPath.split('/').pop()!, state: 'VE-A', method: 'loglinear' }, form);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('role="alert"');
+    expect(html).toMatch(/no documenta ningún caso|documenta ningún caso|contiene los 1 casos/);
+  });
+
   it('never shows a partner’s victim name that was not shared', async () => {
     const all = pages.join('\n');
     // Organisation 1 shared no names; organisation 2 shared its detention victim's name.

@@ -4,6 +4,7 @@ export {
   ENGINE_VERSION,
   countDistinctAttacksByMonth,
   getLinkageRun,
+  groupAttacks,
   listLinkageRuns,
   platformConfig,
   reviewCluster,
@@ -15,6 +16,7 @@ export {
   type MonthlyCount,
   type ReviewInput,
   type RunDetail,
+  type RunRecord,
   type RunFigures,
   type RunSummary,
 } from './linkage-runs.service.js';

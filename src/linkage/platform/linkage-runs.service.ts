@@ -421,6 +421,50 @@ export interface Attack {
   subdivision: string | null;
 }
 
+export interface RunRecord {
+  idx: number;
+  member_organisation_id: string;
+  act_id: string;
+  act_date: string | null;
+  act_type: string;
+  subdivision: string | null;
+}
+
+/**
+ * Groups a run's records into attacks: the records of one confirmed cluster form one attack (dated by
+ * its earliest act, the most precise of overlapping dates, whose type and state it takes); every other
+ * record is an attack of its own.
+ */
+export function groupAttacks(records: readonly RunRecord[], clusterOf: ReadonlyMap<number, string>): Attack[] {
+  const attacks = new Map<string, Attack>();
+  // The earlier date; of two that overlap (2021-03 and 2021-03-14) the more precise one, so that a
+  // cluster with one precise act keeps its month.
+  const earlier = (a: string | null, b: string | null): string | null => {
+    if (a === null) return b;
+    if (b === null) return a;
+    if (b.startsWith(a)) return b;
+    if (a.startsWith(b)) return a;
+    return b < a ? b : a;
+  };
+  for (const r of records) {
+    const key = clusterOf.get(r.idx) ?? r.act_id;
+    const a = attacks.get(key);
+    if (!a) {
+      attacks.set(key, { key, confirmed: clusterOf.has(r.idx), organisations: [r.member_organisation_id], acts: 1, date: r.act_date, actType: r.act_type, subdivision: r.subdivision });
+      continue;
+    }
+    a.acts++;
+    if (!a.organisations.includes(r.member_organisation_id)) a.organisations.push(r.member_organisation_id);
+    const d = earlier(a.date, r.act_date);
+    if (d !== a.date) {
+      a.date = d;
+      a.actType = r.act_type;
+      a.subdivision = r.subdivision ?? a.subdivision;
+    }
+  }
+  return [...attacks.values()];
+}
+
 /** Distinct attacks of a run: a confirmed cluster is one attack; every other act is one attack. */
 export async function distinctAttacks(trx: DB, org: string, runId: string): Promise<Attack[]> {
   const records = await trx.selectFrom('linkage_record').selectAll().where('organisation_id', '=', org).where('run_id', '=', runId).orderBy('idx').execute();
@@ -433,26 +477,7 @@ export async function distinctAttacks(trx: DB, org: string, runId: string): Prom
     .where('c.status', '=', 'confirmed')
     .where('m.excluded', '=', false)
     .execute();
-  const clusterOf = new Map(confirmed.map((m) => [m.record_idx, m.cluster_id]));
-  const attacks = new Map<string, Attack>();
-  const earlier = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : b < a ? b : a);
-  for (const r of records) {
-    const key = clusterOf.get(r.idx) ?? r.act_id;
-    const a = attacks.get(key);
-    if (!a) {
-      attacks.set(key, { key, confirmed: clusterOf.has(r.idx), organisations: [r.member_organisation_id], acts: 1, date: r.act_date, actType: r.act_type, subdivision: r.subdivision });
-    } else {
-      a.acts++;
-      if (!a.organisations.includes(r.member_organisation_id)) a.organisations.push(r.member_organisation_id);
-      const d = earlier(a.date, r.act_date);
-      if (d !== a.date) {
-        a.date = d;
-        a.actType = r.act_type;
-        a.subdivision = r.subdivision ?? a.subdivision;
-      }
-    }
-  }
-  return [...attacks.values()];
+  return groupAttacks(records, new Map(confirmed.map((m) => [m.record_idx, m.cluster_id])));
 }
 
 export interface MonthlyCount {
