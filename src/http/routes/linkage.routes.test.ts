@@ -60,6 +60,10 @@ describe.each(engines)('linkage and estimation pages on %s', (engine) => {
     // Side by side: a column per organisation, and the reasons.
     for (const o of ['Observatorio', 'Red', 'Colectivo']) expect(html).toContain(o);
     expect(html).toContain('act_type');
+    // Organisation 2 shared its victim's name with the coalition: it was compared and is shown;
+    // organisation 1 did not: "no compartido".
+    expect(html).toContain(fx.names[2]);
+    expect(html).toContain('no compartido');
     // The analyst may not review: no review form.
     expect(html).not.toContain('name="decision"');
   });

@@ -7,12 +7,20 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can, type UserActor } from '../../access/index.js';
 // The platform side of linkage has its own face (src/linkage/platform/index.ts).
 // eslint-disable-next-line no-restricted-imports
-import { countDistinctAttacksByMonth, defaultPlatformConfig, getLinkageRun, listLinkageRuns, reviewCluster, startLinkageRun, type DistinctCounts } from '../../linkage/platform/index.js';
-import { getRecord } from '../../records/index.js';
+import {
+  countDistinctAttacksByMonth,
+  defaultPlatformConfig,
+  getLinkageRun,
+  listLinkageRuns,
+  presentClusterActs,
+  reviewCluster,
+  startLinkageRun,
+  type DistinctCounts,
+} from '../../linkage/platform/index.js';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { t, type Lang } from '../../shared/i18n/index.js';
 import { renderTimeSeriesChart, type RenderedChart } from '../../ui/charts/index.js';
-import { LinkageIndexPage, LinkageRunPage, type MemberDetail } from '../../ui/linkage/linkage-pages.js';
+import { LinkageIndexPage, LinkageRunPage } from '../../ui/linkage/linkage-pages.js';
 import { renderDocument } from '../../ui/render.js';
 import type { Services } from '../services.js';
 import { html, pageContext, requireUser } from './pages.routes.js';
@@ -87,23 +95,7 @@ export async function linkageRoutes(app: FastifyInstance, opts: { services: Serv
     const { id } = req.params as { id: string };
     const run = await getLinkageRun(ctx, actor, id);
     const counts = await countDistinctAttacksByMonth(ctx, actor, id);
-    const details = new Map<string, MemberDetail>();
-    for (const c of run.clusters) {
-      for (const m of c.members) {
-        if (details.has(m.actId)) continue;
-        try {
-          const act = await getRecord(ctx, actor, 'act', m.actId);
-          const [victim, incident] = await Promise.all([
-            getRecord(ctx, actor, 'actor', String(act.victimId)).catch(() => null),
-            getRecord(ctx, actor, 'incident', String(act.incidentId), { audit: false }).catch(() => null),
-          ]);
-          details.set(m.actId, { act, victim, incidentTitle: incident ? String(incident.title ?? '') : null });
-        } catch (e) {
-          if (!isAppError(e) || e.code !== 'not_found') throw e;
-          details.set(m.actId, { act: null, victim: null, incidentTitle: null });
-        }
-      }
-    }
+    const details = await presentClusterActs(ctx, actor, run.clusters.flatMap((c) => c.members.map((m) => m.actId)));
     const pc = await pageContext(req, reply, services);
     const q = req.query as Record<string, unknown>;
     const flash = q.done === 'created' || q.done === 'confirmed' || q.done === 'split' ? t(req.lang, `linkplatform:${q.done}_flash`) : undefined;

@@ -4,7 +4,7 @@
  * Every act is shown as the viewer may see it (partner view): withheld fields say "not shared".
  */
 // eslint-disable-next-line no-restricted-imports -- types of the platform face of linkage (src/linkage/platform/index.ts)
-import type { ClusterView, DistinctCounts, RunDetail, RunSummary } from '../../linkage/platform/index.js';
+import type { ClusterView, DistinctCounts, MemberDetail, RunDetail, RunSummary } from '../../linkage/platform/index.js';
 import { ChartFigure } from '../analysis/chart-figure.js';
 import type { RenderedChart } from '../charts/index.js';
 import { dateTimeLabel, vocabLabel } from '../format.js';
@@ -12,11 +12,6 @@ import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { subdivisionName, isSubdivision } from '../../vocab/places.js';
 
-export interface MemberDetail {
-  incidentTitle: string | null;
-  act: Record<string, unknown> | null;
-  victim: Record<string, unknown> | null;
-}
 
 const fmt = (lang: string, x: number, digits = 3) => new Intl.NumberFormat(lang === 'es' ? 'es-VE' : 'en-GB', { maximumFractionDigits: digits }).format(x);
 
