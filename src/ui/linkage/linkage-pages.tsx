@@ -41,6 +41,11 @@ export function LinkageIndexPage(props: { pc: PageContext; runs: RunSummary[]; d
         </p>
       ) : null}
       <h2>{t('linkplatform:runs_title')}</h2>
+      {runs.length ? (
+        <p>
+          <a href="/estimate">{t('estimateui:title')}</a>
+        </p>
+      ) : null}
       {runs.length === 0 ? (
         <p>{t('linkplatform:no_runs')}</p>
       ) : (
