@@ -12,15 +12,15 @@
  * The dump is read in one REPEATABLE READ transaction: a consistent snapshot.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import { Decrypter, Encrypter } from 'age-encryption';
 import { sql } from 'kysely';
 import { AppError } from '../shared/errors.js';
 import { entryHash, GENESIS_HASH, type StoredAuditEntry } from '../store/audit.js';
-import { listMigrations, type DB } from '../store/index.js';
+import { listMigrations, setScope, SYSTEM_ORG, type DB } from '../store/index.js';
 
 export interface BackupManifest {
   format: 'atalaya-backup';
@@ -142,6 +142,9 @@ async function* archive(db: DB, engine: string, dataDir: string, exclude: string
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
+      // Row-level security (FORCE) filters even the tables' owner on a server: the dump asks for every organisation.
+      const orgs = (await sql<{ id: string }>`SELECT id FROM organisation`.execute(trx)).rows.map((r) => r.id);
+      await setScope(trx, { organisationIds: [SYSTEM_ORG, ...orgs], coalitionIds: [], userId: null });
       for (const table of order) {
         const gen = await generatedColumns(trx, table);
         const columns = await tableColumns(trx, table);
@@ -242,8 +245,12 @@ export async function createBackup(db: DB, opts: BackupOptions): Promise<BackupM
   mkdirSync(dirname(resolve(opts.out)), { recursive: true });
   const out = createWriteStream(opts.out, { mode: 0o600 });
   const src = Readable.fromWeb(cipher as unknown as import('node:stream/web').ReadableStream<Uint8Array>);
-  src.pipe(out);
-  await once(out, 'finish');
+  try {
+    await pipeline(src, out);
+  } catch (e) {
+    rmSync(opts.out, { force: true });
+    throw e;
+  }
   return holder.m!;
 }
 
@@ -432,6 +439,11 @@ export async function restoreBackup(db: DB, opts: RestoreOptions): Promise<Backu
       await sql`INSERT INTO ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))}) OVERRIDING SYSTEM VALUE
         SELECT ${sql.join(cols.map((c) => sql.ref(`r.${c}`)))} FROM jsonb_populate_recordset(NULL::${sql.table(table)}, ${json}::jsonb) r`.execute(trx);
       if (own.length) later.push({ table, rows: lines });
+      if (table === 'organisation') {
+        // Row-level security checks every later insert against the scope: give it every restored organisation.
+        const orgs = (await sql<{ id: string }>`SELECT id FROM organisation`.execute(trx)).rows.map((r) => r.id);
+        await setScope(trx, { organisationIds: [SYSTEM_ORG, ...orgs], coalitionIds: [], userId: null });
+      }
     };
     let curTable = '';
     let pending: Buffer[] = [];

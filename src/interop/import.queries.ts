@@ -82,7 +82,9 @@ export async function stageBatch(
   rows: { line: number; groupKey: string; payload: Buffer }[],
   progress: { lastLine: number; read: number; staged: number; rejected: number },
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  // Called inside the caller's transaction: the rows and the job's progress commit together.
+  {
+    const trx = db;
     if (rows.length) {
       await trx
         .insertInto('import_staging')
@@ -96,7 +98,7 @@ export async function stageBatch(
       .where('organisation_id', '=', orgId)
       .where('id', '=', jobId)
       .execute();
-  });
+  }
 }
 
 export async function setJobState(db: DB, orgId: string, jobId: string, state: ImportState, result?: Record<string, unknown>): Promise<void> {

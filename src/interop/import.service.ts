@@ -117,6 +117,10 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
   const reader = await openTable(opts.file, { delimiter: profile.file.delimiter, encoding: profile.file.encoding, sheet: profile.file.sheet });
   const mapper = new RowMapper(reader.headers, profile, lang);
   const profileJson = canonicalJson(profile);
+  // Every database call runs in the organisation's scope, so row-level security on a server lets it through.
+  const scoped = <T>(fn: (trx: DB) => Promise<T>): Promise<T> => inTransaction(ctx.db, writeScope(actor), fn);
+  // Loads (and caches) the organisation's keys inside the scope; later encryptions use the cache.
+  await scoped((trx) => ctx.keys.fileKey(trx, orgId));
 
   const report: ImportReport = {
     jobId: null,
@@ -142,10 +146,10 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
 
   let job: JobRow | undefined;
   if (!opts.dryRun) {
-    job = await findResumable(ctx.db, orgId, reader.sha256, profile.dataset, profileJson);
+    job = await scoped((trx) => findResumable(trx, orgId, reader.sha256, profile.dataset, profileJson));
     if (job) report.resumed = true;
     else {
-      job = await createJob(ctx.db, {
+      job = await scoped((trx) => createJob(trx, {
         orgId,
         dataset: profile.dataset,
         fileName: opts.fileName ?? null,
@@ -154,7 +158,7 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
         mode,
         userId: w.userId,
         rowsTotal: reader.approxRows,
-      });
+      }));
     }
     report.jobId = job.id;
     opts.onJob?.(job.id);
@@ -182,7 +186,8 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
   let lastLine = 0;
   const flush = async () => {
     if (!job) return;
-    await stageBatch(ctx.db, orgId, job.id, batch, { lastLine, read: report.rows, staged, rejected: report.rejected });
+    const j = job;
+    await scoped((trx) => stageBatch(trx, orgId, j.id, batch, { lastLine, read: report.rows, staged, rejected: report.rejected }));
     batch = [];
   };
   const preview: MappedRow[] = [];
@@ -203,7 +208,7 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
       report.valid++;
       if (opts.dryRun) {
         preview.push(m.row);
-        if (preview.length >= 1000) await predict(ctx, orgId, profile, preview.splice(0), report);
+        if (preview.length >= 1000) await predict(ctx, actor, orgId, profile, preview.splice(0), report);
       } else if (row.line > skipThrough) {
         const payload = await ctx.keys.encrypt(ctx.db, orgId, `import_staging.payload:${job!.id}:${row.line}`, JSON.stringify({ incident: m.row.incident, acts: m.row.acts }));
         batch.push({ line: row.line, groupKey: m.row.groupKey, payload });
@@ -221,19 +226,21 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
   opts.onProgress?.({ phase: 'read', rows: report.rows, total: report.rows });
 
   if (opts.dryRun) {
-    await predict(ctx, orgId, profile, preview, report);
+    await predict(ctx, actor, orgId, profile, preview, report);
     return report;
   }
   const j = job!;
   if (j.state === 'staging') {
     await flush();
     if (mode === 'all-or-nothing' && report.rejected > 0) {
-      await deleteStaging(ctx.db, orgId, j.id);
-      await setJobState(ctx.db, orgId, j.id, 'failed', summary(report));
+      await scoped(async (trx) => {
+        await deleteStaging(trx, orgId, j.id);
+        await setJobState(trx, orgId, j.id, 'failed', summary(report));
+      });
       report.state = 'failed';
       return report;
     }
-    await setJobState(ctx.db, orgId, j.id, 'staged');
+    await scoped((trx) => setJobState(trx, orgId, j.id, 'staged'));
   }
   if (opts.stopAfterStaging) {
     report.state = 'staged';
@@ -265,14 +272,14 @@ const keyOf = (dataset: string, groupKey: string) => `${dataset}\u0000${groupKey
  * time. Exact when each incident is one row; with several rows per incident (act unit) a group
  * split across batches is counted in each.
  */
-async function predict(ctx: Ctx, orgId: string, profile: ImportProfile, rows: MappedRow[], report: ImportReport): Promise<void> {
+async function predict(ctx: Ctx, actor: Actor, orgId: string, profile: ImportProfile, rows: MappedRow[], report: ImportReport): Promise<void> {
   const groups = new Map<string, MappedRow[]>();
   for (const r of rows) groups.set(r.groupKey, [...(groups.get(r.groupKey) ?? []), r]);
   const entries = [...groups.entries()];
   for (let i = 0; i < entries.length; i += 500) {
     const part = entries.slice(i, i + 500);
     const bidx = await Promise.all(part.map(([k]) => ctx.keys.blindIndex(ctx.db, orgId, keyOf(profile.dataset, k))));
-    const known = await lookupKeys(ctx.db, orgId, profile.dataset, bidx);
+    const known = await inTransaction(ctx.db, writeScope(actor), (trx) => lookupKeys(trx, orgId, profile.dataset, bidx));
     part.forEach(([, rs], j) => {
       const hit = known.get(bidx[j]!.toString('hex'));
       if (!hit) report.created++;

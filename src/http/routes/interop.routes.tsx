@@ -11,7 +11,8 @@ import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorize, type UserActor } from '../../access/index.js';
+import { authorize, readScope, type UserActor } from '../../access/index.js';
+import { inTransaction } from '../../store/index.js';
 import {
   exportExtensions,
   exportFormats,
@@ -124,7 +125,7 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
     const actor = importer(req, reply);
     if (!actor) return reply;
     const pc = await pageContext(req, reply, services);
-    return html(reply, renderDocument(<ImportHomePage pc={pc} jobs={await listJobs(ctx.db, actor.organisationId)} />));
+    return html(reply, renderDocument(<ImportHomePage pc={pc} jobs={await inTransaction(ctx.db, readScope(actor), (trx) => listJobs(trx, actor.organisationId))} />));
   });
 
   app.post('/import', { config: { csrf: false } }, async (req, reply) => {
@@ -162,7 +163,7 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
     const fail = (errors: string[]) => {
       rmSync(file, { force: true });
       reply.status(422);
-      return listJobs(ctx.db, actor.organisationId).then((jobs) => html(reply, renderDocument(<ImportHomePage pc={pc} jobs={jobs} errors={errors} />)));
+      return inTransaction(ctx.db, readScope(actor), (trx) => listJobs(trx, actor.organisationId)).then((jobs) => html(reply, renderDocument(<ImportHomePage pc={pc} jobs={jobs} errors={errors} />)));
     };
     if (!gotFile) return fail([t(req.lang, 'interop:ui.no_file')]);
     try {
@@ -317,7 +318,7 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
     const actor = importer(req, reply);
     if (!actor) return reply;
     if (!/^[0-9a-f-]{36}$/.test(req.params.job)) throw new AppError('not_found');
-    const job = await getJob(ctx.db, actor.organisationId, req.params.job);
+    const job = await inTransaction(ctx.db, readScope(actor), (trx) => getJob(trx, actor.organisationId, req.params.job));
     if (!job) throw new AppError('not_found');
     const pc = await pageContext(req, reply, services);
     const dir = dirFor(services, actor);
@@ -330,7 +331,7 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
     const actor = importer(req, reply);
     if (!actor) return reply;
     if (!/^[0-9a-f-]{36}$/.test(req.params.job)) throw new AppError('not_found');
-    const job = await getJob(ctx.db, actor.organisationId, req.params.job);
+    const job = await inTransaction(ctx.db, readScope(actor), (trx) => getJob(trx, actor.organisationId, req.params.job));
     const dir = dirFor(services, actor);
     const link = join(dir, `${req.params.job}.job`);
     if (!job || !existsSync(link)) throw new AppError('not_found');
