@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import { authorize, readScope, actorOrganisation, type Actor, type Ctx } from '../access/index.js';
 import { AppError } from '../shared/errors.js';
-import type { DB } from '../store/index.js';
+import { inTransaction, publicScope, type DB } from '../store/index.js';
 import { renderMarkdown } from './markdown.render.js';
 import { nowFor } from './statements.clock.js';
 import type { SignatoryStatus, StatementStatus } from './statements.tables.js';
@@ -163,13 +163,15 @@ export async function getStatementForEditor(ctx: Ctx, actor: Actor, id: string):
       createdAt: r.created_at,
     });
   }
-  const incidents = await ctx.db
-    .selectFrom('statement_incident as si')
-    .innerJoin('incident as i', (j) => j.onRef('i.organisation_id', '=', 'si.organisation_id').onRef('i.id', '=', 'si.incident_id'))
-    .select(['i.id', 'i.title'])
-    .where('si.organisation_id', '=', orgId)
-    .where('si.statement_id', '=', id)
-    .execute();
+  const incidents = await inTransaction(ctx.db, scope, (trx) =>
+    trx
+      .selectFrom('statement_incident as si')
+      .innerJoin('incident as i', (j) => j.onRef('i.organisation_id', '=', 'si.organisation_id').onRef('i.id', '=', 'si.incident_id'))
+      .select(['i.id', 'i.title'])
+      .where('si.organisation_id', '=', orgId)
+      .where('si.statement_id', '=', id)
+      .execute(),
+  );
   const corrections = await ctx.db.selectFrom('statement_correction').selectAll().where('organisation_id', '=', orgId).where('statement_id', '=', id).orderBy('corrected_at').execute();
   const events = await ctx.db.selectFrom('statement_event').selectAll().where('organisation_id', '=', orgId).where('statement_id', '=', id).orderBy('at').execute();
   const summaries = summariseVersions(vs, s.source_lang);
@@ -308,12 +310,13 @@ export async function publicStatementBySlug(ctx: Ctx, slug: string): Promise<Pub
   const vs = await ctx.db.selectFrom('statement_version').select(['lang', 'slug', 'title']).where('organisation_id', '=', s.organisation_id).where('statement_id', '=', s.id).orderBy('lang').execute();
   const sig = await publicSignatories(ctx.db, s.organisation_id, s.id, s.signatory_order, v.lang, s.source_lang);
   const corrections = await ctx.db.selectFrom('statement_correction').selectAll().where('organisation_id', '=', s.organisation_id).where('statement_id', '=', s.id).orderBy('corrected_at').execute();
-  const cases = await sql<{ title: string; start_date: string | null; start_precision: string | null; country: string | null }>`
+  // Cited cases are read as the public would read them (row-level security's public scope on a server).
+  const cases = await inTransaction(ctx.db, publicScope, (trx) => sql<{ title: string; start_date: string | null; start_precision: string | null; country: string | null }>`
     SELECT i.title, i.start_date, i.start_precision, i.country
     FROM statement_incident si JOIN incident i ON i.organisation_id = si.organisation_id AND i.id = si.incident_id
     WHERE si.organisation_id = ${s.organisation_id} AND si.statement_id = ${s.id}
       AND i.visibility = 'public' AND i.archived_at IS NULL
-    ORDER BY i.start_date NULLS LAST, i.title`.execute(ctx.db);
+    ORDER BY i.start_date NULLS LAST, i.title`.execute(trx));
   const org = await ctx.db.selectFrom('organisation').select('name').where('id', '=', s.organisation_id).executeTakeFirstOrThrow();
   return {
     kind: 'ok',

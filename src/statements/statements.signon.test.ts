@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRecord } from '../records/index.js';
 import { readOutbox } from '../shared/mail.js';
 import { AppError } from '../shared/errors.js';
 import { Client, startTestApp, type TestApp } from '../../test/support/app.js';
@@ -265,5 +266,17 @@ describe.each(engines)('sign-on paths and hero images on %s', (engine) => {
     } finally {
       setStatementClock(s.t, null);
     }
+  });
+
+  it('links the cases a statement cites; the public page shows only the public ones, the coordinator all', async () => {
+    const pub = await createRecord(s.t, coord, 'incident', { title: 'Caso público citado', visibility: 'public', country: 'VE', startDate: '2021-01-12' });
+    const priv = await createRecord(s.t, coord, 'incident', { title: 'Caso privado citado', visibility: 'private', country: 'VE', startDate: '2021-02' });
+    const other = await createRecord(s.t, outsider, 'incident', { title: 'Caso de otra organización', visibility: 'public' });
+    await expect(createStatement(s.t, coord, { sourceLang: 'es', title: 'Con casos ajenos', incidentIds: [other.id] })).rejects.toMatchObject({ code: 'validation' });
+    const st = await createStatement(s.t, coord, { sourceLang: 'es', title: 'Con casos citados', lead: 'Entrada.', incidentIds: [pub.id, priv.id] });
+    expect((await getStatementForEditor(s.t, coord, st.id)).incidents.map((i) => i.title).sort()).toEqual(['Caso privado citado', 'Caso público citado']);
+    await changeStatus(s.t, coord, st.id, { to: 'published' });
+    const page = await publicStatementBySlug(s.t, `${st.slug}-es`);
+    expect(page.kind === 'ok' && page.statement.cases).toEqual([{ title: 'Caso público citado', month: '2021-01', country: 'VE' }]);
   });
 });
