@@ -241,7 +241,8 @@ export function LinkageRunPage(props: {
     [t('linkplatform:fig.clusters'), String(run.clusterCount)],
     [t('linkplatform:fig.precision'), `${fmt(lang, run.figures.precision)} · ${fmt(lang, run.figures.recall)}`],
     [t('linkplatform:fig.engine'), run.engineVersion],
-    [t('linkplatform:fig.hash'), run.inputHash],
+    // The first 64 bits identify the input well enough on a page; the full hash is stored with the run.
+    [t('linkplatform:fig.hash'), `${run.inputHash.slice(0, 16)}…`],
   ];
   return (
     <Layout pc={pc} title={title} wide>
