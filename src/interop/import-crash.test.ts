@@ -22,7 +22,8 @@ const N = 3000;
 function runAndKill(dataDir: string, file: string, key: string, when: (phase: string, rows: number) => boolean): Promise<{ killed: boolean; out: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--import', 'tsx', child, dataDir, file], {
-      env: { ...process.env, ATALAYA_MASTER_KEY: key },
+      // The embedded database of DATA_DIR, never a server the test run may have in DATABASE_URL.
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'DATABASE_URL')), ATALAYA_MASTER_KEY: key },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

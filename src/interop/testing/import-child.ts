@@ -9,7 +9,8 @@ import { runImport } from '../import.service.js';
 import { sheetProfile } from './spanish-sheet.js';
 
 const [dataDir, file] = process.argv.slice(2);
-const config = loadConfig({ ...process.env, ATALAYA_DATA: dataDir, ATALAYA_LOG_LEVEL: 'silent' });
+// Always the data folder's embedded database: a test must never write to a server by accident.
+const config = loadConfig({ ...process.env, DATABASE_URL: undefined, ATALAYA_DATA: dataDir, ATALAYA_LOG_LEVEL: 'silent' });
 const rt = await openRuntime(config);
 let org = await rt.ctx.db.selectFrom('organisation').select('id').where('slug', '=', 'kill-test').executeTakeFirst();
 if (!org) org = { id: (await createOrganisation(rt.ctx, { slug: 'kill-test', name: 'Kill test' })).id };
