@@ -10,6 +10,7 @@ import { deriveSecret } from '../http/services.js';
 import { loadDemo, isDemoLoaded } from '../records/index.js';
 import { loadDemoStatement } from '../statements/index.js';
 import { t } from '../shared/i18n/index.js';
+import { startAlertTimer } from '../trends/index.js';
 import type { CliIO } from './cli-io.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -18,6 +19,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const rt = await openRuntime(config, { rowSecurity: true });
   let app;
   let login: { email: string; password: string } | null = null;
+  let stopAlerts = () => {};
   try {
     if (values.demo) {
       const db = rt.ctx.db;
@@ -33,6 +35,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     app = await buildApp({ ctx: rt.ctx, config, secret: deriveSecret(rt.master.key, 'http'), engine: rt.handle.engine, master: rt.master });
     await app.listen({ port: config.port, host: config.host });
+    // Followers hear of new incidents and escalations within five minutes (in-app and e-mail digest).
+    stopAlerts = startAlertTimer({ ctx: rt.ctx, config }, 5 * 60_000);
   } catch (e) {
     await app?.close().catch(() => {});
     await rt.close();
@@ -50,6 +54,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const shutdown = async (signal: string) => {
     io.err(t(io.lang, 'cli:serve.stopping', { signal }));
+    stopAlerts();
     await app.close().catch(() => {});
     await rt.close().catch(() => {});
     process.exit(0);
