@@ -25,3 +25,4 @@ export {
   type AuditRow,
 } from './members.js';
 export { requestPasswordReset, resetPasswordWithToken } from './password-reset.js';
+export { proposeTerm, listProposals, proposalInput, type Proposal } from './vocab-proposals.js';

@@ -70,13 +70,29 @@ describe('administration pages', () => {
     expect(last).toContain('at least one administrator');
   });
 
+  it('shows a vocabulary in both languages and records a proposed term without creating it', async () => {
+    const c = new Client(s.url, 'en');
+    await c.login(admin);
+    const page = await (await c.request('GET', '/vocabularies/act_type')).text();
+    expect(page).toContain('Frozen bank accounts');
+    expect(page).toContain('040101000000');
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const bad = await c.request('POST', '/vocabularies/act_type/proposals', { _csrf: formToken(page), labelEs: 'Cierre de cuentas', labelEn: 'Account closure', parentCode: 'nope' }, form);
+    expect(bad.status).toBe(422);
+    const ok = await c.request('POST', '/vocabularies/act_type/proposals', { _csrf: formToken(page), labelEs: 'Cierre forzoso de cuentas', labelEn: 'Forced account closure', parentCode: 'attacks_on_organisations' }, form);
+    expect(ok.status).toBe(303);
+    expect(await (await c.request('GET', '/vocabularies/act_type')).text()).toContain('Forced account closure');
+    const refused = await c.json('POST', '/api/acts', { incidentId, victimId: incidentId, actType: 'forced_account_closure' });
+    expect(refused.status).toBe(422);
+  });
+
   it.skipIf(!browserAvailable())('passes axe on every admin page at 390 px', async () => {
     const browser: Browser = await launchBrowser();
     try {
       const ctx = await newContext(browser, { width: 390, lang: 'es' });
       const page = await ctx.newPage();
       await browserSignIn(page, s.url, admin);
-      for (const path of ['/admin/users', '/admin/sharing', '/admin/audit', '/admin/security']) {
+      for (const path of ['/admin/users', '/admin/sharing', '/admin/audit', '/admin/security', '/vocabularies', '/vocabularies/act_type']) {
         await page.goto(s.url + path);
         expect(await axeViolations(page), path).toEqual([]);
         await screenshot(page, `admin-${path.split('/').pop()}-390`);

@@ -14,6 +14,7 @@ function AdminNav(props: { pc: PageContext; current: string }) {
     ['sharing', '/admin/sharing'],
     ['audit', '/admin/audit'],
     ['security', '/admin/security'],
+    ['vocabularies', '/vocabularies'],
   ] as const;
   return (
     <nav aria-label={t('admin:nav_label')} class="subnav">
