@@ -10,7 +10,7 @@
  * (evidence.view), downloaded (evidence.download), exported (evidence.export).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, unlinkSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, openSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -122,9 +122,11 @@ export async function storeEvidenceFile(ctx: Ctx, orgId: string, input: Readable
   const path = filePath(ctx, orgId, storageKey);
   const { version, key } = await ctx.keys.fileKey(ctx.db, orgId);
   const result: { sha256?: string; size: number; mediaType?: string } = { size: 0 };
+  // Opened synchronously ('wx': never overwrites; 0400: read-only once written) so that a refusal
+  // can always remove it: a stream that opened its file later would leave it behind.
+  const fd = openSync(path, 'wx', 0o400);
   try {
-    // 'wx': an existing file is never overwritten; 0400 once written: originals are read-only.
-    await pipeline(input, inspector(maxBytes, result), encryptStream(key, version, aeadName(orgId, storageKey)), createWriteStream(path, { flags: 'wx', mode: 0o400 }));
+    await pipeline(input, inspector(maxBytes, result), encryptStream(key, version, aeadName(orgId, storageKey)), createWriteStream(path, { fd }));
   } catch (e) {
     try {
       unlinkSync(path);
