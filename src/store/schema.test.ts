@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecord } from '../records/index.js';
-import { createServerDatabase, engines, openTestDb, type TestDb } from '../../test/support/db.js';
+import { engines, openTestDb, type TestDb } from '../../test/support/db.js';
 import { makeOrg, makeUser } from '../../test/support/factories.js';
 import { migrate, openDatabase, setScope } from './index.js';
 
@@ -133,4 +133,3 @@ describe.skipIf(!process.env.DATABASE_URL)('row-level security on the PostgreSQL
   });
 });
 
-void createServerDatabase;

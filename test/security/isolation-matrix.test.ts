@@ -90,7 +90,6 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
   it('reveals nothing the policy denies, on every route, for every role and relation', async () => {
     const routes = s.app.routeTable.filter((r) => !r.url.startsWith('/assets/') && r.url !== '/logout' && !r.url.startsWith('/api/session'));
     expect(routes.length).toBeGreaterThan(20);
-    const before = await ownerFingerprint(s, orgA);
     let cases = 0;
     const failures: string[] = [];
     const idFor = (name: string, rec: (typeof records)[number]) => {
@@ -124,12 +123,8 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
         }
       }
     }
-    const after = await ownerFingerprint(s, orgA);
     console.log(`isolation matrix (${engine}): ${cases} cases over ${routes.length} routes, ${clients.length} actors, ${records.length * 2} target records`);
     expect([...new Set(failures.map((f) => f.replace(/ as \w+\/\w+/, '')))]).toEqual([]);
-    // Only the owner's own users may have changed anything; strangers and partners changed nothing.
-    void before;
-    void after;
   }, 600_000);
 
   it('leaves the owner\'s data untouched by partners, strangers and anonymous callers', async () => {
