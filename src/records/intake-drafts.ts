@@ -61,7 +61,9 @@ export async function saveDraft(ctx: Ctx, actor: Actor, id: string, payload: unk
 export async function deleteDraft(ctx: Ctx, actor: Actor, id: string): Promise<void> {
   const { org, user } = owner(actor);
   if (!isId(id)) throw new AppError('not_found');
-  await sql`DELETE FROM intake_draft WHERE organisation_id = ${org} AND id = ${id} AND user_id = ${user}`.execute(ctx.db);
+  await inTransaction(ctx.db, writeScope(actor), (trx) =>
+    sql`DELETE FROM intake_draft WHERE organisation_id = ${org} AND id = ${id} AND user_id = ${user}`.execute(trx),
+  );
 }
 
 /** The user's drafts in the current organisation, newest first, titled from their payload. */
