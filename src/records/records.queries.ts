@@ -65,6 +65,38 @@ async function partnerViewer(trx: DB, scope: Scope, orgId: string, incidentId: s
   return { kind: 'partner', extraFields: [...extra] };
 }
 
+/**
+ * A partner viewing an actor sees what every shared incident naming that actor as victim allows
+ * (the intersection): a name shared for one case must not attach itself to another case's acts.
+ */
+async function partnerViewerForActor(trx: DB, scope: Scope, orgId: string, actorId: string): Promise<Viewer> {
+  const incidents = await trx
+    .selectFrom('act')
+    .select('incident_id')
+    .distinct()
+    .where('organisation_id', '=', orgId)
+    .where('victim_id', '=', actorId)
+    .where('archived_at', 'is', null)
+    .execute();
+  let allowed = null as Set<string> | null;
+  for (const { incident_id } of incidents) {
+    const v = await partnerViewer(trx, scope, orgId, incident_id);
+    if (v.kind !== 'partner') continue;
+    const fields = new Set(v.extraFields);
+    // Incidents not shared with this scope are invisible: they neither grant nor restrict.
+    const shared = await trx
+      .selectFrom('record_share')
+      .select('incident_id')
+      .where('organisation_id', '=', orgId)
+      .where('incident_id', '=', incident_id)
+      .where('coalition_id', 'in', scope.coalitionIds.length ? (scope.coalitionIds as string[]) : ['00000000-0000-0000-0000-000000000000'])
+      .executeTakeFirst();
+    if (!shared) continue;
+    allowed = allowed === null ? fields : new Set([...allowed].filter((f) => fields.has(f)));
+  }
+  return { kind: 'partner', extraFields: [...(allowed ?? [])] };
+}
+
 async function incidentIdOf(trx: DB, table: RecordTable, row: Row): Promise<string | null> {
   if (table === 'incident') return row.id;
   if ('incident_id' in row) return row.incident_id as string;
@@ -101,7 +133,11 @@ export async function getRecord(ctx: Ctx, actor: Actor, table: RecordTable, id: 
       await auditDenied(trx, actor, table, id);
       throw new AppError('not_found');
     }
-    const viewer: Viewer = found.owner ? { kind: 'owner' } : await partnerViewer(trx, scope, found.row.organisation_id, await incidentIdOf(trx, table, found.row));
+    const viewer: Viewer = found.owner
+      ? { kind: 'owner' }
+      : table === 'actor'
+        ? await partnerViewerForActor(trx, scope, found.row.organisation_id, found.row.id)
+        : await partnerViewer(trx, scope, found.row.organisation_id, await incidentIdOf(trx, table, found.row));
     if (opts.audit !== false && sensitiveTables.includes(table)) {
       await appendAudit(trx, {
         organisationId: found.row.organisation_id,

@@ -163,6 +163,10 @@ describe.each(engines)('records on %s', (engine) => {
     expect(seen.acts[0]?.victim?.name).toBeUndefined();
     await expectError(getRecord(t, stranger, 'incident', inc.id), 'not_found');
     await expectError(updateRecordCommand(t, partner, 'incident', inc.id, { version: 1, title: 'Intento ajeno' }), 'forbidden');
+    // Sharing victims' names for this incident lets the partner see the victim's name on the actor record too.
+    expect((await getRecord(t, partner, 'actor', victim.id)).name).toBeUndefined();
+    await t.ownerDb.updateTable('record_share').set({ fields: ['victim_names'] }).where('incident_id', '=', inc.id).execute();
+    expect((await getRecord(t, partner, 'actor', victim.id)).name).toBe('Persona Ficticia Compartida');
     const partnerDoc = await makeUser(t, partnerOrg, 'documenter', [coalition.id]);
     await expectError(updateRecordCommand(t, partnerDoc, 'incident', inc.id, { version: 1, title: 'Intento ajeno' }), 'not_found');
   });
