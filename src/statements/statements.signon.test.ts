@@ -1,3 +1,4 @@
+import { attackDir } from '../../test/support/attack.js';
 /**
  * Sign-on paths besides e-mail links (organisations on the platform, open sign-on with e-mail
  * confirmation and moderation), signatory order, tenancy, import of a published statement, and the
@@ -200,7 +201,7 @@ describe.each(engines)('sign-on paths and hero images on %s', (engine) => {
     }
     await expect(processHeroImage(s.t.dataDir, Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'))).rejects.toMatchObject({ code: 'unsupported_media' });
     await expect(processHeroImage(s.t.dataDir, Buffer.from('GIF89a not really'))).rejects.toBeInstanceOf(AppError);
-    const samples = '/work/shared/attack/upload-samples';
+    const samples = `${attackDir}/upload-samples`;
     if (existsSync(samples)) {
       for (const f of readdirSync(samples)) {
         const bytes = readFileSync(join(samples, f));
