@@ -126,6 +126,9 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
       connectionTimeoutMillis: 5_000,
       statement_timeout: timeout,
     });
+    // An idle connection the server drops (restart, failover, DROP DATABASE) is discarded by the
+    // pool and the next query reconnects; without a listener the error would end the process.
+    pool.on('error', () => {});
     const role = opts.appRole;
     if (role) {
       // Every connection drops to the unprivileged role, so row-level security filters its queries.
