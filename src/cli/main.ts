@@ -5,6 +5,7 @@
 import { isAppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
 import { processIO, type CliIO, type CommandModule } from './cli-io.js';
+import { errorText, hasMessageKey } from '../shared/error-text.js';
 
 export const commands: Record<string, () => Promise<CommandModule>> = {
   serve: () => import('./serve.command.js'),
@@ -27,7 +28,9 @@ export const commands: Record<string, () => Promise<CommandModule>> = {
 
 export function renderError(e: unknown, io: CliIO): number {
   if (isAppError(e)) {
-    const text = /^[a-z_]+:[a-z_.]+$/.test(e.message) ? t(io.lang, e.message, e.values) : e.message !== e.code ? e.message : t(io.lang, `errors:${e.code}`, e.values);
+    // Messages that are not i18n keys are operator-facing details (paths, server errors): shown as they are.
+    const keyed = hasMessageKey(e) || e.message === e.code;
+    const text = keyed ? errorText(io.lang, e) : e.message;
     io.err(`${t(io.lang, 'cli:error')}: ${text}`);
     for (const issue of e.issues) {
       const where = issue.path.length ? `${issue.path.join('.')}: ` : '';

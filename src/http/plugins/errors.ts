@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { t } from '../../shared/i18n/index.js';
 import { renderErrorPage } from '../../ui/pages/error-page.js';
+import { errorText } from '../../shared/error-text.js';
 
 export function wantsJson(req: FastifyRequest): boolean {
   if (req.url.startsWith('/api/')) return true;
@@ -46,7 +47,7 @@ function toAppError(err: FastifyError | Error): AppError {
 
 /** An AppError whose message is an i18n key ('ns:key') is titled with it; otherwise by its code. */
 export function errorTitle(lang: 'es' | 'en', err: AppError): string {
-  return /^[a-z_]+:[a-z_.]+$/.test(err.message) ? t(lang, err.message, err.values) : t(lang, `errors:${err.code}`, err.values);
+  return errorText(lang, err);
 }
 
 export function problemBody(req: FastifyRequest, err: AppError) {

@@ -26,6 +26,7 @@ import { renderDocument } from '../../ui/render.js';
 import { clearSessionCookie } from '../plugins/request-context.js';
 import type { Services } from '../services.js';
 import { html, pageContext, requireUser } from './pages.routes.js';
+import { errorText as appErrorText } from '../../shared/error-text.js';
 
 const roleSchema = z.enum(['admin', 'documenter', 'analyst', 'reviewer', 'viewer']);
 const idParams = z.object({ id: z.uuid() });
@@ -47,10 +48,9 @@ function flashMessage(req: FastifyRequest): { message?: string; error?: string }
 
 function errorText(req: FastifyRequest, e: unknown): string {
   if (!isAppError(e)) throw e;
-  if (/^[a-z_]+:[a-z_.]+$/.test(e.message)) return t(req.lang, e.message);
   const issue = e.issues[0];
   if (issue) return issue.message ?? t(req.lang, issue.key, issue.values);
-  return t(req.lang, `errors:${e.code}`);
+  return appErrorText(req.lang, e);
 }
 
 export async function adminRoutes(app: FastifyInstance, opts: { services: Services }) {

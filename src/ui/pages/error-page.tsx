@@ -4,14 +4,12 @@ import { t as translate } from '../../shared/i18n/index.js';
 import { Layout } from '../layout.js';
 import { basicContext } from '../page-context.js';
 import { renderDocument } from '../render.js';
+import { errorText } from '../../shared/error-text.js';
 
 export function renderErrorPage(req: FastifyRequest, err: AppError): string {
   const lang = req.lang ?? 'es';
   const pc = basicContext(lang, req.url);
-  const title =
-    err.message === 'access:login_failed'
-      ? translate(lang, 'access:login_failed')
-      : translate(lang, `errors:${err.code}`, err.values);
+  const title = errorText(lang, err);
   return renderDocument(
     <Layout pc={pc} title={translate(lang, 'errors:title')}>
       <h1>{title}</h1>
