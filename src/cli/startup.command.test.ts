@@ -2,7 +2,7 @@
  * The server and the CLI refuse to start with a clear message when the data folder cannot be written
  * or the database cannot be reached, and `doctor` names what is wrong.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,18 +16,15 @@ function captureIO(env: Record<string, string>): CliIO & { lines: string[] } {
 
 describe('start-up failures', () => {
   it('refuses a data folder it cannot write, saying which', async () => {
+    // A folder inside a regular file cannot be created, even by root (where permission bits do not bind).
     const parent = mkdtempSync(join(tmpdir(), 'atalaya-ro-'));
-    chmodSync(parent, 0o500);
+    const file = join(parent, 'not-a-folder');
+    writeFileSync(file, 'x');
     try {
-      const io = captureIO({ ATALAYA_DATA: join(parent, 'data'), PORT: '0' });
-      const code = await main(['migrate'], io);
-      // root may write anyway; otherwise the message names the folder and the variable.
-      if (code !== 0) {
-        expect(code).toBe(1);
-        expect(io.lines.join('\n')).toMatch(/not writable.*ATALAYA_DATA/s);
-      }
+      const io = captureIO({ ATALAYA_DATA: join(file, 'data'), PORT: '0' });
+      expect(await main(['migrate'], io)).toBe(1);
+      expect(io.lines.join('\n')).toMatch(/not-a-folder.*not writable.*ATALAYA_DATA/s);
     } finally {
-      chmodSync(parent, 0o700);
       rmSync(parent, { recursive: true, force: true });
     }
   });
