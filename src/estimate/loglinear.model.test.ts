@@ -124,9 +124,9 @@ describe('profile-likelihood interval', () => {
 
 describe('four-list data (Rcapture closedpCI example "diabetes", Bruno et al. 1994)', () => {
   // Counts as printed in Rcapture's closedpCI example, rows in histpos.t(4) order
-  // (1111, 1110, …, 0001). The reference values are NOT published figures: they come from an
-  // independent computation (scipy trust-region Newton on the exact Poisson likelihood, brentq on the
-  // multinomial profile), since no published table of these values could be checked here.
+  // (1111, 1110, …, 0001). The reference values here come from an independent computation (scipy
+  // trust-region Newton on the exact Poisson likelihood, brentq on the multinomial profile), to more
+  // digits than papers print; published-results.test.ts checks the figures printed in Rivest (2011).
   const freqs = [58, 157, 18, 104, 46, 650, 12, 709, 14, 20, 7, 74, 8, 182, 10];
   const counts = new Array<number>(16).fill(0);
   freqs.forEach((f, i) => {

@@ -288,9 +288,12 @@ function fitRaw(table: CaptureTable, terms: number[]): RawFit {
   let flag: FitFlag = 'ok';
   // A term with no unit behind it sends its parameter to −∞; say so rather than "singular".
   if (terms.some((t) => marginal(table, t) === 0)) flag = 'boundary';
+  // Checked before "singular": when every cell of some margin is empty (nobody on list C without list
+  // A, say), parameters run to ±∞ and the information matrix degenerates; the fit then sits on the
+  // boundary, which is the more useful thing to say (Cormack, Chang and Smith 2000 print such a fit).
+  else if (minFitted(fit.mu, y) < 1e-8 * Math.max(1, n)) flag = 'boundary';
   else if (!fit.cov) flag = 'singular';
   else if (!fit.converged) flag = 'not_converged';
-  else if (minFitted(fit.mu, y) < 1e-8 * Math.max(1, n)) flag = 'boundary';
   // β0 running away: an unobserved cell a million times the documented count, or an interval on the
   // log scale wider than e^±20, is a model that says "anything", not an estimate.
   else if (!Number.isFinite(estimate) || n0 > 1e6 * Math.max(n, 1) || !(Math.sqrt(var0) < 10)) flag = 'infinite';
