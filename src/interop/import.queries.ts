@@ -1,7 +1,8 @@
 /**
  * SQL of imports: jobs, the staging area, the external-key table, and the bulk writes that make a
- * staged import visible. Bulk paths use multi-row INSERT … RETURNING (a few hundred rows a
- * statement) so that history rows can be written from exactly what was stored.
+ * staged import visible. Bulk paths send each column as one array (INSERT … SELECT FROM unnest),
+ * a few thousand rows a statement, and write the history rows in the same statement from exactly
+ * what was stored.
  */
 import { sql } from 'kysely';
 import { newId } from '../shared/ids.js';
@@ -83,22 +84,19 @@ export async function stageBatch(
   progress: { lastLine: number; read: number; staged: number; rejected: number },
 ): Promise<void> {
   // Called inside the caller's transaction: the rows and the job's progress commit together.
-  {
-    const trx = db;
-    if (rows.length) {
-      await trx
-        .insertInto('import_staging')
-        .values(rows.map((r) => ({ organisation_id: orgId, job_id: jobId, line: r.line, group_key: r.groupKey, payload: r.payload })))
-        .onConflict((oc) => oc.columns(['organisation_id', 'job_id', 'line']).doNothing())
-        .execute();
-    }
-    await trx
-      .updateTable('import_job')
-      .set({ last_line: progress.lastLine, rows_read: progress.read, rows_staged: progress.staged, rows_rejected: progress.rejected, updated_at: new Date() })
-      .where('organisation_id', '=', orgId)
-      .where('id', '=', jobId)
-      .execute();
+  // One array parameter per column: a batch of thousands of rows is one short statement.
+  if (rows.length) {
+    await sql`INSERT INTO import_staging (organisation_id, job_id, line, group_key, payload)
+      SELECT ${orgId}::uuid, ${jobId}::uuid, u.line, u.group_key, u.payload
+      FROM unnest(${rows.map((r) => r.line)}::bigint[], ${rows.map((r) => r.groupKey)}::text[], ${rows.map((r) => r.payload)}::bytea[]) AS u(line, group_key, payload)
+      ON CONFLICT (organisation_id, job_id, line) DO NOTHING`.execute(db);
   }
+  await db
+    .updateTable('import_job')
+    .set({ last_line: progress.lastLine, rows_read: progress.read, rows_staged: progress.staged, rows_rejected: progress.rejected, updated_at: new Date() })
+    .where('organisation_id', '=', orgId)
+    .where('id', '=', jobId)
+    .execute();
 }
 
 export async function setJobState(db: DB, orgId: string, jobId: string, state: ImportState, result?: Record<string, unknown>): Promise<void> {
@@ -139,78 +137,105 @@ export async function stagedPage(db: DB, orgId: string, jobId: string, after: { 
 export async function lookupKeys(db: DB, orgId: string, dataset: string, bidx: Buffer[]): Promise<Map<string, { incidentId: string; hash: string }>> {
   const out = new Map<string, { incidentId: string; hash: string }>();
   if (!bidx.length) return out;
-  const rows = await db
-    .selectFrom('import_key')
-    .select(['key_bidx', 'incident_id', 'content_hash'])
-    .where('organisation_id', '=', orgId)
-    .where('dataset', '=', dataset)
-    .where('key_bidx', 'in', bidx)
-    .execute();
+  const rows = (
+    await sql<{ key_bidx: Buffer; incident_id: string; content_hash: string }>`SELECT key_bidx, incident_id, content_hash FROM import_key
+      WHERE organisation_id = ${orgId} AND dataset = ${dataset} AND key_bidx = ANY(${bidx}::bytea[])`.execute(db)
+  ).rows;
   for (const r of rows) out.set(r.key_bidx.toString('hex'), { incidentId: r.incident_id, hash: r.content_hash });
   return out;
 }
 
 export async function upsertKeys(db: DB, orgId: string, dataset: string, jobId: string, rows: { bidx: Buffer; incidentId: string; hash: string }[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) {
-    const part = rows.slice(i, i + 1000);
-    await db
-      .insertInto('import_key')
-      .values(part.map((r) => ({ organisation_id: orgId, dataset, key_bidx: r.bidx, incident_id: r.incidentId, content_hash: r.hash, job_id: jobId })))
-      .onConflict((oc) =>
-        oc.columns(['organisation_id', 'dataset', 'key_bidx']).doUpdateSet({
-          incident_id: (eb) => eb.ref('excluded.incident_id'),
-          content_hash: (eb) => eb.ref('excluded.content_hash'),
-          job_id: (eb) => eb.ref('excluded.job_id'),
-          updated_at: sql`now()`,
-        }),
-      )
-      .execute();
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const part = rows.slice(i, i + CHUNK);
+    await sql`INSERT INTO import_key (organisation_id, dataset, key_bidx, incident_id, content_hash, job_id)
+      SELECT ${orgId}::uuid, ${dataset}, u.b, u.i, u.h, ${jobId}::uuid
+      FROM unnest(${part.map((r) => r.bidx)}::bytea[], ${part.map((r) => r.incidentId)}::uuid[], ${part.map((r) => r.hash)}::text[]) AS u(b, i, h)
+      ON CONFLICT (organisation_id, dataset, key_bidx) DO UPDATE
+        SET incident_id = excluded.incident_id, content_hash = excluded.content_hash, job_id = excluded.job_id, updated_at = now()`.execute(db);
   }
 }
 
 type Values = Record<string, unknown>;
+type RecordTableName = 'incident' | 'actor' | 'act' | 'involvement';
+
+/** Rows per statement of the bulk writes: large enough that round trips do not matter, small enough to bound memory. */
+const CHUNK = 5000;
+
+/** Column name → SQL type (format_type) of a table, read once per transaction from the catalogue. */
+export type TableTypes = Map<string, string>;
+
+export async function tableTypes(trx: DB, table: RecordTableName): Promise<TableTypes> {
+  const rows = (
+    await sql<{ name: string; type: string }>`SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+      WHERE attrelid = ${table}::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`.execute(trx)
+  ).rows;
+  return new Map(rows.map((r) => [r.name, r.type]));
+}
+
+const ident = (name: string) => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unexpected column name ${name}`);
+  return `"${name}"`;
+};
+
+/** A text[] value as an array literal, for columns whose rows each hold an array (unnest would flatten them). */
+function arrayLiteral(xs: unknown): string | null {
+  if (xs == null) return null;
+  return `{${(xs as unknown[]).map((x) => (x == null ? 'NULL' : `"${String(x).replace(/[\\"]/g, (c) => `\\${c}`)}"`)).join(',')}}`;
+}
+
+/**
+ * The history row_data of a stored row, computed by the database exactly as record-store writes it
+ * from a row node-postgres returns (canonicalJson minus the search vector): bytea as {"$b64": …},
+ * timestamps as ISO strings with milliseconds in UTC, numeric and bigint as strings (pg returns them
+ * so), everything else as to_jsonb gives it. import.test.ts compares the two.
+ */
+function historyJson(alias: string, types: TableTypes): string {
+  const fix: string[] = [];
+  for (const [c, type] of types) {
+    const col = `${alias}.${ident(c)}`;
+    if (type === 'bytea') fix.push(`'${c}', CASE WHEN ${col} IS NULL THEN NULL ELSE jsonb_build_object('$b64', translate(encode(${col}, 'base64'), E'\\n', '')) END`);
+    else if (type === 'timestamp with time zone') fix.push(`'${c}', to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+    else if (type.startsWith('numeric') || type === 'bigint') fix.push(`'${c}', ${col}::text`);
+  }
+  const chunks: string[] = [];
+  // jsonb_build_object takes at most 100 arguments.
+  for (let i = 0; i < fix.length; i += 40) chunks.push(`jsonb_build_object(${fix.slice(i, i + 40).join(', ')})`);
+  return [`(to_jsonb(${alias}) - 'search')`, ...chunks].join(' || ');
+}
 
 /**
  * Inserts many rows of one record table and their 'create' history rows, in the caller's
- * transaction. The history row is the stored row, as record-store writes it for single records.
+ * transaction: one statement per few thousand rows, each column sent as one array and the history
+ * rows made by the database from what it stored, so no row travels back to Node.
  */
-export async function bulkInsertRecords(trx: DB, table: 'incident' | 'actor' | 'act' | 'involvement', rows: Values[], changedBy: string | null, reason: string): Promise<number> {
+export async function bulkInsertRecords(trx: DB, table: RecordTableName, types: TableTypes, rows: Values[], changedBy: string | null, reason: string): Promise<number> {
   if (!rows.length) return 0;
   const cols = Object.keys(rows[0]!);
-  const per = Math.max(1, Math.floor(30000 / cols.length));
+  const casts = cols.map((c) => {
+    const t = types.get(c);
+    if (!t) throw new Error(`${table} has no column ${c}`);
+    return t;
+  });
+  const names = cols.map(ident).join(', ');
+  const selectList = cols.map((c, k) => (casts[k]!.endsWith('[]') ? `u.${ident(c)}::${casts[k]}` : `u.${ident(c)}`)).join(', ');
   let n = 0;
-  for (let i = 0; i < rows.length; i += per) {
-    const part = rows.slice(i, i + per);
-    const stored = await sql<Values & { organisation_id: string; id: string; version: number }>`INSERT INTO ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))})
-      VALUES ${sql.join(part.map((r) => sql`(${sql.join(cols.map((c) => sql`${r[c]}`))})`))} RETURNING *`.execute(trx);
-    await insertHistory(trx, table, stored.rows, 'create', changedBy, reason);
-    n += stored.rows.length;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const part = rows.slice(i, i + CHUNK);
+    const arrays = cols.map((c, k) => {
+      const isArray = casts[k]!.endsWith('[]');
+      const values = part.map((r) => (isArray ? arrayLiteral(r[c]) : (r[c] ?? null)));
+      return sql`${values}::${sql.raw(isArray ? 'text' : casts[k]!)}[]`;
+    });
+    const r = await sql`WITH ins AS (
+        INSERT INTO ${sql.table(table)} (${sql.raw(names)})
+        SELECT ${sql.raw(selectList)} FROM unnest(${sql.join(arrays)}) AS u(${sql.raw(names)})
+        RETURNING *
+      )
+      INSERT INTO record_history (organisation_id, id, record_table, record_id, version, action, reason, changed_by, row_data)
+      SELECT ins.organisation_id, gen_random_uuid(), ${table}, ins.id, ins.version, 'create', ${reason}, ${changedBy}::uuid, ${sql.raw(historyJson('ins', types))}
+      FROM ins`.execute(trx);
+    n += Number(r.numAffectedRows ?? part.length);
   }
   return n;
-}
-
-export async function insertHistory(
-  trx: DB,
-  table: string,
-  rows: (Values & { organisation_id: string; id: string; version: number })[],
-  action: 'create' | 'update' | 'archive',
-  changedBy: string | null,
-  reason: string,
-): Promise<void> {
-  if (!rows.length) return;
-  const values = rows.map((r) => {
-    const { search: _search, ...rest } = r;
-    return {
-      organisation_id: r.organisation_id,
-      id: newId(),
-      record_table: table,
-      record_id: r.id,
-      version: r.version,
-      action,
-      reason,
-      changed_by: changedBy,
-      row_data: canonicalJson(rest),
-    };
-  });
-  for (let i = 0; i < values.length; i += 3000) await trx.insertInto('record_history').values(values.slice(i, i + 3000)).execute();
 }
