@@ -335,7 +335,10 @@ export function JobPage(props: { pc: PageContext; job: JobRow; hasRejected: bool
         <dt>{t('interop:ui.dataset')}</dt>
         <dd>{job.dataset}</dd>
         <dt>{t('interop:ui.state')}</dt>
-        <dd role="status">{t(`interop:state.${job.state}`)}</dd>
+        <dd>
+          {/* The live region sits inside the dd: a dd carrying a role is no longer a dd (axe definition-list). */}
+          <span role="status">{t(`interop:state.${job.state}`)}</span>
+        </dd>
         <dt>{t('interop:ui.started')}</dt>
         <dd>{dateTimeLabel(new Date(job.created_at).toISOString(), pc.lang)}</dd>
       </dl>
