@@ -81,7 +81,7 @@ describe.skipIf(!browserAvailable())('import and export pages in Chromium', () =
     expect(page.url()).toMatch(/\/import\/jobs\/[0-9a-f-]{36}$/);
 
     // The job page refreshes itself (no script) until the import is complete.
-    await page.waitForFunction(() => /completa|complete/i.test(document.querySelector('[role=status]')?.textContent ?? ''), undefined, { timeout: 60_000, polling: 500 });
+    await page.locator('[role=status]', { hasText: /completa|complete/i }).waitFor({ timeout: 60_000 });
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'import-job-390');
     expect(await page.textContent('main')).toContain(String(N));
