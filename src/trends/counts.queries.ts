@@ -31,7 +31,7 @@ export interface CountResult {
   excluded: { undated: number; imprecise: number };
 }
 
-export interface ReadOptions {
+export interface ReadOptions extends CountSqlOptions {
   /** Statement timeout for this read (default: the connection's, from config). */
   timeoutMs?: number;
 }
@@ -61,8 +61,18 @@ const precisionsFor: Record<CountGranularity, string[]> = {
  */
 export type CountScope = Scope | 'public';
 
-/** SQL: the incident `i` is visible in this scope (own organisation, or shared with a coalition). */
-export function scopeCondition(scope: CountScope): RawBuilder<boolean> {
+/**
+ * SQL: the incident `i` is visible in this scope (own organisation, or shared with a coalition).
+ * `sharedOnly`: only incidents of other organisations shared with the scope's coalitions (the part a
+ * count from the derived table, which holds own-organisation incidents, must add live).
+ */
+export function scopeCondition(scope: CountScope, sharedOnly = false): RawBuilder<boolean> {
+  if (sharedOnly && scope !== 'public') {
+    if (scope.coalitionIds.length === 0) return sql<boolean>`false`;
+    return sql<boolean>`(NOT (i.organisation_id = ANY(${scope.organisationIds as string[]}::uuid[])) AND i.visibility <> 'private' AND EXISTS (SELECT 1 FROM record_share s
+      WHERE s.organisation_id = i.organisation_id AND s.incident_id = i.id
+        AND s.coalition_id = ANY(${scope.coalitionIds as string[]}::uuid[])))`;
+  }
   if (scope === 'public') {
     return sql<boolean>`(i.visibility = 'public' AND NOT EXISTS (SELECT 1 FROM organisation so WHERE so.id = i.organisation_id AND so.sealed_at IS NOT NULL))`;
   }
@@ -106,7 +116,7 @@ interface Plan {
 }
 
 /** FROM and WHERE for the rows a count runs over (incident, and act-level joins only when needed). */
-function plan(q: CountQuery, scope: CountScope): Plan {
+function plan(q: CountQuery, scope: CountScope, sharedOnly = false): Plan {
   const used = new Set<Facet>([...q.by, ...(Object.keys(q.where) as Facet[])]);
   const needAct = q.unit !== 'incidents' || [...used].some((f) => actFacets.includes(f));
   // Acts are required when counting acts or victims, or when filtering on an act-level facet.
@@ -124,7 +134,7 @@ function plan(q: CountQuery, scope: CountScope): Plan {
     joins.push(sql`${q.where.sector ? sql`JOIN` : sql`LEFT JOIN`} LATERAL unnest(CASE WHEN cardinality(v.sectors) > 0 THEN v.sectors ELSE ARRAY[NULL]::text[] END) AS sec(code) ON true`);
   }
   if (used.has('organisation')) joins.push(sql`JOIN organisation o ON o.id = i.organisation_id`);
-  const where: RawBuilder<unknown>[] = [sql`i.archived_at IS NULL`, scopeCondition(scope)];
+  const where: RawBuilder<unknown>[] = [sql`i.archived_at IS NULL`, scopeCondition(scope, sharedOnly)];
   for (const [f, values] of Object.entries(q.where) as [Facet, string[]][]) {
     const expanded = expandFilter(f, values);
     // Plain column comparisons where possible, so that indexes serve the filter.
@@ -159,9 +169,63 @@ function distinctUnit(q: CountQuery, p: Plan): RawBuilder<string> | null {
 
 const interval: Record<CountGranularity, string> = { day: '1 day', week: '1 week', month: '1 month', quarter: '3 months', year: '1 year' };
 
-/** The SQL of a count (exported so that the benchmark can time the same statement without the application). */
-export function countSql(q: CountQuery, scope: CountScope): RawBuilder<Record<string, unknown>> {
-  const p = plan(q, scope);
+/** Facets the derived table (migration 043) holds, and how each reads from it (alias m). */
+const derivedFacet: Partial<Record<Facet, RawBuilder<string | null>>> = {
+  country: sql`m.country::text`,
+  subdivision: sql`m.subdivision`,
+  visibility: sql`m.visibility`,
+  organisation: sql`o.slug::text`,
+  act_type: sql`nullif(m.act_type, '-')`,
+};
+
+/**
+ * Whether a count can be read from atalaya_derived.incident_month: incidents, no text search, a
+ * granularity of a month or coarser (or none), facets the table holds, dates on month boundaries,
+ * and at most one act type in a filter unless broken down by act type (the incidents having any of
+ * several types is not a sum of per-type counts).
+ */
+export function derivedEligible(q: CountQuery, scope: CountScope): boolean {
+  if (scope === 'public' || q.unit !== 'incidents' || q.q) return false;
+  if (q.period && !['month', 'quarter', 'year'].includes(q.period)) return false;
+  const used = [...q.by, ...(Object.keys(q.where) as Facet[])];
+  if (used.some((f) => !derivedFacet[f])) return false;
+  if (q.where.act_type && !q.by.includes('act_type') && expandFilter('act_type', q.where.act_type).length !== 1) return false;
+  if (q.where.act_type && q.period && expandFilter('act_type', q.where.act_type).length !== 1) return false;
+  if (q.from && !toStored(q.from).date.endsWith('-01')) return false;
+  if (q.to) {
+    const last = new Date(`${lastDay(q.to)}T00:00:00Z`);
+    last.setUTCDate(last.getUTCDate() + 1);
+    if (last.getUTCDate() !== 1) return false;
+  }
+  return true;
+}
+
+/** The WHERE of a read of the derived table (own organisations only; month >= from, month <= to). */
+function derivedWhere(q: CountQuery, scope: Scope): RawBuilder<unknown>[] {
+  const byType = q.by.includes('act_type') || !!q.where.act_type;
+  const where: RawBuilder<unknown>[] = [
+    scope.organisationIds.length ? sql`m.organisation_id = ANY(${scope.organisationIds as string[]}::uuid[])` : sql`false`,
+    byType ? sql`m.act_type <> '*'` : sql`m.act_type = '*'`,
+  ];
+  for (const [f, values] of Object.entries(q.where) as [Facet, string[]][]) {
+    const expanded = expandFilter(f, values);
+    if (f === 'country') where.push(sql`m.country = ANY(${expanded}::bpchar[])`);
+    else if (f === 'act_type') where.push(sql`m.act_type = ANY(${expanded}::text[])`);
+    else where.push(sql`${derivedFacet[f]!} = ANY(${expanded}::text[])`);
+  }
+  if (q.from) where.push(sql`m.month >= ${toStored(q.from).date}::date`);
+  if (q.to) where.push(sql`m.month <= date_trunc('month', ${lastDay(q.to)}::date::timestamp)::date`);
+  return where;
+}
+
+const derivedFrom = (q: CountQuery) =>
+  [...q.by, ...Object.keys(q.where)].includes('organisation')
+    ? sql`atalaya_derived.incident_month m JOIN organisation o ON o.id = m.organisation_id`
+    : sql`atalaya_derived.incident_month m`;
+
+/** The per-cell counts (columns p, k0…, n) of a count, computed from the rows themselves. */
+function liveCounts(q: CountQuery, scope: CountScope, sharedOnly = false): RawBuilder<unknown> {
+  const p = plan(q, scope, sharedOnly);
   const keyCols = q.by.map((f, i) => sql`${facetExpr(f, q.unit)} AS ${sql.ref(`k${i}`)}`);
   const keyRefs = q.by.map((_f, i) => sql.ref(`k${i}`));
   const g = q.period;
@@ -172,26 +236,62 @@ export function countSql(q: CountQuery, scope: CountScope): RawBuilder<Record<st
   }
   const periodCol = g ? [sql`date_trunc(${g}, ${p.dateExpr}::timestamp)::date AS p`] : [];
   const groupRefs = [...(g ? [sql.ref('p')] : []), ...keyRefs];
-  let counts: RawBuilder<unknown>;
   if (q.unit === 'victims') {
-    counts = sql`SELECT ${sql.join([...groupRefs, sql`sum(w)::bigint AS n`])} FROM (
+    return sql`SELECT ${sql.join([...groupRefs, sql`sum(w)::bigint AS n`])} FROM (
         SELECT DISTINCT ${sql.join([...periodCol, ...keyCols, sql`a.organisation_id AS vo`, sql`a.victim_id AS vid`, sql`coalesce(v.group_size, 1) AS w`])}
         FROM ${p.from} WHERE ${sql.join(where, sql` AND `)}) d
       ${groupRefs.length ? sql`GROUP BY ${sql.join(groupRefs)}` : sql``}`;
-  } else {
-    const distinctId = distinctUnit(q, p);
-    if (distinctId) {
-      // count(DISTINCT …) per group sorts; DISTINCT rows then count(*) lets the planner hash instead.
-      counts = sql`SELECT ${sql.join([...groupRefs, sql`count(*)::bigint AS n`])} FROM (
-          SELECT DISTINCT ${sql.join([...periodCol, ...keyCols, sql`${distinctId} AS uid`])}
-          FROM ${p.from} WHERE ${sql.join(where, sql` AND `)}) d
-        ${groupRefs.length ? sql`GROUP BY ${sql.join(groupRefs)}` : sql``}`;
-    } else {
-      counts = sql`SELECT ${sql.join([...periodCol, ...keyCols, sql`count(*)::bigint AS n`])}
-        FROM ${p.from} WHERE ${sql.join(where, sql` AND `)}
-        ${groupRefs.length ? sql`GROUP BY ${sql.join(groupRefs.map((_r, i) => sql.raw(String(i + 1))))}` : sql``}`;
-    }
   }
+  const distinctId = distinctUnit(q, p);
+  if (distinctId) {
+    // count(DISTINCT …) per group sorts; DISTINCT rows then count(*) lets the planner hash instead.
+    return sql`SELECT ${sql.join([...groupRefs, sql`count(*)::bigint AS n`])} FROM (
+        SELECT DISTINCT ${sql.join([...periodCol, ...keyCols, sql`${distinctId} AS uid`])}
+        FROM ${p.from} WHERE ${sql.join(where, sql` AND `)}) d
+      ${groupRefs.length ? sql`GROUP BY ${sql.join(groupRefs)}` : sql``}`;
+  }
+  return sql`SELECT ${sql.join([...periodCol, ...keyCols, sql`count(*)::bigint AS n`])}
+      FROM ${p.from} WHERE ${sql.join(where, sql` AND `)}
+      ${groupRefs.length ? sql`GROUP BY ${sql.join(groupRefs.map((_r, i) => sql.raw(String(i + 1))))}` : sql``}`;
+}
+
+/**
+ * The same cells from the derived table for the scope's own organisations, plus, live, the
+ * incidents of other organisations shared with its coalitions (disjoint sets, so the counts add).
+ */
+function derivedCounts(q: CountQuery, scope: Scope): RawBuilder<unknown> {
+  const g = q.period;
+  const keyCols = q.by.map((f, i) => sql`${derivedFacet[f]!} AS ${sql.ref(`k${i}`)}`);
+  const keyRefs = q.by.map((_f, i) => sql.ref(`k${i}`));
+  const where = derivedWhere(q, scope);
+  if (g) {
+    where.push(sql`m.month IS NOT NULL`);
+    where.push(sql`m.start_precision = ANY(${precisionsFor[g]}::text[])`);
+  }
+  const periodCol = g ? [sql`date_trunc(${g}, m.month::timestamp)::date AS p`] : [];
+  const groupRefs = [...(g ? [sql.ref('p')] : []), ...keyRefs];
+  const group = sql`GROUP BY ${sql.join(groupRefs.map((_r, i) => sql.raw(String(i + 1))))}`;
+  // Cells whose incidents were all removed keep a row with n = 0: leave them out, as the live count does.
+  // Without a breakdown the live count is one row, zero or not.
+  const own = groupRefs.length
+    ? sql`SELECT ${sql.join([...periodCol, ...keyCols, sql`sum(m.n)::bigint AS n`])}
+      FROM ${derivedFrom(q)} WHERE ${sql.join(where, sql` AND `)} ${group} HAVING sum(m.n) > 0`
+    : sql`SELECT coalesce(sum(m.n), 0)::bigint AS n FROM ${derivedFrom(q)} WHERE ${sql.join(where, sql` AND `)}`;
+  if (scope.coalitionIds.length === 0) return own;
+  return sql`SELECT ${sql.join([...groupRefs, sql`sum(x.n)::bigint AS n`])} FROM (${own} UNION ALL ${liveCounts(q, scope, true)}) x
+    ${groupRefs.length ? sql`GROUP BY ${sql.join(groupRefs)}` : sql``}`;
+}
+
+export interface CountSqlOptions {
+  /** Read from the derived table when the count allows it (default true; tests compare both ways). */
+  derived?: boolean;
+}
+
+/** The SQL of a count (exported so that the benchmark can time the same statement without the application). */
+export function countSql(q: CountQuery, scope: CountScope, opts: CountSqlOptions = {}): RawBuilder<Record<string, unknown>> {
+  const keyRefs = q.by.map((_f, i) => sql.ref(`k${i}`));
+  const g = q.period;
+  const counts = opts.derived !== false && derivedEligible(q, scope) ? derivedCounts(q, scope as Scope) : liveCounts(q, scope);
   if (!g) {
     return sql`SELECT ${sql.join([...keyRefs, sql`n`])} FROM (${counts}) c ORDER BY ${keyRefs.length ? sql.join(keyRefs) : sql`1`}`;
   }
@@ -216,8 +316,25 @@ export function countSql(q: CountQuery, scope: CountScope): RawBuilder<Record<st
 }
 
 /** How much of the selection a time breakdown leaves out (no date, or too coarse a date). */
-function excludedSql(q: CountQuery, scope: CountScope): RawBuilder<{ undated: string; imprecise: string }> {
-  const p = plan({ ...q, by: [] }, scope);
+function excludedSql(q: CountQuery, scope: CountScope, opts: CountSqlOptions = {}): RawBuilder<{ undated: string; imprecise: string }> {
+  if (opts.derived !== false && derivedEligible(q, scope)) return derivedExcludedSql(q, scope as Scope);
+  return liveExcludedSql(q, scope);
+}
+
+function derivedExcludedSql(q: CountQuery, scope: Scope): RawBuilder<{ undated: string; imprecise: string }> {
+  const g = q.period!;
+  // Without a breakdown by act type, one act-type filter (derivedEligible) makes the type rows count incidents.
+  const where = derivedWhere({ ...q, by: [] }, scope);
+  const own = sql`SELECT coalesce(sum(m.n) FILTER (WHERE m.month IS NULL), 0) AS undated,
+      coalesce(sum(m.n) FILTER (WHERE m.month IS NOT NULL AND NOT (m.start_precision = ANY(${precisionsFor[g]}::text[]))), 0) AS imprecise
+    FROM ${derivedFrom(q)} WHERE ${sql.join(where, sql` AND `)}`;
+  if (scope.coalitionIds.length === 0) return own as RawBuilder<{ undated: string; imprecise: string }>;
+  return sql`SELECT (o.undated + s.undated)::text AS undated, (o.imprecise + s.imprecise)::text AS imprecise
+    FROM (${own}) o CROSS JOIN (${liveExcludedSql(q, scope, true)}) s`;
+}
+
+function liveExcludedSql(q: CountQuery, scope: CountScope, sharedOnly = false): RawBuilder<{ undated: string; imprecise: string }> {
+  const p = plan({ ...q, by: [] }, scope, sharedOnly);
   const g = q.period!;
   const unitId = q.unit === 'incidents' ? sql`i.id` : sql`a.id`;
   return sql`SELECT count(DISTINCT ${unitId}) FILTER (WHERE ${p.dateExpr} IS NULL) AS undated,
@@ -248,7 +365,7 @@ const publicReadScope = { organisationIds: [], coalitionIds: [], userId: null, p
 /** Runs a count within an explicit scope (for the CLI's system actor and the alert job). */
 export async function countInScope(db: DB, scope: CountScope, q: CountQuery, opts: ReadOptions = {}): Promise<CountResult> {
   return readOnly(db, scope === 'public' ? publicReadScope : scope, opts, async (trx) => {
-    const r = await countSql(q, scope).execute(trx);
+    const r = await countSql(q, scope, opts).execute(trx);
     const rows: CountRow[] = r.rows.map((row) => {
       const keys: Partial<Record<Facet, string | null>> = {};
       q.by.forEach((f, i) => (keys[f] = (row[`k${i}`] as string | null) ?? null));
@@ -256,7 +373,7 @@ export async function countInScope(db: DB, scope: CountScope, q: CountQuery, opt
     });
     let excluded = { undated: 0, imprecise: 0 };
     if (q.period) {
-      const e = (await excludedSql(q, scope).execute(trx)).rows[0];
+      const e = (await excludedSql(q, scope, opts).execute(trx)).rows[0];
       excluded = { undated: Number(e?.undated ?? 0), imprecise: Number(e?.imprecise ?? 0) };
     }
     return { unit: q.unit, period: q.period ?? null, by: q.by, rows, excluded };
