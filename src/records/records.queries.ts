@@ -274,49 +274,95 @@ export async function listIncidents(ctx: Ctx, actor: Actor, q: ListQuery): Promi
   });
 }
 
+/**
+ * How many matching incidents a facet count reads at most. A broad search over a million incidents
+ * matches hundreds of thousands, and counting them all took seconds; beyond this many, the total
+ * and the counts are those of the first matches read, each a lower bound, and say so ("2000+").
+ */
+export const facetCountCap = 2000;
+
 export interface FacetCounts {
   total: number;
-  facets: Record<Facet, { value: string; label?: string; count: number }[]>;
+  /** More incidents match than facetCountCap: `total` is a lower bound. */
+  totalAtLeast?: boolean;
+  /** Each count is exact unless `atLeast` (its filter set matched more than facetCountCap incidents). */
+  facets: Record<Facet, { value: string; label?: string; count: number; atLeast?: boolean }[]>;
+}
+
+const facetFilterSet: Record<Facet, (q: ListQuery) => boolean> = {
+  country: (q) => !!q.country,
+  subdivision: (q) => !!q.subdivision,
+  visibility: (q) => !!q.visibility,
+  organisation: (q) => !!q.organisation,
+  year: (q) => !!(q.from || q.to),
+  actType: (q) => !!q.actType,
+  perpetratorType: (q) => !!q.perpetratorType,
+  sector: (q) => !!q.sector,
+};
+
+const facetList: Facet[] = ['country', 'subdivision', 'visibility', 'organisation', 'year', 'actType', 'perpetratorType', 'sector'];
+
+/** The SELECT counting one facet over the sample `s` (organisation_id, id and the incident's columns). */
+function facetCountSql(f: Facet): RawBuilder<unknown> {
+  const live = sql`JOIN act a ON a.organisation_id = s.organisation_id AND a.incident_id = s.id AND a.archived_at IS NULL`;
+  switch (f) {
+    case 'country':
+    case 'subdivision':
+    case 'visibility':
+    case 'year':
+      return sql`SELECT ${f}::text AS facet, ${sql.ref(`s.${f}`)}::text AS value, NULL::text AS label, count(*) AS count FROM s GROUP BY 2`;
+    case 'organisation':
+      return sql`SELECT 'organisation'::text, s.organisation_id::text, o.name::text, count(*) FROM s JOIN organisation o ON o.id = s.organisation_id GROUP BY 2, 3`;
+    case 'actType':
+      return sql`SELECT 'actType'::text, a.act_type::text, NULL::text, count(DISTINCT s.id) FROM s ${live} GROUP BY 2`;
+    case 'perpetratorType':
+      return sql`SELECT 'perpetratorType'::text, v.perpetrator_type::text, NULL::text, count(DISTINCT s.id) FROM s ${live}
+        JOIN involvement v ON v.organisation_id = a.organisation_id AND v.act_id = a.id AND v.archived_at IS NULL GROUP BY 2`;
+    case 'sector':
+      return sql`SELECT 'sector'::text, x.sector::text, NULL::text, count(DISTINCT s.id) FROM s ${live}
+        JOIN actor v ON v.organisation_id = a.organisation_id AND v.id = a.victim_id
+        CROSS JOIN LATERAL unnest(v.sectors) AS x(sector) GROUP BY 2`;
+  }
 }
 
 /**
  * Counts of incidents per value of each facet. Each facet is counted with every other filter
  * applied but not its own, so the other values of a chosen facet stay visible and selectable.
+ * Facets whose own filter is not set share one set of matches: one statement reads it once (at
+ * most facetCountCap + 1 incidents) and counts all of them; each chosen facet gets its own.
  */
-export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery): Promise<FacetCounts> {
+export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery, opts: { cap?: number } = {}): Promise<FacetCounts> {
   authorize(actor, 'record.read');
+  const cap = opts.cap ?? facetCountCap;
   const scope = readScope(actor);
-  const base = (except?: Facet) => sql.join(incidentFilters(scope, q, except), sql` AND `);
-  type C = { value: string | null; label?: string | null; count: string };
+  const groups = new Map<Facet | '', Facet[]>([['', []]]);
+  for (const f of facetList) {
+    const key = facetFilterSet[f](q) ? f : '';
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  type C = { facet: string; value: string | null; label: string | null; count: string };
   return inTransaction(ctx.db, scope, async (trx) => {
-    const run = async (query: RawBuilder<C>) => (await query.execute(trx)).rows.filter((x) => x.value != null).map((x) => ({ value: String(x.value), ...(x.label ? { label: x.label } : {}), count: Number(x.count) }));
-    const simple = (col: string, f: Facet) =>
-      run(sql<C>`SELECT ${sql.ref(`t.${col}`)} AS value, count(*) AS count FROM incident t WHERE ${base(f)} GROUP BY 1 ORDER BY 2 DESC, 1`);
-    const total = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM incident t WHERE ${base()}`.execute(trx)).rows[0]?.n ?? 0);
-    return {
-      total,
-      facets: {
-        country: await simple('country', 'country'),
-        subdivision: await simple('subdivision', 'subdivision'),
-        visibility: await simple('visibility', 'visibility'),
-        organisation: await run(sql<C>`SELECT t.organisation_id AS value, o.name AS label, count(*) AS count FROM incident t
-          JOIN organisation o ON o.id = t.organisation_id WHERE ${base('organisation')} GROUP BY 1, 2 ORDER BY 3 DESC, 2`),
-        year: await run(sql<C>`SELECT extract(year FROM t.start_date)::int::text AS value, count(*) AS count FROM incident t
-          WHERE ${base('year')} GROUP BY 1 ORDER BY 1 DESC`),
-        actType: await run(sql<C>`SELECT a.act_type AS value, count(DISTINCT t.id) AS count FROM incident t
-          JOIN act a ON a.organisation_id = t.organisation_id AND a.incident_id = t.id AND a.archived_at IS NULL
-          WHERE ${base('actType')} GROUP BY 1 ORDER BY 2 DESC, 1`),
-        perpetratorType: await run(sql<C>`SELECT v.perpetrator_type AS value, count(DISTINCT t.id) AS count FROM incident t
-          JOIN act a ON a.organisation_id = t.organisation_id AND a.incident_id = t.id AND a.archived_at IS NULL
-          JOIN involvement v ON v.organisation_id = a.organisation_id AND v.act_id = a.id AND v.archived_at IS NULL
-          WHERE ${base('perpetratorType')} GROUP BY 1 ORDER BY 2 DESC, 1`),
-        sector: await run(sql<C>`SELECT s.sector AS value, count(DISTINCT t.id) AS count FROM incident t
-          JOIN act a ON a.organisation_id = t.organisation_id AND a.incident_id = t.id AND a.archived_at IS NULL
-          JOIN actor v ON v.organisation_id = a.organisation_id AND v.id = a.victim_id
-          CROSS JOIN LATERAL unnest(v.sectors) AS s(sector)
-          WHERE ${base('sector')} GROUP BY 1 ORDER BY 2 DESC, 1`),
-      },
-    };
+    const out: FacetCounts = { total: 0, facets: { country: [], subdivision: [], visibility: [], organisation: [], year: [], actType: [], perpetratorType: [], sector: [] } };
+    for (const [except, facets] of groups) {
+      const where = sql.join(incidentFilters(scope, q, except || undefined), sql` AND `);
+      const counts = [sql`SELECT 'n'::text AS facet, NULL::text AS value, NULL::text AS label, count(*) AS count FROM s`, ...facets.map(facetCountSql)];
+      const r = await sql<C>`WITH s AS MATERIALIZED (SELECT t.organisation_id, t.id, t.country, t.subdivision, t.visibility,
+            extract(year FROM t.start_date)::int AS year FROM incident t WHERE ${where} LIMIT ${cap + 1})
+        SELECT * FROM (${sql.join(counts, sql` UNION ALL `)}) u
+        ORDER BY facet, CASE WHEN facet = 'year' THEN 0 ELSE count END DESC, CASE WHEN facet = 'year' THEN value END DESC,
+          CASE WHEN facet = 'organisation' THEN label ELSE value END`.execute(trx);
+      const matched = Number(r.rows.find((x) => x.facet === 'n')?.count ?? 0);
+      const atLeast = matched > cap;
+      if (except === '') {
+        out.total = matched;
+        if (atLeast) out.totalAtLeast = true;
+      }
+      for (const x of r.rows) {
+        if (x.facet === 'n' || x.value == null) continue;
+        out.facets[x.facet as Facet].push({ value: String(x.value), ...(x.label ? { label: x.label } : {}), count: Number(x.count), ...(atLeast ? { atLeast: true } : {}) });
+      }
+    }
+    return out;
   });
 }
 
