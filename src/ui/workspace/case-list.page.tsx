@@ -127,7 +127,14 @@ export function CaseListPage(props: { pc: PageContext; base: Record<string, stri
                       return (
                         <li>
                           <a href={listHref(base, facetChange(f, on ? null : v.value))} aria-current={on ? 'true' : undefined} class={on ? 'on' : undefined}>
-                            {lbl} <span class="count">{v.count}</span>
+                            {lbl}{' '}
+                            {v.atLeast ? (
+                              <span class="count" title={t('workspace:list.at_least', { count: v.count })}>
+                                {v.count}+
+                              </span>
+                            ) : (
+                              <span class="count">{v.count}</span>
+                            )}
                             {on ? <span class="visually-hidden"> ({t('workspace:list.selected')})</span> : null}
                           </a>
                         </li>
@@ -141,7 +148,7 @@ export function CaseListPage(props: { pc: PageContext; base: Record<string, stri
         </aside>
         <section class="results" aria-labelledby="results-count">
           <p id="results-count" class="total" role="status">
-            {t('workspace:list.total', { count: facets.total })}
+            {facets.totalAtLeast ? t('workspace:list.total_at_least', { count: facets.total - 1 }) : t('workspace:list.total', { count: facets.total })}
           </p>
           <a class="to-filters" href="#facets-title">
             {t('workspace:list.filters')}
