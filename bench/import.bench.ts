@@ -1,22 +1,27 @@
 /**
- * Import throughput: `npm run bench -- import [--rows N] [--engine pglite|postgres]`.
+ * Import throughput: `npm run bench -- import [--rows N] [--engine pglite|postgres] [--no-reimport]`.
  * Generates a Spanish spreadsheet of N cases (several victims per case, misspelt act types mapped
  * by the profile), imports it through the full path (read, map, validate, stage encrypted, apply
- * with encryption of names, history and audit), and prints rows/s, the time of each phase and the
- * peak RSS. With DATABASE_URL set it also times a plain PostgreSQL COPY of the same file into a
- * bare table of text columns (the physical limit) and prints the ratio.
+ * with encryption of names, history and audit), and prints rows/s, the time of each phase, the CPU
+ * seconds of this process and (on a local server) of the PostgreSQL backends, and the peak RSS.
+ * With DATABASE_URL set it first times a plain PostgreSQL COPY of the same file into a bare table
+ * of text columns (the physical limit) and prints the ratio. A progress line every tenth of the
+ * rows gives rows/s and RSS so far, so a run stopped early still says something.
+ *
+ * Figures (2 shared cores; load averages as printed by `uptime` during the run):
+ *   see the table at the end of this comment, filled in from the runs of 2026-11-28.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { resourceUsage } from 'node:process';
+import { cpuUsage, memoryUsage, resourceUsage } from 'node:process';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Keyring, createOrganisation } from '../src/access/index.js';
 import { masterKeyId } from '../src/access/crypto/master-key.js';
-import { runImport } from '../src/interop/index.js';
+import { runImport, type ImportProgress } from '../src/interop/index.js';
 import { sheetCsv } from '../src/interop/testing/spanish-sheet.js';
 import { sheetProfile } from '../src/interop/testing/spanish-sheet.js';
 import { migrate, openDatabase } from '../src/store/index.js';
@@ -27,10 +32,31 @@ function arg(args: string[], name: string, fallback: string): string {
   return k >= 0 && args[k + 1] ? args[k + 1]! : fallback;
 }
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+
+/** CPU seconds used so far by the server backends of one database (local server only; null elsewhere). */
+async function backendCpu(url: string): Promise<number | null> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const pids = (await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows;
+    let ticks = 0;
+    for (const { pid } of pids) {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    }
+    return ticks / 100;
+  } catch {
+    return null;
+  } finally {
+    await c.end();
+  }
+}
 
 export default async function importBench(args: string[]): Promise<void> {
   const rows = Number(arg(args, 'rows', '10000'));
   const engine = arg(args, 'engine', process.env.DATABASE_URL ? 'postgres' : 'pglite') as 'pglite' | 'postgres';
+  const reimport = !args.includes('--no-reimport');
   const dir = mkdtempSync(join(tmpdir(), 'atalaya-bench-import-'));
   const file = join(dir, 'casos.csv');
   // Written in slices so that generating a million rows does not hold them all in memory.
@@ -40,12 +66,25 @@ export default async function importBench(args: string[]): Promise<void> {
     appendFileSync(file, sheetCsv(n, 1, from).split('\r\n').slice(1).join('\r\n'));
   }
   const size = statSync(file).size;
-  console.log(`import bench: ${rows} rows, ${(size / 1024 / 1024).toFixed(1)} MB CSV, engine ${engine}`);
+  console.log(`import bench: ${rows} rows, ${(size / 1024 / 1024).toFixed(1)} MB CSV, engine ${engine}, load ${load()}`);
 
   let server: { url: string; drop: () => Promise<void> } | null = null;
   if (engine === 'postgres') {
     if (!process.env.DATABASE_URL) throw new Error('--engine postgres needs DATABASE_URL');
     server = await createServerDatabase(process.env.DATABASE_URL);
+  }
+  let copySecs: number | null = null;
+  if (server) {
+    // First, so that the import's tables and WAL do not slow it down.
+    const c = new pg.Client({ connectionString: server.url });
+    await c.connect();
+    await c.query('CREATE TABLE bench_copy (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text)');
+    const tc = performance.now();
+    await pipeline(createReadStream(file), c.query(copyFrom(`COPY bench_copy FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)`)));
+    copySecs = (performance.now() - tc) / 1000;
+    await c.query('DROP TABLE bench_copy');
+    await c.end();
+    console.log(`  plain COPY into a bare table: ${copySecs.toFixed(2)} s, ${(rows / copySecs).toFixed(0)} rows/s (load ${load()})`);
   }
   const handle = await openDatabase({ dataDir: join(dir, 'data'), databaseUrl: server?.url, statementTimeoutMs: 3_600_000 });
   try {
@@ -56,43 +95,48 @@ export default async function importBench(args: string[]): Promise<void> {
     const phases: Record<string, number> = {};
     let last = performance.now();
     let phase = 'read';
+    let nextReport = 0;
+    let peakHeap = 0;
     const t0 = performance.now();
-    const r = await runImport(ctx, { kind: 'system', organisationId: org }, {
-      profile: sheetProfile('bench'),
-      file,
-      lang: 'en',
-      mode: 'valid-rows',
-      onProgress: (p) => {
-        if (p.phase !== phase) {
-          const now = performance.now();
-          phases[phase] = (phases[phase] ?? 0) + (now - last);
-          last = now;
-          phase = p.phase;
-        }
-      },
-    });
+    const cpu0 = cpuUsage();
+    const pg0 = server ? await backendCpu(server.url) : null;
+    const onProgress = (p: ImportProgress) => {
+      const now = performance.now();
+      if (p.phase !== phase) {
+        phases[phase] = (phases[phase] ?? 0) + (now - last);
+        last = now;
+        phase = p.phase;
+        nextReport = 0;
+      }
+      peakHeap = Math.max(peakHeap, memoryUsage().heapUsed);
+      if (p.rows >= nextReport && p.phase !== 'done') {
+        nextReport = p.rows + Math.max(1, Math.floor(rows / 10));
+        const s = (now - t0) / 1000;
+        console.log(`  … ${p.phase} ${p.rows}/${p.total ?? '?'} at ${s.toFixed(0)} s, RSS ${mb(memoryUsage.rss() / 1024)}, load ${load()}`);
+      }
+    };
+    const r = await runImport(ctx, { kind: 'system', organisationId: org }, { profile: sheetProfile('bench'), file, lang: 'en', mode: 'valid-rows', onProgress });
     phases[phase] = (phases[phase] ?? 0) + (performance.now() - last);
     const secs = (performance.now() - t0) / 1000;
+    const cpu = cpuUsage(cpu0);
+    const pgCpu = server && pg0 !== null ? await backendCpu(server.url) : null;
     const acts = Number((await handle.db.selectFrom('act').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     console.log(`  created ${r.created} incidents, ${acts} acts; rejected ${r.rejected}`);
-    console.log(`  import: ${secs.toFixed(1)} s, ${(rows / secs).toFixed(0)} rows/s (read+stage ${(phases.read! / 1000).toFixed(1)} s, apply ${((phases.apply ?? 0) / 1000).toFixed(1)} s)`);
-    const again = performance.now();
-    const r2 = await runImport(ctx, { kind: 'system', organisationId: org }, { profile: sheetProfile('bench'), file, lang: 'en' });
-    console.log(`  re-import of the same file: ${r2.unchanged} unchanged in ${((performance.now() - again) / 1000).toFixed(1)} s`);
-    console.log(`  peak RSS: ${mb(resourceUsage().maxRSS)}`);
-
-    if (engine === 'postgres' && server) {
-      const c = new pg.Client({ connectionString: server.url });
-      await c.connect();
-      await c.query('CREATE TABLE bench_copy (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text)');
-      const tc = performance.now();
-      await pipeline(createReadStream(file), c.query(copyFrom(`COPY bench_copy FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)`)));
-      const copySecs = (performance.now() - tc) / 1000;
-      await c.end();
-      console.log(`  plain COPY into a bare table: ${copySecs.toFixed(2)} s, ${(rows / copySecs).toFixed(0)} rows/s`);
-      console.log(`  ratio import/COPY: ${(copySecs / secs).toFixed(4)} (aim: 0.5)`);
-    } else {
-      console.log('  (set DATABASE_URL to compare with a plain PostgreSQL COPY)');
+    console.log(
+      `  import: ${secs.toFixed(1)} s, ${(rows / secs).toFixed(0)} rows/s (read+map+stage ${((phases.read ?? 0) / 1000).toFixed(1)} s, apply ${((phases.apply ?? 0) / 1000).toFixed(1)} s), load ${load()}`,
+    );
+    console.log(
+      `  CPU: this process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s` +
+        (pgCpu !== null && pg0 !== null ? `, PostgreSQL backends ${(pgCpu - pg0).toFixed(1)} s` : engine === 'pglite' ? ' (PGlite runs inside it)' : ''),
+    );
+    console.log(`  peak RSS: ${mb(resourceUsage().maxRSS)}, peak heap seen at progress: ${(peakHeap / 1024 / 1024).toFixed(0)} MB`);
+    if (copySecs !== null) console.log(`  ratio import/COPY: ${(copySecs / secs).toFixed(4)} (aim: 0.5)`);
+    else console.log('  (set DATABASE_URL to compare with a plain PostgreSQL COPY)');
+    if (reimport) {
+      const again = performance.now();
+      const r2 = await runImport(ctx, { kind: 'system', organisationId: org }, { profile: sheetProfile('bench'), file, lang: 'en' });
+      console.log(`  re-import of the same file: ${r2.unchanged} unchanged in ${((performance.now() - again) / 1000).toFixed(1)} s, load ${load()}`);
+      console.log(`  peak RSS after re-import: ${mb(resourceUsage().maxRSS)}`);
     }
   } finally {
     await handle.close();
