@@ -130,7 +130,9 @@ export default async function analysisBench(args: string[]): Promise<void> {
   if (engine !== 'pglite' && engine !== 'postgres') throw new Error('--engine must be pglite or postgres');
   const o = engine === 'pglite' ? await openPglite() : await openPostgres(n, keep);
   try {
-    await migrate(o.db);
+    const migrated = await migrate(o.db);
+    // A reused database may just have been given new tables or indexes: give the planner their statistics.
+    if (!o.fresh && migrated.applied.length) await sql`ANALYZE`.execute(o.db);
     const key = randomBytes(32);
     const ctx: Ctx = { db: o.db, keys: new Keyring({ key, id: masterKeyId(key), source: 'environment' }), dataDir: mkdtempSync(join(tmpdir(), 'atalaya-bench-')) };
     let org: string;
@@ -170,6 +172,10 @@ export default async function analysisBench(args: string[]): Promise<void> {
       { q: 'death threats', actType: 'death_threat' },
       { q: 'represalia documentación', country: 'VE', subdivision: 'VE-V' },
     ];
+    for (const s of searches) {
+      const f = await incidentFacets(ctx, actor, recordInput.listQuery.parse({ ...s, limit: 20, sort: 'date' }));
+      console.log(`  ${JSON.stringify(s)}: ${f.total}${f.totalAtLeast ? ' (more; counting stops there)' : ''} incidents`);
+    }
     const search = await timeIt(o, runs, async (i) => {
       const s = searches[i % searches.length]!;
       const q = recordInput.listQuery.parse({ ...s, limit: 20, sort: 'date' });

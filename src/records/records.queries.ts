@@ -47,8 +47,30 @@ function sharedCondition(table: RecordTable, scope: Scope): RawBuilder<boolean> 
 
 function ownCondition(scope: Scope): RawBuilder<boolean> {
   if (scope.organisationIds.length === 0) return sql<boolean>`false`;
+  // One organisation (a user's scope) as an equality: an index on (organisation_id, sort key) then
+  // returns rows in the sort order, which = ANY(array) does not let the planner assume.
+  if (scope.organisationIds.length === 1) return sql<boolean>`t.organisation_id = ${scope.organisationIds[0]!}::uuid`;
   return sql<boolean>`t.organisation_id = ANY(${scope.organisationIds as string[]}::uuid[])`;
 }
+
+/**
+ * Which part of a scope a case-list query reads: all of it, the own organisations' incidents, or
+ * the incidents of others shared with the scope's coalitions. Read apart, each part can use its
+ * indexes (an OR of the two made the planner scan and sort every match).
+ */
+type ScopePart = 'all' | 'own' | 'shared';
+
+function scopePartCondition(scope: Scope, part: ScopePart): RawBuilder<unknown> {
+  if (part === 'all') return sql`(${ownCondition(scope)} OR ${sharedCondition('incident', scope)})`;
+  if (part === 'own') return ownCondition(scope);
+  if (scope.coalitionIds.length === 0) return sql`false`;
+  return sql`(NOT ${ownCondition(scope)} AND t.visibility <> 'private' AND t.archived_at IS NULL
+    AND (t.organisation_id, t.id) IN (SELECT s.organisation_id, s.incident_id FROM record_share s
+      WHERE s.coalition_id = ANY(${scope.coalitionIds as string[]}::uuid[])))`;
+}
+
+/** The parts a query in this scope reads (the shared part only when there are coalitions). */
+const scopeParts = (scope: Scope): ScopePart[] => (scope.coalitionIds.length ? ['own', 'shared'] : ['own']);
 
 /** Coalition shares of an incident visible in this scope, with the extra fields they unlock. */
 async function partnerViewer(trx: DB, scope: Scope, orgId: string, incidentId: string | null): Promise<Viewer> {
@@ -197,8 +219,8 @@ function decodeCursor(c: string, sort: SortKey): [string | null, string] {
 /** The list filters, each a facet; `except` leaves one out (to count that facet's other values). */
 export type Facet = 'country' | 'subdivision' | 'actType' | 'perpetratorType' | 'sector' | 'organisation' | 'visibility' | 'year';
 
-function incidentFilters(scope: Scope, q: ListQuery, except?: Facet): RawBuilder<unknown>[] {
-  const where: RawBuilder<unknown>[] = [sql`(${ownCondition(scope)} OR ${sharedCondition('incident', scope)})`];
+function incidentFilters(scope: Scope, q: ListQuery, except?: Facet, part: ScopePart = 'all'): RawBuilder<unknown>[] {
+  const where: RawBuilder<unknown>[] = [scopePartCondition(scope, part)];
   if (q.archived === 'exclude') where.push(sql`t.archived_at IS NULL`);
   if (q.archived === 'only') where.push(sql`t.archived_at IS NOT NULL`);
   if (q.country && except !== 'country') where.push(sql`t.country = ${q.country}`);
@@ -254,14 +276,18 @@ export async function listIncidents(ctx: Ctx, actor: Actor, q: ListQuery): Promi
   authorize(actor, 'record.read');
   const scope = readScope(actor);
   const sort: SortKey = q.sort ?? 'entered';
-  const where = incidentFilters(scope, q);
-  if (q.cursor) {
-    const [key, id] = decodeCursor(q.cursor, sort);
-    where.push(afterCursor(sort, key, id));
-  }
-  return inTransaction(ctx.db, scope, async (trx) => {
-    const r = await sql<Row>`SELECT * FROM incident t WHERE ${sql.join(where, sql` AND `)}
-      ORDER BY ${orderBy[sort]} LIMIT ${q.limit + 1}`.execute(trx);
+  const after = q.cursor ? [afterCursor(sort, ...decodeCursor(q.cursor, sort))] : [];
+  // One page of each part in the sort order, then the page of their union (the top of a union is
+  // among the tops of its parts).
+  const parts = scopeParts(scope).map(
+    (part) => sql`(SELECT * FROM incident t WHERE ${sql.join([...incidentFilters(scope, q, undefined, part), ...after], sql` AND `)}
+      ORDER BY ${orderBy[sort]} LIMIT ${q.limit + 1})`,
+  );
+  return cancelledAsTimeout(() => inTransaction(ctx.db, scope, async (trx) => {
+    const r =
+      parts.length === 1
+        ? await sql<Row>`${parts[0]!}`.execute(trx)
+        : await sql<Row>`SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) t ORDER BY ${orderBy[sort]} LIMIT ${q.limit + 1}`.execute(trx);
     const rows = r.rows.slice(0, q.limit);
     const items: Presented[] = [];
     for (const row of rows) {
@@ -271,7 +297,17 @@ export async function listIncidents(ctx: Ctx, actor: Actor, q: ListQuery): Promi
     }
     const last = rows[rows.length - 1];
     return { items, nextCursor: r.rows.length > q.limit && last ? encodeCursor(sort, cursorKey(sort, last), last.id) : null };
-  });
+  }));
+}
+
+/** A search cancelled at the statement timeout is reported as such (a clear message, not a crash). */
+async function cancelledAsTimeout<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if ((e as { code?: string }).code === '57014') throw new AppError('timeout', { cause: e });
+    throw e;
+  }
 }
 
 /**
@@ -341,13 +377,15 @@ export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery, opts:
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   type C = { facet: string; value: string | null; label: string | null; count: string };
-  return inTransaction(ctx.db, scope, async (trx) => {
+  return cancelledAsTimeout(() => inTransaction(ctx.db, scope, async (trx) => {
     const out: FacetCounts = { total: 0, facets: { country: [], subdivision: [], visibility: [], organisation: [], year: [], actType: [], perpetratorType: [], sector: [] } };
     for (const [except, facets] of groups) {
-      const where = sql.join(incidentFilters(scope, q, except || undefined), sql` AND `);
+      const parts = scopeParts(scope).map(
+        (part) => sql`(SELECT t.organisation_id, t.id, t.country, t.subdivision, t.visibility, extract(year FROM t.start_date)::int AS year
+          FROM incident t WHERE ${sql.join(incidentFilters(scope, q, except || undefined, part), sql` AND `)} LIMIT ${cap + 1})`,
+      );
       const counts = [sql`SELECT 'n'::text AS facet, NULL::text AS value, NULL::text AS label, count(*) AS count FROM s`, ...facets.map(facetCountSql)];
-      const r = await sql<C>`WITH s AS MATERIALIZED (SELECT t.organisation_id, t.id, t.country, t.subdivision, t.visibility,
-            extract(year FROM t.start_date)::int AS year FROM incident t WHERE ${where} LIMIT ${cap + 1})
+      const r = await sql<C>`WITH s AS MATERIALIZED (SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) p LIMIT ${cap + 1})
         SELECT * FROM (${sql.join(counts, sql` UNION ALL `)}) u
         ORDER BY facet, CASE WHEN facet = 'year' THEN 0 ELSE count END DESC, CASE WHEN facet = 'year' THEN value END DESC,
           CASE WHEN facet = 'organisation' THEN label ELSE value END`.execute(trx);
@@ -363,7 +401,7 @@ export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery, opts:
       }
     }
     return out;
-  });
+  }));
 }
 
 const childColumn: Partial<Record<RecordTable, string>> = {
