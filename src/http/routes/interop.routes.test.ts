@@ -1,8 +1,12 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Client, type TestApp } from '../../../test/support/app.js';
 import { makeOrg, makeUser } from '../../../test/support/factories.js';
 import { sheetCsv } from '../../interop/testing/spanish-sheet.js';
+import { IMPORT_FILE_RETENTION_MS, sweepImportFiles } from './interop.routes.js';
 
 describe('import and export screens', () => {
   let s: TestApp;
@@ -87,5 +91,29 @@ describe('import and export screens', () => {
     fd.append('file', new Blob(['a\n1\n']), 'x.csv');
     const r = await fetch(`${s.url}/import`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
     expect(r.status).toBe(403);
+  });
+});
+
+describe('import files do not outlive their use', () => {
+  it('removes uploads, profiles and rejected rows older than 48 hours, and only those', () => {
+    const data = mkdtempSync(join(tmpdir(), 'atalaya-sweep-'));
+    try {
+      expect(sweepImportFiles(data)).toBe(0); // no imports folder yet
+      const dir = join(data, 'imports', 'org-a');
+      mkdirSync(dir, { recursive: true });
+      const now = Date.now();
+      const old = (now - IMPORT_FILE_RETENTION_MS - 60_000) / 1000;
+      const files = { staleUpload: 'a.src', staleRejected: 'a.rejected.csv', freshUpload: 'b.src', freshProfile: 'b.profile.json' };
+      for (const f of Object.values(files)) writeFileSync(join(dir, f), 'Nombre;María Pérez\n');
+      utimesSync(join(dir, files.staleUpload), old, old);
+      utimesSync(join(dir, files.staleRejected), old, old);
+      expect(sweepImportFiles(data, IMPORT_FILE_RETENTION_MS, now)).toBe(2);
+      expect(existsSync(join(dir, files.staleUpload))).toBe(false);
+      expect(existsSync(join(dir, files.staleRejected))).toBe(false);
+      expect(existsSync(join(dir, files.freshUpload))).toBe(true);
+      expect(existsSync(join(dir, files.freshProfile))).toBe(true);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 });

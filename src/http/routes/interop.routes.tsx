@@ -1,11 +1,13 @@
 /**
  * Import and export screens. An uploaded file is kept in DATA/imports/<organisation>/ (mode 0600)
- * with the profile being built beside it, until its import finishes; the preview is a dry run
+ * with the profile being built beside it, until its import finishes or for at most 48 hours (the
+ * file of rejected rows too): these files carry names in clear, so they must not outlive their use
+ * on a computer that may be seized. The preview is a dry run
  * over the whole file; the import runs in this process in the background and its page shows
  * progress from the job row. Export routes stream the case-list selection for the same filters.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -40,6 +42,36 @@ import type { Services } from '../services.js';
 import { html, pageContext, requireUser } from './pages.routes.js';
 
 const MAX_UPLOAD = 200 * 1024 * 1024;
+/** How long an upload, its profile and its rejected rows may wait in DATA/imports. */
+export const IMPORT_FILE_RETENTION_MS = 48 * 3600 * 1000;
+
+/** Deletes the import files older than `maxAgeMs`; returns how many it removed. */
+export function sweepImportFiles(dataDir: string, maxAgeMs = IMPORT_FILE_RETENTION_MS, now = Date.now()): number {
+  const root = join(dataDir, 'imports');
+  if (!existsSync(root)) return 0;
+  let removed = 0;
+  for (const org of readdirSync(root)) {
+    const dir = join(root, org);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const f = join(dir, name);
+      try {
+        if (now - statSync(f).mtimeMs > maxAgeMs) {
+          rmSync(f, { force: true });
+          removed++;
+        }
+      } catch {
+        // Gone already (an import finishing at the same moment): nothing to do.
+      }
+    }
+  }
+  return removed;
+}
 const uploadRe = /^[A-Za-z0-9_-]{22}$/;
 
 /** Column names people use, folded, and the field each most likely feeds (a first guess only). */
@@ -114,6 +146,14 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
   const { services } = opts;
   const { ctx, config } = services;
   await app.register(multipart, { limits: { files: 2, fields: 10, fileSize: MAX_UPLOAD } });
+  const sweep = () => {
+    const n = sweepImportFiles(ctx.dataDir);
+    if (n) app.log.info({ removed: n }, 'old import files removed');
+  };
+  sweep();
+  const sweeper = setInterval(sweep, 3600 * 1000);
+  sweeper.unref();
+  app.addHook('onClose', async () => clearInterval(sweeper));
 
   const importer = (req: FastifyRequest, reply: FastifyReply): UserActor | null => {
     const actor = requireUser(req, reply);

@@ -367,6 +367,8 @@ export function JobPage(props: { pc: PageContext; job: JobRow; hasRejected: bool
       {props.hasRejected ? (
         <p>
           <a href={`/import/jobs/${job.id}/rejected.csv`}>{t('interop:ui.download_rejected')}</a>
+          <br />
+          <span class="hint">{t('interop:ui.rejected_retention')}</span>
         </p>
       ) : null}
       <p>
