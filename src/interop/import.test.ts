@@ -5,11 +5,11 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { engines, openTestDb, type TestDb } from '../../test/support/db.js';
 import { makeOrg, makeUser } from '../../test/support/factories.js';
-import type { UserActor } from '../access/index.js';
+import { writeScope, type UserActor } from '../access/index.js';
 import { getCaseFile, getHistory, listIncidents, recordInput } from '../records/index.js';
 import { AppError } from '../shared/errors.js';
 import { sql } from 'kysely';
-import { canonicalJson, verifyAudit } from '../store/index.js';
+import { canonicalJson, inTransaction, verifyAudit } from '../store/index.js';
 import { parseProfile, profileJsonSchema, type ImportProfile } from './import-profile.js';
 import { runImport } from './import.service.js';
 import { sheetCsv, sheetHeaders, sheetProfile, sheetRow } from './testing/spanish-sheet.js';
@@ -95,27 +95,30 @@ describe.each(engines)('imports on %s', (engine) => {
     const text = 'Id,Título,Acto,Víctimas,Sector,Perpetrador,Fecha,País,Relato\nH1,Allanamiento en Mérida,raid|detention,"Ana Paz|Luis ""el Flaco"" Díaz",lawyers|journalists_media,police|military,2021-05-03,VE,Texto sensible\nH2,Amenaza en Coro,threat,Rosa Gil,,,2020,VE,\n';
     const r = await runImport(t, user, { profile, file: file(text), lang: 'es' });
     expect(r).toMatchObject({ created: 2, rejected: 0 });
-    let checked = 0;
-    for (const table of ['incident', 'actor', 'act', 'involvement'] as const) {
-      const hist = await t.db
-        .selectFrom('record_history')
-        .select(['record_id', 'row_data', 'version', 'action'])
-        .where('record_table', '=', table)
-        .where('reason', '=', `import ${r.jobId}`)
-        .execute();
-      expect(hist.length).toBeGreaterThan(0);
-      for (const h of hist) {
-        const row = (await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)} WHERE id = ${h.record_id}`.execute(t.db)).rows[0]!;
-        const { search: _search, ...rest } = row;
-        expect(h).toMatchObject({ version: 1, action: 'create' });
-        expect(h.row_data).toEqual(JSON.parse(canonicalJson(rest)));
-        checked++;
+    // In the organisation's scope, so that it also reads under row-level security.
+    await inTransaction(t.db, writeScope(user), async (trx) => {
+      let checked = 0;
+      for (const table of ['incident', 'actor', 'act', 'involvement'] as const) {
+        const hist = await trx
+          .selectFrom('record_history')
+          .select(['record_id', 'row_data', 'version', 'action'])
+          .where('record_table', '=', table)
+          .where('reason', '=', `import ${r.jobId}`)
+          .execute();
+        expect(hist.length).toBeGreaterThan(0);
+        for (const h of hist) {
+          const row = (await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)} WHERE id = ${h.record_id}`.execute(trx)).rows[0]!;
+          const { search: _search, ...rest } = row;
+          expect(h).toMatchObject({ version: 1, action: 'create' });
+          expect(h.row_data).toEqual(JSON.parse(canonicalJson(rest)));
+          checked++;
+        }
       }
-    }
-    // 2 incidents, 3 victims, 5 acts (2 types x 2 victims, and 1), 8 involvements (the second row names no perpetrator).
-    expect(checked).toBeGreaterThanOrEqual(2 + 3 + 5 + 8);
-    const sectors = await t.db.selectFrom('actor').select('sectors').where('sectors', '@>', sql<string[]>`ARRAY['lawyers', 'journalists_media']`).execute();
-    expect(sectors.length).toBe(2);
+      // 2 incidents, 3 victims, 5 acts (2 types x 2 victims, and 1), 8 involvements (the second row names no perpetrator).
+      expect(checked).toBe(2 + 3 + 5 + 8);
+      const sectors = await trx.selectFrom('actor').select('sectors').where('sectors', '@>', sql<string[]>`ARRAY['lawyers', 'journalists_media']`).execute();
+      expect(sectors.length).toBe(2);
+    });
   });
 
   it('a newer release updates what changed, with history, and reports it', async () => {
