@@ -1,8 +1,10 @@
 /**
  * Lighthouse 12 against Debian's Chromium on a statement page and the index. Accessibility, best
- * practices and SEO must score 100. Performance depends on how busy the machine is (Lighthouse
- * simulates a slow phone from measured timings), so it is asserted at 90 here and its exact
- * figure is reported by `npm run bench -- statements --lighthouse`.
+ * practices and SEO must score 100. The performance score depends on how busy the machine is
+ * (Lighthouse simulates a slow phone from measured timings: the same page scored 100 on a quiet
+ * machine and 78 at load average 14), so it is printed here and reported by
+ * `npm run bench -- statements --lighthouse`; what makes a page fast on a slow phone and does not
+ * depend on the clock is asserted instead: bytes transferred, requests, DOM size, nothing third-party.
  * Skipped when Chromium or the lighthouse package is missing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +17,7 @@ import { chromePath } from '../../test/support/browser.js';
 import { openTestDb, type TestDb } from '../../test/support/db.js';
 import { loadDemoStatement } from './index.js';
 
-type Lighthouse = (url: string, flags: Record<string, unknown>) => Promise<{ lhr: { categories: Record<string, { score: number | null }>; audits: Record<string, { score: number | null; title: string }> } } | undefined>;
+type Lighthouse = (url: string, flags: Record<string, unknown>) => Promise<{ lhr: { categories: Record<string, { score: number | null }>; audits: Record<string, { score: number | null; title: string; numericValue?: number; details?: { items?: unknown[] } }> } } | undefined>;
 type Launch = (opts: Record<string, unknown>) => Promise<{ port: number; kill: () => Promise<void> | void }>;
 
 let lighthouse: Lighthouse | undefined;
@@ -54,14 +56,21 @@ describe.skipIf(!lighthouse || !chromePath())('Lighthouse on the public statemen
     ['statement page', '/statements/venezuela-solidarity-2021-en'],
     ['index', '/statements'],
   ] as const) {
-    it(`${name}: accessibility, best practices and SEO 100, performance at least 90`, async () => {
+    it(`${name}: accessibility, best practices and SEO 100; light enough for a slow phone`, async () => {
       const r = await lighthouse!(base + path, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'] });
       const lhr = r!.lhr;
       const scores = Object.fromEntries(Object.entries(lhr.categories).map(([k, v]) => [k, Math.round((v.score ?? 0) * 100)]));
       const failing = Object.values(lhr.audits).filter((a) => a.score !== null && a.score < 1).map((a) => a.title);
       console.log(`lighthouse ${name}: ${JSON.stringify(scores)}${failing.length ? ` (below 1: ${failing.join('; ')})` : ''}`);
       expect({ accessibility: scores.accessibility, bestPractices: scores['best-practices'], seo: scores.seo }).toEqual({ accessibility: 100, bestPractices: 100, seo: 100 });
-      expect(scores.performance).toBeGreaterThanOrEqual(90);
+      const bytes = lhr.audits['total-byte-weight']!.numericValue!;
+      const requests = lhr.audits['network-requests']!.details!.items!.length;
+      const domElements = lhr.audits['dom-size']!.numericValue!;
+      console.log(`lighthouse ${name}: ${Math.round(bytes / 1024)} KB over ${requests} requests, ${domElements} DOM elements`);
+      expect(bytes).toBeLessThan(60 * 1024);
+      expect(requests).toBeLessThanOrEqual(6);
+      expect(domElements).toBeLessThan(800);
+      expect(lhr.audits['third-party-summary']?.details?.items ?? []).toEqual([]);
     }, 120_000);
   }
 });
