@@ -1,6 +1,6 @@
 export { runImport, issueText, type ImportOptions, type ImportReport, type ImportProgress } from './import.service.js';
 export { parseProfile, importProfileSchema, profileJsonSchema, importFields, vocabFields, type ImportProfile, type ImportField } from './import-profile.js';
-export { openTable, type TableReader, type ReadIssue } from './read-table.js';
+export { openTable, type TableInput, type TableReader, type TableSource, type ReadIssue } from './read-table.js';
 export { suggestCodes, exactCode } from './vocab-match.js';
 export type { RowIssue, UnmatchedValue } from './map-row.js';
 export { resolveActor } from './cli-actor.js';

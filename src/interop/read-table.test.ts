@@ -1,11 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { AppError } from '../shared/errors.js';
-import { openTable, type TableRow } from './read-table.js';
+import { decryptStream, encryptStream } from '../records/evidence.stream.js';
+import { openTable, type TableInput, type TableRow, type TableSource } from './read-table.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'atalaya-read-'));
 let n = 0;
@@ -127,5 +131,53 @@ describe('XLSX reading', () => {
     const buf = Buffer.from(await wb.xlsx.writeBuffer());
     const e = await failure(all(file(buf.subarray(0, Math.floor(buf.length / 2)), 'xlsx')));
     expect(['interop:read.xlsx_damaged', 'interop:read.empty_file']).toContain(e.issues[0]!.key);
+  });
+});
+
+describe('reading from a source instead of a file', () => {
+  // An upload kept encrypted on disk is read through a source that decrypts it as it streams; every
+  // pass (scan, sniff, rows) must open it afresh and see the same bytes as the plain file.
+  const key = randomBytes(32);
+  async function sealed(content: Buffer): Promise<TableSource> {
+    const p = join(dir, `enc${n++}.bin`);
+    await pipeline(Readable.from([content]), encryptStream(key, 1, 'upload'), createWriteStream(p));
+    expect(readFileSync(p).includes(content.subarray(0, 12))).toBe(false);
+    return { name: 'casos', size: content.length, open: () => createReadStream(p).pipe(decryptStream(() => key, 'upload')) };
+  }
+  async function rowsOf(input: TableInput): Promise<{ headers: string[]; cells: unknown[][]; warnings: string[]; sha: string }> {
+    const r = await openTable(input);
+    const cells: unknown[][] = [];
+    for await (const row of r.rows()) cells.push(row.cells);
+    return { headers: r.headers, cells, warnings: r.warnings.map((w) => w.key), sha: r.sha256 };
+  }
+
+  it('a Latin-1 CSV decrypted on the fly reads as the plain file does', async () => {
+    const csv = Buffer.from('Caso;Víctima\r\n1;María Pérez\r\n2;"José, Ana"\r\n', 'latin1');
+    const plain = await rowsOf(file(csv));
+    const viaSource = await rowsOf(await sealed(csv));
+    expect(viaSource).toEqual(plain);
+    expect(viaSource.cells[0]).toEqual(['1', 'María Pérez']);
+    expect(viaSource.warnings).toContain('interop:read.latin1');
+  });
+
+  it('an XLSX decrypted on the fly reads as the plain file does', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Casos');
+    ws.addRow(['Caso', 'Víctima']);
+    ws.addRow(['A-1', 'María Pérez']);
+    const buf = Buffer.from(await wb.xlsx.writeBuffer());
+    const viaSource = await rowsOf(await sealed(buf));
+    expect(viaSource).toEqual(await rowsOf(file(buf, 'xlsx')));
+    expect(viaSource.cells).toEqual([['A-1', 'María Pérez']]);
+  });
+
+  it('explains an empty source, and fails loudly on a damaged one rather than reading garbage', async () => {
+    expect((await failure(openTable({ name: 'x', size: 0, open: () => Readable.from([]) }))).issues[0]!.key).toBe('interop:read.empty_file');
+    expect((await failure(openTable({ name: 'x', size: 1, open: () => Readable.from([]) }))).issues[0]!.key).toBe('interop:read.empty_file');
+    const other = randomBytes(32);
+    const p = join(dir, `enc${n++}.bin`);
+    await pipeline(Readable.from([Buffer.from('a;b\r\n1;2\r\n')]), encryptStream(other, 1, 'upload'), createWriteStream(p));
+    // Sealed with another key: the authentication tag fails on the first chunk.
+    await expect(openTable({ name: 'x', size: 10, open: () => createReadStream(p).pipe(decryptStream(() => key, 'upload')) })).rejects.toThrow();
   });
 });

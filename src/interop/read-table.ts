@@ -8,7 +8,7 @@
  * cell gives the value the spreadsheet saved with it (the formula itself is never run).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import ExcelJS from 'exceljs';
@@ -64,20 +64,38 @@ export function fail(issue: ReadIssue): never {
   throw new AppError('bad_input', { issues: [{ path, key: issue.key, ...(issue.values ? { values: issue.values } : {}) }] });
 }
 
+/**
+ * Where a table's bytes come from: a file, or a source opened afresh for each pass over it (an
+ * upload kept encrypted on disk and decrypted as it is read, so its names never lie there in clear).
+ */
+export interface TableSource {
+  /** For messages: what the user called the file. */
+  name: string;
+  /** Bytes of the plain table, or any positive number when only "not empty" is known. */
+  size: number;
+  open(): Readable;
+}
+export type TableInput = string | TableSource;
+
+function openInput(input: TableInput, highWaterMark: number): Readable {
+  return typeof input === 'string' ? createReadStream(input, { highWaterMark }) : input.open();
+}
+
 /** Detects XLSX by its zip signature, whatever the file name says. */
-function sniffKind(path: string): 'csv' | 'xlsx' {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(4);
-    const n = readSync(fd, b, 0, 4, 0);
-    return n === 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04 ? 'xlsx' : 'csv';
-  } finally {
-    closeSync(fd);
-  }
+function sniffKind(head: Buffer): 'csv' | 'xlsx' {
+  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04 ? 'xlsx' : 'csv';
 }
 
 /** One pass over the file: SHA-256 (the job's identity for resuming) and whether it is valid UTF-8. */
-async function scanFile(path: string): Promise<{ sha256: string; validUtf8: boolean; firstBad: number | null; head: Buffer; newlines: number }> {
+interface Scan {
+  sha256: string;
+  validUtf8: boolean;
+  firstBad: number | null;
+  head: Buffer;
+  newlines: number;
+}
+
+async function scanFile(input: TableInput): Promise<Scan> {
   const hash = createHash('sha256');
   const dec = new TextDecoder('utf-8', { fatal: true });
   let valid = true;
@@ -85,7 +103,7 @@ async function scanFile(path: string): Promise<{ sha256: string; validUtf8: bool
   let lines = 1;
   let head = Buffer.alloc(0);
   let newlines = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of openInput(input, 1 << 20)) {
     const b = chunk as Buffer;
     hash.update(b);
     for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) newlines++;
@@ -191,8 +209,7 @@ class DecodeStream extends Transform {
   }
 }
 
-async function openCsv(path: string, opts: TableOptions): Promise<TableReader> {
-  const scan = await scanFile(path);
+async function openCsv(input: TableInput, opts: TableOptions, scan: Scan): Promise<TableReader> {
   const warnings: ReadIssue[] = [];
   const h = scan.head;
   let encoding: Encoding;
@@ -225,10 +242,12 @@ async function openCsv(path: string, opts: TableOptions): Promise<TableReader> {
   const delimiter = opts.delimiter ?? detectDelimiter(sample);
 
   const makeParser = () => {
-    const input = createReadStream(path, { highWaterMark: 1 << 16 }).pipe(new DecodeStream(encoding, bom));
+    const raw = openInput(input, 1 << 16);
+    const decoded = raw.pipe(new DecodeStream(encoding, bom));
     const parser = parse({ delimiter, relax_column_count: true, skip_empty_lines: false, info: true, max_record_size: 1 << 20 });
-    input.on('error', (e) => parser.destroy(e));
-    input.pipe(parser);
+    raw.on('error', (e) => parser.destroy(e));
+    decoded.on('error', (e) => parser.destroy(e));
+    decoded.pipe(parser);
     return parser as unknown as Readable;
   };
 
@@ -328,14 +347,13 @@ function xlsxCell(v: XCell, line: number, column: string, notes: ReadIssue[]): C
   return '';
 }
 
-async function openXlsx(path: string, opts: TableOptions): Promise<TableReader> {
-  const scan = await scanFile(path);
+async function openXlsx(input: TableInput, opts: TableOptions, scan: Scan): Promise<TableReader> {
   const warnings: ReadIssue[] = [];
   let headers: string[] | null = null;
   let headerLine = 0;
 
   async function* sheetRows(): AsyncGenerator<{ number: number; values: XCell[] }> {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(typeof input === 'string' ? input : input.open(), {
       sharedStrings: 'cache',
       hyperlinks: 'ignore',
       styles: 'cache',
@@ -393,14 +411,18 @@ async function openXlsx(path: string, opts: TableOptions): Promise<TableReader> 
   return { kind: 'xlsx', headers: hs, headerLine, delimiter: null, encoding: null, sha256: scan.sha256, approxRows: null, warnings, rows };
 }
 
-export async function openTable(path: string, opts: TableOptions = {}): Promise<TableReader> {
+export async function openTable(input: TableInput, opts: TableOptions = {}): Promise<TableReader> {
   let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    fail({ key: 'interop:read.no_file', values: { file: path } });
-  }
+  if (typeof input === 'string') {
+    try {
+      size = statSync(input).size;
+    } catch {
+      fail({ key: 'interop:read.no_file', values: { file: input } });
+    }
+  } else size = input.size;
   if (size === 0) fail({ key: 'interop:read.empty_file' });
-  const kind = opts.kind ?? sniffKind(path);
-  return kind === 'xlsx' ? openXlsx(path, opts) : openCsv(path, opts);
+  const scan = await scanFile(input);
+  if (scan.head.length === 0) fail({ key: 'interop:read.empty_file' });
+  const kind = opts.kind ?? sniffKind(scan.head);
+  return kind === 'xlsx' ? openXlsx(input, opts, scan) : openCsv(input, opts, scan);
 }
