@@ -41,7 +41,7 @@ import {
   type TableTypes,
 } from './import.queries.js';
 import { contentHash, RowMapper, type MappedAct, type MappedIncident, type MappedRow, type RowIssue, type UnmatchedValue } from './map-row.js';
-import { openTable, type Cell, type ReadIssue } from './read-table.js';
+import { openTable, type Cell, type ReadIssue, type TableInput } from './read-table.js';
 
 export interface ImportProgress {
   phase: 'read' | 'apply' | 'done';
@@ -51,7 +51,8 @@ export interface ImportProgress {
 
 export interface ImportOptions {
   profile: ImportProfile;
-  file: string;
+  /** A path, or a source such as an upload decrypted as it streams. */
+  file: TableInput;
   fileName?: string | undefined;
   mode?: ImportMode;
   dryRun?: boolean;

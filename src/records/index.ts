@@ -37,5 +37,6 @@ export {
   type StoredFile,
   type CustodyEntry,
 } from './evidence.commands.js';
+export { encryptStream, decryptStream } from './evidence.stream.js';
 export { createDraft, getDraft, saveDraft, deleteDraft, listDrafts, takeDraft, type DraftSummary } from './intake-drafts.js';
 export { shareIncident, unshareIncident, listShares, coalitionsOfActor, type ShareView } from './sharing.js';

@@ -1,13 +1,14 @@
 /**
- * Import and export screens. An uploaded file is kept in DATA/imports/<organisation>/ (mode 0600)
- * with the profile being built beside it, until its import finishes or for at most 48 hours (the
+ * Import and export screens. An uploaded file is kept in DATA/imports/<organisation>/ (mode 0600),
+ * encrypted as it arrives with the organisation's file key (as evidence is) and decrypted only as
+ * it is read, with the profile being built beside it, until its import finishes or for at most 48 hours (the
  * file of rejected rows too): these files carry names in clear, so they must not outlive their use
  * on a computer that may be seized. The preview is a dry run
  * over the whole file; the import runs in this process in the background and its page shows
  * progress from the job row. Export routes stream the case-list selection for the same filters.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -30,8 +31,9 @@ import {
   type ExportFormat,
   type ImportField,
   type ImportProfile,
+  type TableSource,
 } from '../../interop/index.js';
-import { parseInput, recordInput } from '../../records/index.js';
+import { decryptStream, encryptStream, parseInput, recordInput } from '../../records/index.js';
 import { AppError } from '../../shared/errors.js';
 import { t } from '../../shared/i18n/index.js';
 import { foldWords } from '../../vocab/index.js';
@@ -108,8 +110,28 @@ function dirFor(services: Services, actor: UserActor): string {
 
 interface Upload {
   dir: string;
+  /** The encrypted upload on disk. */
   file: string;
+  /** The spreadsheet itself, decrypted as it streams. */
+  source: TableSource;
   profilePath: string;
+}
+
+/** Binds a stored upload's ciphertext to its organisation and name (AEAD associated data). */
+const uploadAead = (orgId: string, id: string) => `${orgId}/import/${id}`;
+
+function uploadSource(services: Services, orgId: string, id: string, file: string): TableSource {
+  const { ctx } = services;
+  return {
+    name: id,
+    size: statSync(file).size,
+    open: () => {
+      const src = createReadStream(file, { highWaterMark: 1 << 16 });
+      const out = decryptStream((v) => ctx.keys.fileKeyVersion(ctx.db, orgId, v), uploadAead(orgId, id));
+      src.on('error', (e) => out.destroy(e));
+      return src.pipe(out);
+    },
+  };
 }
 
 function upload(services: Services, actor: UserActor, id: string): Upload {
@@ -117,7 +139,7 @@ function upload(services: Services, actor: UserActor, id: string): Upload {
   const dir = dirFor(services, actor);
   const file = join(dir, `${id}.src`);
   if (!existsSync(file)) throw new AppError('not_found');
-  return { dir, file, profilePath: join(dir, `${id}.profile.json`) };
+  return { dir, file, source: uploadSource(services, actor.organisationId, id, file), profilePath: join(dir, `${id}.profile.json`) };
 }
 
 function loadProfile(u: Upload): ImportProfile {
@@ -132,7 +154,7 @@ function issuesText(req: FastifyRequest, e: unknown): string[] {
   throw e;
 }
 
-async function sample(file: string, profile: ImportProfile): Promise<{ headers: string[]; rows: string[][] }> {
+async function sample(file: TableSource, profile: ImportProfile): Promise<{ headers: string[]; rows: string[][] }> {
   const r = await openTable(file, { delimiter: profile.file.delimiter, encoding: profile.file.encoding, sheet: profile.file.sheet });
   const rows: string[][] = [];
   for await (const row of r.rows()) {
@@ -188,7 +210,8 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
       }
       if (!checked) throw new AppError('csrf');
       if (part.fieldname === 'file' && part.filename) {
-        await pipeline(part.file, createWriteStream(file, { mode: 0o600 }));
+        const { version, key } = await ctx.keys.fileKey(ctx.db, actor.organisationId);
+        await pipeline(part.file, encryptStream(key, version, uploadAead(actor.organisationId, id)), createWriteStream(file, { mode: 0o600 }));
         if (part.file.truncated) {
           rmSync(file, { force: true });
           throw new AppError('too_large');
@@ -217,7 +240,7 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
         }
         profile = parseProfile(raw, req.lang);
       } else {
-        const r = await openTable(file);
+        const r = await openTable(uploadSource(services, actor.organisationId, id, file));
         profile = guessProfile(r.headers, `import-${new Date().toISOString().slice(0, 10)}`);
       }
       writeFileSync(join(dir, `${id}.profile.json`), JSON.stringify(profile, null, 2), { mode: 0o600 });
@@ -235,7 +258,7 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
     const pc = await pageContext(req, reply, services);
     let s: { headers: string[]; rows: string[][] };
     try {
-      s = await sample(u.file, profile);
+      s = await sample(u.source, profile);
     } catch (e) {
       return html(reply.status(422), renderDocument(<ImportHomePage pc={pc} jobs={[]} errors={issuesText(req, e)} />));
     }
@@ -248,7 +271,7 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
     const u = upload(services, actor, req.params.upload);
     const old = loadProfile(u);
     const body = (req.body ?? {}) as Record<string, string>;
-    const s = await sample(u.file, old);
+    const s = await sample(u.source, old);
     const columns: Partial<Record<ImportField, string>> = {};
     s.headers.forEach((h, i) => {
       const f = body[`col_${i}`];
@@ -288,10 +311,10 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
     const u = upload(services, actor, req.params.upload);
     const pc = await pageContext(req, reply, services);
     try {
-      const report = await runImport(ctx, actor, { profile: loadProfile(u), file: u.file, lang: req.lang, dryRun: true });
+      const report = await runImport(ctx, actor, { profile: loadProfile(u), file: u.source, lang: req.lang, dryRun: true });
       return html(reply, renderDocument(<PreviewPage pc={pc} upload={req.params.upload} report={report} />));
     } catch (e) {
-      const s = await sample(u.file, loadProfile(u)).catch(() => ({ headers: [], rows: [] }));
+      const s = await sample(u.source, loadProfile(u)).catch(() => ({ headers: [], rows: [] }));
       reply.status(422);
       return html(reply, renderDocument(<MappingPage pc={pc} upload={req.params.upload} headers={s.headers} samples={s.rows} profile={loadProfile(u)} errors={issuesText(req, e)} />));
     }
@@ -331,7 +354,7 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
       let started = false;
       runImport(ctx, actor, {
         profile,
-        file: u.file,
+        file: u.source,
         mode,
         lang,
         rejectedOut,
