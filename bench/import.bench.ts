@@ -8,8 +8,31 @@
  * of text columns (the physical limit) and prints the ratio. A progress line every tenth of the
  * rows gives rows/s and RSS so far, so a run stopped early still says something.
  *
- * Figures (2 shared cores; load averages as printed by `uptime` during the run):
- *   see the table at the end of this comment, filled in from the runs of 2026-11-28.
+ * Figures of 2026-11-28 (2 cores shared with other benchmarks, CPU pressure ~95%, load average
+ * 7–17 throughout, so wall times are 2–4x what the CPU seconds alone would give):
+ *
+ *   PostgreSQL 15, 100,000 rows (commit bc30073, with the trend-count triggers of migration 043):
+ *     import 779 s = 128 rows/s (read+map+stage 102 s, apply 677 s); CPU: Node 65 s, backend 108 s;
+ *     plain COPY 0.85 s = 118,000 rows/s, ratio 0.0011; re-import (100,000 unchanged) 90 s;
+ *     peak RSS 456 MB (peak heap 203 MB). Load 15 → 8.
+ *   Same without migration 043: 595 s = 168 rows/s (apply 482 s); CPU: Node 62 s, backend 87 s.
+ *   PGlite, 100,000 rows: 968 s = 103 rows/s (stage 97 s, apply 871 s); CPU 216 s; peak RSS 885 MB,
+ *     of which PGlite itself takes ~540 MB once opened (801 MB peak while migrating, before any import).
+ *   PostgreSQL, 1,000,000 rows: staging (read, map, validate, encrypt, stage) 881 s = 1,135 rows/s with
+ *     RSS 260–280 MB; the apply did not finish in the time available (≈150–250 rows/s, see the report).
+ *   Before/after the unnest rewrite (20,000 rows, PostgreSQL, no 043, both runs side by side, load 9):
+ *     before 114 s = 175 rows/s, CPU Node 26.6 s + backend 16.7 s;
+ *     after   85 s = 234 rows/s, CPU Node 14.3 s + backend 13.0 s.
+ *
+ * Where the time goes (EXPLAIN ANALYZE of the apply's statements, per 5,000 rows, loaded machine):
+ * the incident INSERT ~2.7 s (its generated search vector: two to_tsvector + unaccent per text
+ * column, and the GIN index), each act INSERT ~1.4 s (six indexes, three foreign-key checks of
+ * ~0.06 ms each) plus the statement trigger of 043 (4–8 s per 2,000–5,000 acts: nested loops over
+ * the transition table, quadratic in the statement's rows, and a scan of every live act), history
+ * rows 0.5–0.7 s per table. An input row becomes ~15 stored rows (incident, ~2 victims, ~2 acts,
+ * ~2 involvements, 7 history rows, 1 import key) with ~30 index entries and ~12 foreign-key checks,
+ * plus 4 AES-GCM encryptions and 1 decryption in Node: COPY of the 9 text columns is ~100x less work,
+ * so half of COPY is out of reach with encryption, history and these indexes.
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
