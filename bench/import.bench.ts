@@ -30,7 +30,7 @@
  * ~0.06 ms each) plus the statement trigger of 043 (4–8 s per 2,000–5,000 acts: nested loops over
  * the transition table, quadratic in the statement's rows, and a scan of every live act), history
  * rows 0.5–0.7 s per table. An input row becomes ~15 stored rows (incident, ~2 victims, ~2 acts,
- * ~2 involvements, 7 history rows, 1 import key) with ~30 index entries and ~12 foreign-key checks,
+ * ~2 involvements, 7 history rows, 1 import key) with ~40 index entries and ~25 foreign-key checks,
  * plus 4 AES-GCM encryptions and 1 decryption in Node: COPY of the 9 text columns is ~100x less work,
  * so half of COPY is out of reach with encryption, history and these indexes.
  */
