@@ -313,9 +313,9 @@ async function cancelledAsTimeout<T>(fn: () => Promise<T>): Promise<T> {
 /**
  * How many matching incidents a facet count reads at most. A broad search over a million incidents
  * matches hundreds of thousands, and counting them all took seconds; beyond this many, the total
- * and the counts are those of the first matches read, each a lower bound, and say so ("2000+").
+ * and the counts are those of the first matches read, each a lower bound, and say so ("1000+").
  */
-export const facetCountCap = 2000;
+export const facetCountCap = 1000;
 
 export interface FacetCounts {
   total: number;
@@ -340,7 +340,6 @@ const facetList: Facet[] = ['country', 'subdivision', 'visibility', 'organisatio
 
 /** The SELECT counting one facet over the sample `s` (organisation_id, id and the incident's columns). */
 function facetCountSql(f: Facet): RawBuilder<unknown> {
-  const live = sql`JOIN act a ON a.organisation_id = s.organisation_id AND a.incident_id = s.id AND a.archived_at IS NULL`;
   switch (f) {
     case 'country':
     case 'subdivision':
@@ -350,12 +349,12 @@ function facetCountSql(f: Facet): RawBuilder<unknown> {
     case 'organisation':
       return sql`SELECT 'organisation'::text, s.organisation_id::text, o.name::text, count(*) FROM s JOIN organisation o ON o.id = s.organisation_id GROUP BY 2, 3`;
     case 'actType':
-      return sql`SELECT 'actType'::text, a.act_type::text, NULL::text, count(DISTINCT s.id) FROM s ${live} GROUP BY 2`;
+      return sql`SELECT 'actType'::text, a.act_type::text, NULL::text, count(DISTINCT a.incident_id) FROM sa a GROUP BY 2`;
     case 'perpetratorType':
-      return sql`SELECT 'perpetratorType'::text, v.perpetrator_type::text, NULL::text, count(DISTINCT s.id) FROM s ${live}
+      return sql`SELECT 'perpetratorType'::text, v.perpetrator_type::text, NULL::text, count(DISTINCT a.incident_id) FROM sa a
         JOIN involvement v ON v.organisation_id = a.organisation_id AND v.act_id = a.id AND v.archived_at IS NULL GROUP BY 2`;
     case 'sector':
-      return sql`SELECT 'sector'::text, x.sector::text, NULL::text, count(DISTINCT s.id) FROM s ${live}
+      return sql`SELECT 'sector'::text, x.sector::text, NULL::text, count(DISTINCT a.incident_id) FROM sa a
         JOIN actor v ON v.organisation_id = a.organisation_id AND v.id = a.victim_id
         CROSS JOIN LATERAL unnest(v.sectors) AS x(sector) GROUP BY 2`;
   }
@@ -385,7 +384,13 @@ export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery, opts:
           FROM incident t WHERE ${sql.join(incidentFilters(scope, q, except || undefined, part), sql` AND `)} LIMIT ${cap + 1})`,
       );
       const counts = [sql`SELECT 'n'::text AS facet, NULL::text AS value, NULL::text AS label, count(*) AS count FROM s`, ...facets.map(facetCountSql)];
-      const r = await sql<C>`WITH s AS MATERIALIZED (SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) p LIMIT ${cap + 1})
+      const actLevel = facets.some((f) => f === 'actType' || f === 'perpetratorType' || f === 'sector');
+      // The sample's live acts, read once for every act-level facet.
+      const sa = actLevel
+        ? sql`, sa AS MATERIALIZED (SELECT a.organisation_id, a.incident_id, a.id, a.act_type, a.victim_id FROM s
+            JOIN act a ON a.organisation_id = s.organisation_id AND a.incident_id = s.id AND a.archived_at IS NULL)`
+        : sql``;
+      const r = await sql<C>`WITH s AS MATERIALIZED (SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) p LIMIT ${cap + 1})${sa}
         SELECT * FROM (${sql.join(counts, sql` UNION ALL `)}) u
         ORDER BY facet, CASE WHEN facet = 'year' THEN 0 ELSE count END DESC, CASE WHEN facet = 'year' THEN value END DESC,
           CASE WHEN facet = 'organisation' THEN label ELSE value END`.execute(trx);

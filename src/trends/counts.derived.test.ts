@@ -243,6 +243,17 @@ describe.each(engines)('derived trend counts (%s)', (engine) => {
     );
     return r.rows.map((x) => JSON.stringify(x));
   }
+  /** The by-country table (045) summed from the fine one. */
+  async function byCountry() {
+    const r = await sql<Record<string, unknown>>`SELECT organisation_id, country, act_type, month, start_precision, sum(n)::int AS n
+      FROM atalaya_derived.incident_month GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5`.execute(t.ownerDb);
+    return r.rows.map((x) => JSON.stringify(x));
+  }
+  async function storedByCountry() {
+    const r = await sql<Record<string, unknown>>`SELECT organisation_id, country, act_type, month, start_precision, n::int AS n
+      FROM atalaya_derived.incident_month_country WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5`.execute(t.ownerDb);
+    return r.rows.map((x) => JSON.stringify(x));
+  }
   async function stored() {
     const r = await sql<
       Record<string, unknown>
@@ -263,6 +274,7 @@ describe.each(engines)('derived trend counts (%s)', (engine) => {
         async (ops, queries) => {
           for (const op of ops) await apply(op);
           expect(await stored()).toEqual(await recomputed());
+        expect(await storedByCountry()).toEqual(await byCountry());
           for (const q of queries) {
             for (const scope of scopes) {
               expect(derivedEligible(q, scope)).toBe(true);

@@ -218,10 +218,12 @@ function derivedWhere(q: CountQuery, scope: Scope): RawBuilder<unknown>[] {
   return where;
 }
 
-const derivedFrom = (q: CountQuery) =>
-  [...q.by, ...Object.keys(q.where)].includes('organisation')
-    ? sql`atalaya_derived.incident_month m JOIN organisation o ON o.id = m.organisation_id`
-    : sql`atalaya_derived.incident_month m`;
+/** The derived table to read: by country (045, small) unless subdivision or visibility is asked for. */
+function derivedFrom(q: CountQuery): RawBuilder<unknown> {
+  const used = [...q.by, ...Object.keys(q.where)];
+  const table = used.includes('subdivision') || used.includes('visibility') ? sql`atalaya_derived.incident_month m` : sql`atalaya_derived.incident_month_country m`;
+  return used.includes('organisation') ? sql`${table} JOIN organisation o ON o.id = m.organisation_id` : table;
+}
 
 /** The per-cell counts (columns p, k0…, n) of a count, computed from the rows themselves. */
 function liveCounts(q: CountQuery, scope: CountScope, sharedOnly = false): RawBuilder<unknown> {
