@@ -16,6 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { actorOrganisation, actorUserId, authorize, writeScope, type Actor, type Ctx } from '../access/index.js';
 import { getRow, insertRecord, updateRecord, type Row, type Who } from '../records/index.js';
@@ -56,8 +57,11 @@ export interface ImportOptions {
   fileName?: string | undefined;
   mode?: ImportMode;
   dryRun?: boolean;
-  /** Write rejected rows (original cells + a reason column) to this CSV file. */
-  rejectedOut?: string | undefined;
+  /**
+   * Write rejected rows (original cells + a reason column) as CSV to this file, or into this stream
+   * (the web keeps them encrypted on disk) with the promise of its last byte being written.
+   */
+  rejectedOut?: string | { stream: Writable; done: Promise<unknown> } | undefined;
   lang: Lang;
   onProgress?: (p: ImportProgress) => void;
   /** Rows staged per committed transaction, and at most as many incidents written per statement when applying. */
@@ -173,10 +177,14 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
   let rejectedCsv: ReturnType<typeof stringify> | null = null;
   let rejectedDone: Promise<unknown> | null = null;
   if (opts.rejectedOut) {
-    const out = createWriteStream(opts.rejectedOut, { mode: 0o600 });
+    let target = opts.rejectedOut;
+    if (typeof target === 'string') {
+      const out = createWriteStream(target, { mode: 0o600 });
+      target = { stream: out, done: once(out, 'finish') };
+    }
     rejectedCsv = stringify({ bom: true });
-    rejectedCsv.pipe(out);
-    rejectedDone = once(out, 'finish');
+    rejectedCsv.pipe(target.stream);
+    rejectedDone = target.done;
     rejectedCsv.write([t(lang, 'interop:rejected.line'), ...reader.headers, t(lang, 'interop:rejected.reason')]);
   }
 

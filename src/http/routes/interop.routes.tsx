@@ -8,6 +8,7 @@
  * progress from the job row. Export routes stream the case-list selection for the same filters.
  */
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -349,7 +350,13 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
     const mode = (req.body as Record<string, string> | undefined)?.mode === 'valid-rows' ? 'valid-rows' : 'all-or-nothing';
     const profile = loadProfile(u);
     const lang = req.lang;
-    const rejectedOut = join(u.dir, `${id}.rejected.csv`);
+    // The rejected rows carry names: they are written encrypted, like the upload, and decrypted on download.
+    const rejectedPath = join(u.dir, `${id}.rejected.csv`);
+    const { version, key } = await ctx.keys.fileKey(ctx.db, actor.organisationId);
+    const rejectedEnc = encryptStream(key, version, uploadAead(actor.organisationId, `${id}.rejected`));
+    const rejectedFile = createWriteStream(rejectedPath, { mode: 0o600 });
+    rejectedEnc.pipe(rejectedFile);
+    const rejectedOut = { stream: rejectedEnc, done: once(rejectedFile, 'finish') };
     const jobId = await new Promise<string>((resolve, reject) => {
       let started = false;
       runImport(ctx, actor, {
@@ -398,9 +405,13 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
     const dir = dirFor(services, actor);
     const link = join(dir, `${req.params.job}.job`);
     if (!job || !existsSync(link)) throw new AppError('not_found');
-    const f = join(dir, `${readFileSync(link, 'utf8')}.rejected.csv`);
-    if (!existsSync(f)) throw new AppError('not_found');
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="rejected.csv"').send(readFileSync(f));
+    const uploadId = readFileSync(link, 'utf8');
+    const f = join(dir, `${uploadId}.rejected.csv`);
+    if (!uploadRe.test(uploadId) || !existsSync(f)) throw new AppError('not_found');
+    const src = createReadStream(f);
+    const plain = decryptStream((v) => ctx.keys.fileKeyVersion(ctx.db, actor.organisationId, v), uploadAead(actor.organisationId, `${uploadId}.rejected`));
+    src.on('error', (e) => plain.destroy(e));
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="rejected.csv"').send(src.pipe(plain));
   });
 
   const filtersOf = (req: FastifyRequest): { filters: ExportFilters; query: string } => {
