@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can, type UserActor } from '../../access/index.js';
 import {
   actorTimeline,
+  createRecord,
   caseShares,
   downloadName,
   getCaseFile,
@@ -115,6 +116,52 @@ export async function caseRoutes(app: FastifyInstance, opts: { services: Service
   editRoutes('act', '/incidents/:id/acts/:actId/edit', (p) => p.actId!, (p) => `/incidents/${p.id}`, (pc, r) => t(pc.lang, 'workspace:edit.title_act', { type: vocabLabel('act_type', r.actType, pc.lang) }));
 
   editRoutes('source', '/incidents/:id/sources/:sourceId/edit', (p) => p.sourceId!, (p) => `/incidents/${p.id}`, (pc, r) => t(pc.lang, 'workspace:edit.title_source', { type: vocabLabel('source_type', r.sourceType, pc.lang) }));
+
+  /**
+   * Adding an intervention (an appeal, a communication to a UN mechanism) or a link to another case,
+   * from the case page, without JavaScript: the same field specs as the edit forms.
+   */
+  function addRoutes(table: 'intervention' | 'incident_link', path: string, titleKey: string, input: (incidentId: string, values: Record<string, unknown>) => Record<string, unknown>) {
+    const spec: EditField[] = editSpecs[table];
+    const own = async (actor: UserActor, id: string) => {
+      const r = await getRecord(ctx, actor, 'incident', id, { audit: false });
+      if (r.organisationId !== actor.organisationId) throw new AppError('not_found');
+      return r;
+    };
+    const page = (pc: Awaited<ReturnType<typeof pageContext>>, id: string, values: Record<string, string>, errors: Record<string, string>) => (
+      <EditPage pc={pc} title={t(pc.lang, titleKey)} action={path.replace(':id', id)} cancel={`/incidents/${id}`} spec={spec} values={values} version={0} errors={errors} />
+    );
+    app.get<IdParams>(path, async (req, reply) => {
+      const actor = requireUser(req, reply);
+      if (!actor) return reply;
+      await own(actor, req.params.id);
+      const pc = await pageContext(req, reply, services);
+      return html(reply, renderDocument(page(pc, req.params.id, formValues({}, spec), {})));
+    });
+    app.post<IdParams>(path, async (req, reply) => {
+      const actor = requireUser(req, reply);
+      if (!actor) return reply;
+      await own(actor, req.params.id);
+      const values = postedValues((req.body ?? {}) as Record<string, unknown>, spec);
+      try {
+        await createRecord(ctx, actor, table, input(req.params.id, updateInput(values, spec)), req.lang);
+        return reply.redirect(`/incidents/${req.params.id}`, 303);
+      } catch (e) {
+        if (!(e instanceof AppError) || (e.code !== 'validation' && e.code !== 'unknown_code' && e.code !== 'not_found')) throw e;
+        const pc = await pageContext(req, reply, services);
+        reply.status(422);
+        const errors = e.code === 'not_found' ? { toIncidentId: t(req.lang, 'workspace:field.toIncidentId_unknown') } : issuesToErrors(e, req.lang);
+        return html(reply, renderDocument(page(pc, req.params.id, values, errors)));
+      }
+    });
+  }
+
+  addRoutes('intervention', '/incidents/:id/interventions/new', 'workspace:edit.title_new_intervention', (incidentId, v) => ({ ...v, incidentId }));
+  // The other case is named by its address or its id, as copied from its page.
+  addRoutes('incident_link', '/incidents/:id/links/new', 'workspace:edit.title_new_link', (incidentId, v) => {
+    const other = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(String(v.toIncidentId ?? ''));
+    return { ...v, fromIncidentId: incidentId, toIncidentId: other ? other[0].toLowerCase() : String(v.toIncidentId ?? '') };
+  });
 
   editRoutes('actor', '/actors/:id/edit', (p) => p.id!, (p) => `/actors/${p.id}`, (pc, r) => t(pc.lang, 'workspace:edit.title_actor', { name: String(r.name ?? '') }));
 

@@ -228,4 +228,40 @@ describe('workspace pages over HTTP (pglite)', () => {
     expect(casePage).not.toContain('href="/evidence/');
     expect((await u.request('GET', `/incidents/${shared![1]}/edit`)).status).toBe(404);
   });
+
+  it('adds an intervention and a link to another case from the case page, and refuses a case of another organisation', async () => {
+    const rows = await s.t.db.selectFrom('incident').select(['id', 'organisation_id']).where('archived_at', 'is', null).execute();
+    const own = rows.filter((r) => r.organisation_id === demo.organisations.observatorio).map((r) => r.id);
+    const theirs = rows.find((r) => r.organisation_id === demo.organisations.red)!.id;
+    const [a, b] = own as [string, string];
+    const casePage = await get(`/incidents/${a}`);
+    expect(casePage.text).toContain(`/incidents/${a}/interventions/new`);
+    expect(casePage.text).toContain(`/incidents/${a}/links/new`);
+
+    const form1 = await get(`/incidents/${a}/interventions/new`);
+    expect(form1.status).toBe(200);
+    expect(form1.text).toContain('Añadir una intervención');
+    // Without its type the form comes back with the error beside the field, keeping what was typed.
+    const bad = await post(`/incidents/${a}/interventions/new`, { byWhom: 'Relatoría Especial ONU' });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('Relatoría Especial ONU');
+    const ok = await post(`/incidents/${a}/interventions/new`, { interventionType: 'un_communication', date: '2021-02-10', byWhom: 'Relatoría Especial ONU', reference: 'AL VEN 1/2021', response: 'no_response' });
+    expect(ok.status).toBe(303);
+    expect(ok.location).toBe(`/incidents/${a}`);
+
+    // The other case by its address, as copied from its page.
+    const linked = await post(`/incidents/${a}/links/new`, { linkType: 'same_series', toIncidentId: `${s.url}/incidents/${b}`, remarks: 'Misma operación' });
+    expect(linked.status).toBe(303);
+    const after = await get(`/incidents/${a}`);
+    expect(after.text).toContain('AL VEN 1/2021');
+    expect(after.text).toContain(`href="/incidents/${b}"`);
+
+    // A case of another organisation is neither a place to add to nor a case to link to.
+    expect((await get(`/incidents/${theirs}/interventions/new`)).status).toBe(404);
+    expect((await post(`/incidents/${theirs}/interventions/new`, { interventionType: 'urgent_appeal' })).status).toBe(404);
+    const foreign = await post(`/incidents/${a}/links/new`, { linkType: 'same_series', toIncidentId: theirs });
+    expect(foreign.status).toBe(422);
+    const self = await post(`/incidents/${a}/links/new`, { linkType: 'same_series', toIncidentId: a });
+    expect(self.status).toBe(422);
+  });
 });

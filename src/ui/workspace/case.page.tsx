@@ -216,6 +216,11 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { nam
           ))}
         </ul>
       )}
+      {file.owner && props.canEdit ? (
+        <p>
+          <a href={`/incidents/${inc.id}/interventions/new`}>{t('workspace:case.add_intervention')}</a>
+        </p>
+      ) : null}
       <h2>{t('workspace:case.links')}</h2>
       {file.links.length === 0 ? (
         <p class="muted">{t('ui:case.none')}</p>
@@ -228,6 +233,11 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { nam
           ))}
         </ul>
       )}
+      {file.owner && props.canEdit ? (
+        <p>
+          <a href={`/incidents/${inc.id}/links/new`}>{t('workspace:case.add_link')}</a>
+        </p>
+      ) : null}
       {file.owner ? (
         <>
           <h2>{t('workspace:case.shared_with')}</h2>

@@ -14,7 +14,7 @@ export interface EditField {
   approx?: string;
 }
 
-export const editSpecs: Record<'incident' | 'act' | 'source' | 'actor', EditField[]> = {
+export const editSpecs: Record<'incident' | 'act' | 'source' | 'actor' | 'intervention' | 'incident_link', EditField[]> = {
   incident: [
     { name: 'title', kind: 'text' },
     { name: 'startDate', kind: 'date', approx: 'startApproximate' },
@@ -44,6 +44,21 @@ export const editSpecs: Record<'incident' | 'act' | 'source' | 'actor', EditFiel
     { name: 'url', kind: 'text' },
     { name: 'identity', kind: 'text' },
     { name: 'notes', kind: 'textarea' },
+  ],
+  intervention: [
+    { name: 'interventionType', kind: 'vocab', vocab: 'intervention_type' },
+    { name: 'date', kind: 'date' },
+    { name: 'byWhom', kind: 'text' },
+    { name: 'mechanism', kind: 'vocab', vocab: 'international_mechanism' },
+    { name: 'reference', kind: 'text' },
+    { name: 'response', kind: 'vocab', vocab: 'intervention_response' },
+    { name: 'responseDate', kind: 'date' },
+    { name: 'notes', kind: 'textarea' },
+  ],
+  incident_link: [
+    { name: 'linkType', kind: 'vocab', vocab: 'incident_link_type' },
+    { name: 'toIncidentId', kind: 'text' },
+    { name: 'remarks', kind: 'textarea' },
   ],
   actor: [
     { name: 'name', kind: 'text' },
@@ -90,7 +105,7 @@ export function updateInput(values: Record<string, string>, spec: EditField[]): 
     else if (f.kind === 'kind') out[f.name] = v || 'person';
     else if (f.kind === 'number') out[f.name] = v === '' ? null : Number(v);
     else if (f.kind === 'visibility') out[f.name] = v || 'private';
-    else if (f.kind === 'vocab' && (f.name === 'actType' || f.name === 'status' || f.name === 'sourceType')) {
+    else if (f.kind === 'vocab' && (f.name === 'actType' || f.name === 'status' || f.name === 'sourceType' || f.name === 'interventionType' || f.name === 'linkType')) {
       if (v) out[f.name] = v;
     } else out[f.name] = v === '' ? null : v;
     if (f.approx) out[f.approx] = values[f.approx] === 'on' || values[f.approx] === 'true';
