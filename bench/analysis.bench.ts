@@ -30,10 +30,10 @@
  *   What is left is the GIN bitmap of a broad text match (~100,000 rows for "detención arbitraria",
  *   50-200 ms under load), built once per filter set (up to three statements), and random heap reads
  *   (shared_buffers 128 MB against a table of over 1 GB).
- * PostgreSQL 15, 100,000 incidents, loaded with the 043-047 triggers: 236 s (424 incidents/s, load 5-7);
+ * PostgreSQL 15, 100,000 incidents, loaded with the 043-047 triggers: 236 s (424 incidents/s, load 4-9, beside the PGlite run);
  *   search app p50 167 ms p95 208 ms (db p95 96 ms), trend app p95 75 ms (db p95 28 ms).
  * PGlite, 100,000 incidents (1,000,000 not tried: at the measured rate it would load for ~45 min):
- *   load 262 s (382 incidents/s, load 4-8); search app p50 76 ms p95 108 ms (db p95 125 ms);
+ *   load 262 s (382 incidents/s, load 4-9); search app p50 76 ms p95 108 ms (db p95 125 ms);
  *   trend app p50 34 ms p95 41 ms (db p95 79 ms); victims app p50 1,043 ms.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
