@@ -23,7 +23,8 @@
  *   after (043-047, 20 runs, load 3.0-5.0 on 2 cores):
  *     search   app p50    246 ms  p95    526 ms | db p50    141 ms  p95    233 ms | ratio 1.75 / 2.26  target 100 ms NOT met
  *     trend    app p50     21 ms  p95     30 ms | db p50    6.7 ms  p95    8.3 ms | ratio 3.15 / 3.55  target 200 ms met
- *     (same run at load 6-9.5: search p95 845 ms, trend p95 24 ms)
+ *     (other runs: load 6-9.5, search p95 845 ms, trend p95 24 ms; load 1.5-3.4, search p50 394 ms
+ *     p95 693 ms (db p95 379 ms), trend p95 54 ms: the search varies with what is in the caches)
  *     victims by act type (live SQL, not derived): app p50 25.9 s (load 8-9)
  *   The search reads at most 1,000 matches per filter set (records.queries facetCountCap): the four
  *   searches match more, so totals read "more than 1000" and facet counts are lower bounds ("37+").
