@@ -10,10 +10,11 @@ import { engines, openTestDb, type TestDb } from '../../test/support/db.js';
 import { makeOrg, makeUser } from '../../test/support/factories.js';
 import { migrate, openDatabase, setScope } from './index.js';
 
+// Read as the owner: under ATALAYA_TEST_RLS the application role sees only the columns it may use.
 async function tableColumns(t: TestDb) {
   const r = await sql<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>`
     SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
-    WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`.execute(t.db);
+    WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`.execute(t.ownerDb);
   return r.rows;
 }
 
@@ -23,7 +24,7 @@ async function keyColumns(t: TestDb) {
       (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.conrelid AND a.attnum = c.conkey[1]) AS first_column,
       CASE WHEN c.contype = 'f' THEN c.confrelid::regclass::text END AS references
     FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
-    WHERE n.nspname = 'public' AND c.contype IN ('p', 'f') ORDER BY 1, 2`.execute(t.db);
+    WHERE n.nspname = 'public' AND c.contype IN ('p', 'f') ORDER BY 1, 2`.execute(t.ownerDb);
   return r.rows;
 }
 
@@ -56,7 +57,8 @@ describe.each(engines)('schema on %s', (engine) => {
 
   it('migrates twice without change', async () => {
     const before = await tableColumns(t);
-    const again = await migrate(t.db);
+    // Migrations run as the owner (the application role may not even read schema_migration).
+    const again = await migrate(t.ownerDb);
     expect(again.applied).toEqual([]);
     expect(await tableColumns(t)).toEqual(before);
   });
