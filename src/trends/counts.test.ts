@@ -9,7 +9,7 @@ import { analyseEscalation } from './escalation.analysis.js';
 import { countInScope, countRecords } from './counts.queries.js';
 import { parseCountQuery } from './counts.schema.js';
 import { generateSynthetic } from './synthetic.generate.js';
-import { systemScope } from '../store/index.js';
+import { inTransaction, systemScope } from '../store/index.js';
 
 describe('parseCountQuery', () => {
   it('reads the CLI form and lists every problem at once', () => {
@@ -53,7 +53,7 @@ describe.each(engines)('counts (%s)', (engine) => {
     const sysB = { kind: 'system', organisationId: orgB } as const;
     const shared = await createRecord(t, sysB, 'incident', { title: 'Compartido', country: 'VE', startDate: '2021-02-01', status: 'open', visibility: 'coalition' });
     await createRecord(t, sysB, 'incident', { title: 'No compartido', country: 'VE', startDate: '2021-02-01', status: 'open', visibility: 'coalition' });
-    await t.db.insertInto('record_share').values({ organisation_id: orgB, incident_id: shared.id, coalition_id: coalition, fields: null }).execute();
+    await inTransaction(t.db, systemScope([orgB]), (trx) => trx.insertInto('record_share').values({ organisation_id: orgB, incident_id: shared.id, coalition_id: coalition, fields: null }).execute());
   });
   afterAll(async () => t.cleanup());
 
@@ -134,13 +134,13 @@ describe.each(engines)('synthetic data and escalation (%s)', (engine) => {
   it('loads in bulk with encrypted names and finds the change point it was given', async () => {
     const r = await generateSynthetic(t, { organisationId: org, n: 1500, seed: 7, from: '2019-01', to: '2022-12', changePoint: { period: '2020-11', ratio: 3 }, venezuelaShare: 1, batchSize: 700 });
     expect(r.incidents).toBe(1500);
-    const n = await t.db.selectFrom('incident').select(sql<string>`count(*)`.as('n')).where('organisation_id', '=', org).executeTakeFirst();
+    const n = await t.ownerDb.selectFrom('incident').select(sql<string>`count(*)`.as('n')).where('organisation_id', '=', org).executeTakeFirst();
     expect(Number(n?.n)).toBe(1500);
-    const actor = await t.db.selectFrom('actor').select(['name_enc']).where('organisation_id', '=', org).executeTakeFirst();
+    const actor = await t.ownerDb.selectFrom('actor').select(['name_enc']).where('organisation_id', '=', org).executeTakeFirst();
     expect(actor!.name_enc.toString('utf8')).not.toMatch(/González|Rodríguez|Red |Comité/);
-    const history = await t.db.selectFrom('record_history').select(sql<string>`count(*)`.as('n')).where('organisation_id', '=', org).where('record_table', '=', 'incident').executeTakeFirst();
+    const history = await t.ownerDb.selectFrom('record_history').select(sql<string>`count(*)`.as('n')).where('organisation_id', '=', org).where('record_table', '=', 'incident').executeTakeFirst();
     expect(Number(history?.n)).toBe(1500);
-    const audit = await t.db.selectFrom('audit_log').select(sql<string>`count(*)`.as('n')).where('organisation_id', '=', org).where('action', '=', 'synthetic.load').executeTakeFirst();
+    const audit = await t.ownerDb.selectFrom('audit_log').select(sql<string>`count(*)`.as('n')).where('organisation_id', '=', org).where('action', '=', 'synthetic.load').executeTakeFirst();
     expect(Number(audit?.n)).toBe(3);
     const a = await analyseEscalation(t, { kind: 'system', organisationId: org }, { unit: 'incidents', country: 'VE' });
     expect(a.result.status).toBe('change');
@@ -148,7 +148,7 @@ describe.each(engines)('synthetic data and escalation (%s)', (engine) => {
     // Month-precision and day-precision dates only (2% are year-only and left out).
     expect(a.result.changeInterval!.from <= '2020-11' && a.result.changeInterval!.to >= '2020-11').toBe(true);
     expect(a.excluded.imprecise).toBeGreaterThan(0);
-    const stored = await t.db.selectFrom('escalation_result').selectAll().where('organisation_id', '=', org).execute();
+    const stored = await t.ownerDb.selectFrom('escalation_result').selectAll().where('organisation_id', '=', org).execute();
     expect(stored).toHaveLength(1);
     expect(stored[0]!.method).toBe(a.result.method);
     expect(Number(stored[0]!.seed)).toBe(a.seed);
