@@ -18,8 +18,9 @@
  *   Same without migration 043: 595 s = 168 rows/s (apply 482 s); CPU: Node 62 s, backend 87 s.
  *   PGlite, 100,000 rows: 968 s = 103 rows/s (stage 97 s, apply 871 s); CPU 216 s; peak RSS 885 MB,
  *     of which PGlite itself takes ~540 MB once opened (801 MB peak while migrating, before any import).
- *   PostgreSQL, 1,000,000 rows: staging (read, map, validate, encrypt, stage) 881 s = 1,135 rows/s with
- *     RSS 260–280 MB; the apply did not finish in the time available (≈150–250 rows/s, see the report).
+ *   PostgreSQL, 1,000,000 rows (bc30073, old 043 triggers, load 9 → 1.3 → 5.5): import 3,230 s = 310 rows/s
+ *     (stage 235 s = 4,255 rows/s; apply 2,995 s, each 100,000 rows 162–471 s); CPU: Node 505 s,
+ *     backend 1,748 s; peak RSS 483 MB (heap 211 MB); plain COPY 5.13 s = 194,759 rows/s; ratio 0.0016.
  *   Before/after the unnest rewrite (20,000 rows, PostgreSQL, no 043, both runs side by side, load 9):
  *     before 114 s = 175 rows/s, CPU Node 26.6 s + backend 16.7 s;
  *     after   85 s = 234 rows/s, CPU Node 14.3 s + backend 13.0 s.
