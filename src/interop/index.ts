@@ -19,3 +19,4 @@ export {
   type ExportResult,
 } from './export.service.js';
 export { createBackup, verifyBackup, restoreBackup, type BackupManifest, type VerifyResult } from './backup.service.js';
+export { IMPORT_FILE_RETENTION_MS, sweepImportFiles } from './import-files.js';

@@ -10,9 +10,10 @@
  * (evidence.view), downloaded (evidence.download), exported (evidence.export).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdirSync, openSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
@@ -140,12 +141,30 @@ export async function storeEvidenceFile(ctx: Ctx, orgId: string, input: Readable
   return { storageKey, sha256: result.sha256!, sizeBytes: result.size, mediaType: result.mediaType! };
 }
 
-/** The decrypted bytes of a stored file, as a stream (authenticated chunk by chunk). */
-export function readEvidenceFile(ctx: Ctx, orgId: string, storageKey: string): Readable {
-  const src = createReadStream(filePath(ctx, orgId, storageKey));
-  const out = decryptStream((v) => ctx.keys.fileKeyVersion(ctx.db, orgId, v), aeadName(orgId, storageKey));
+/**
+ * Any file sealed with the organisation's file key (evidence, waiting import uploads), decrypted as a
+ * stream and authenticated chunk by chunk; `name` is the associated data it was sealed with.
+ */
+export function openSealedFile(ctx: Ctx, orgId: string, path: string, name: string): Readable {
+  const src = createReadStream(path, { highWaterMark: 1 << 16 });
+  const out = decryptStream((v) => ctx.keys.fileKeyVersion(ctx.db, orgId, v), name);
   src.on('error', (e) => out.destroy(e));
   return src.pipe(out);
+}
+
+/** A writable that seals what it is given into `path` (0600); `done` settles once the last byte is on disk. */
+export async function sealedFileWriter(ctx: Ctx, orgId: string, path: string, name: string): Promise<{ stream: Writable; done: Promise<unknown> }> {
+  const { version, key } = await ctx.keys.fileKey(ctx.db, orgId);
+  const enc = encryptStream(key, version, name);
+  const file = createWriteStream(path, { mode: 0o600 });
+  enc.on('error', (e) => file.destroy(e));
+  enc.pipe(file);
+  return { stream: enc, done: once(file, 'finish') };
+}
+
+/** The decrypted bytes of a stored file, as a stream (authenticated chunk by chunk). */
+export function readEvidenceFile(ctx: Ctx, orgId: string, storageKey: string): Readable {
+  return openSealedFile(ctx, orgId, filePath(ctx, orgId, storageKey), aeadName(orgId, storageKey));
 }
 
 /** A re-encoded copy of an image without EXIF, GPS, XMP or ICC comments; null for other types. */

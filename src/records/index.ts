@@ -29,6 +29,8 @@ export {
   getEvidence,
   openEvidence,
   readEvidenceFile,
+  openSealedFile,
+  sealedFileWriter,
   discardPendingFiles,
   downloadName,
   evidenceTypes,
@@ -37,6 +39,5 @@ export {
   type StoredFile,
   type CustodyEntry,
 } from './evidence.commands.js';
-export { encryptStream, decryptStream } from './evidence.stream.js';
 export { createDraft, getDraft, saveDraft, deleteDraft, listDrafts, takeDraft, type DraftSummary } from './intake-drafts.js';
 export { shareIncident, unshareIncident, listShares, coalitionsOfActor, type ShareView } from './sharing.js';

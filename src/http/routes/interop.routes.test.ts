@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, Client, type TestApp } from '../../../test/support/app.js';
 import { makeOrg, makeUser } from '../../../test/support/factories.js';
 import { sheetCsv, sheetProfile } from '../../interop/testing/spanish-sheet.js';
-import { IMPORT_FILE_RETENTION_MS, sweepImportFiles } from './interop.routes.js';
+import { IMPORT_FILE_RETENTION_MS, sweepImportFiles } from '../../interop/index.js';
 
 describe('import and export screens', () => {
   let s: TestApp;

@@ -8,8 +8,7 @@
  * progress from the job row. Export routes stream the case-list selection for the same filters.
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -32,9 +31,10 @@ import {
   type ExportFormat,
   type ImportField,
   type ImportProfile,
+  sweepImportFiles,
   type TableSource,
 } from '../../interop/index.js';
-import { decryptStream, encryptStream, parseInput, recordInput } from '../../records/index.js';
+import { openSealedFile, parseInput, recordInput, sealedFileWriter } from '../../records/index.js';
 import { AppError } from '../../shared/errors.js';
 import { t } from '../../shared/i18n/index.js';
 import { foldWords } from '../../vocab/index.js';
@@ -45,36 +45,6 @@ import type { Services } from '../services.js';
 import { html, pageContext, requireUser } from './pages.routes.js';
 
 const MAX_UPLOAD = 200 * 1024 * 1024;
-/** How long an upload, its profile and its rejected rows may wait in DATA/imports. */
-export const IMPORT_FILE_RETENTION_MS = 48 * 3600 * 1000;
-
-/** Deletes the import files older than `maxAgeMs`; returns how many it removed. */
-export function sweepImportFiles(dataDir: string, maxAgeMs = IMPORT_FILE_RETENTION_MS, now = Date.now()): number {
-  const root = join(dataDir, 'imports');
-  if (!existsSync(root)) return 0;
-  let removed = 0;
-  for (const org of readdirSync(root)) {
-    const dir = join(root, org);
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const f = join(dir, name);
-      try {
-        if (now - statSync(f).mtimeMs > maxAgeMs) {
-          rmSync(f, { force: true });
-          removed++;
-        }
-      } catch {
-        // Gone already (an import finishing at the same moment): nothing to do.
-      }
-    }
-  }
-  return removed;
-}
 const uploadRe = /^[A-Za-z0-9_-]{22}$/;
 
 /** Column names people use, folded, and the field each most likely feeds (a first guess only). */
@@ -122,17 +92,7 @@ interface Upload {
 const uploadAead = (orgId: string, id: string) => `${orgId}/import/${id}`;
 
 function uploadSource(services: Services, orgId: string, id: string, file: string): TableSource {
-  const { ctx } = services;
-  return {
-    name: id,
-    size: statSync(file).size,
-    open: () => {
-      const src = createReadStream(file, { highWaterMark: 1 << 16 });
-      const out = decryptStream((v) => ctx.keys.fileKeyVersion(ctx.db, orgId, v), uploadAead(orgId, id));
-      src.on('error', (e) => out.destroy(e));
-      return src.pipe(out);
-    },
-  };
+  return { name: id, size: statSync(file).size, open: () => openSealedFile(services.ctx, orgId, file, uploadAead(orgId, id)) };
 }
 
 function upload(services: Services, actor: UserActor, id: string): Upload {
@@ -211,8 +171,9 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
       }
       if (!checked) throw new AppError('csrf');
       if (part.fieldname === 'file' && part.filename) {
-        const { version, key } = await ctx.keys.fileKey(ctx.db, actor.organisationId);
-        await pipeline(part.file, encryptStream(key, version, uploadAead(actor.organisationId, id)), createWriteStream(file, { mode: 0o600 }));
+        const sealed = await sealedFileWriter(ctx, actor.organisationId, file, uploadAead(actor.organisationId, id));
+        await pipeline(part.file, sealed.stream);
+        await sealed.done;
         if (part.file.truncated) {
           rmSync(file, { force: true });
           throw new AppError('too_large');
@@ -351,12 +312,7 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
     const profile = loadProfile(u);
     const lang = req.lang;
     // The rejected rows carry names: they are written encrypted, like the upload, and decrypted on download.
-    const rejectedPath = join(u.dir, `${id}.rejected.csv`);
-    const { version, key } = await ctx.keys.fileKey(ctx.db, actor.organisationId);
-    const rejectedEnc = encryptStream(key, version, uploadAead(actor.organisationId, `${id}.rejected`));
-    const rejectedFile = createWriteStream(rejectedPath, { mode: 0o600 });
-    rejectedEnc.pipe(rejectedFile);
-    const rejectedOut = { stream: rejectedEnc, done: once(rejectedFile, 'finish') };
+    const rejectedOut = await sealedFileWriter(ctx, actor.organisationId, join(u.dir, `${id}.rejected.csv`), uploadAead(actor.organisationId, `${id}.rejected`));
     const jobId = await new Promise<string>((resolve, reject) => {
       let started = false;
       runImport(ctx, actor, {
@@ -408,10 +364,8 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
     const uploadId = readFileSync(link, 'utf8');
     const f = join(dir, `${uploadId}.rejected.csv`);
     if (!uploadRe.test(uploadId) || !existsSync(f)) throw new AppError('not_found');
-    const src = createReadStream(f);
-    const plain = decryptStream((v) => ctx.keys.fileKeyVersion(ctx.db, actor.organisationId, v), uploadAead(actor.organisationId, `${uploadId}.rejected`));
-    src.on('error', (e) => plain.destroy(e));
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="rejected.csv"').send(src.pipe(plain));
+    const plain = openSealedFile(ctx, actor.organisationId, f, uploadAead(actor.organisationId, `${uploadId}.rejected`));
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="rejected.csv"').send(plain);
   });
 
   const filtersOf = (req: FastifyRequest): { filters: ExportFilters; query: string } => {
