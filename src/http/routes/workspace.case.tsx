@@ -129,7 +129,7 @@ export async function caseRoutes(app: FastifyInstance, opts: { services: Service
       return r;
     };
     const page = (pc: Awaited<ReturnType<typeof pageContext>>, id: string, values: Record<string, string>, errors: Record<string, string>) => (
-      <EditPage pc={pc} title={t(pc.lang, titleKey)} action={path.replace(':id', id)} cancel={`/incidents/${id}`} spec={spec} values={values} version={0} errors={errors} />
+      <EditPage pc={pc} title={t(pc.lang, titleKey)} action={path.replace(':id', id)} cancel={`/incidents/${id}`} spec={spec} values={values} version={0} errors={errors} create />
     );
     app.get<IdParams>(path, async (req, reply) => {
       const actor = requireUser(req, reply);

@@ -241,6 +241,9 @@ describe('workspace pages over HTTP (pglite)', () => {
     const form1 = await get(`/incidents/${a}/interventions/new`);
     expect(form1.status).toBe(200);
     expect(form1.text).toContain('Añadir una intervención');
+    // A new record has no version to carry and no change to give a reason for.
+    expect(form1.text).not.toContain('name="reason"');
+    expect(form1.text).not.toContain('name="version"');
     // Without its type the form comes back with the error beside the field, keeping what was typed.
     const bad = await post(`/incidents/${a}/interventions/new`, { byWhom: 'Relatoría Especial ONU' });
     expect(bad.status).toBe(422);

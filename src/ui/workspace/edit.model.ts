@@ -12,6 +12,8 @@ export interface EditField {
   vocab?: VocabName;
   /** For dates: the field carrying the "approximate" flag. */
   approx?: string;
+  /** A required code: left out of the input when empty (so the schema names it), never sent as null. */
+  required?: true;
 }
 
 export const editSpecs: Record<'incident' | 'act' | 'source' | 'actor' | 'intervention' | 'incident_link', EditField[]> = {
@@ -24,11 +26,11 @@ export const editSpecs: Record<'incident' | 'act' | 'source' | 'actor' | 'interv
     { name: 'placeName', kind: 'text' },
     { name: 'narrative', kind: 'textarea' },
     { name: 'narrativeSensitive', kind: 'bool' },
-    { name: 'status', kind: 'vocab', vocab: 'incident_status' },
+    { name: 'status', kind: 'vocab', vocab: 'incident_status', required: true },
     { name: 'visibility', kind: 'visibility' },
   ],
   act: [
-    { name: 'actType', kind: 'vocab', vocab: 'act_type' },
+    { name: 'actType', kind: 'vocab', vocab: 'act_type', required: true },
     { name: 'startDate', kind: 'date', approx: 'startApproximate' },
     { name: 'endDate', kind: 'date', approx: 'endApproximate' },
     { name: 'placeName', kind: 'text' },
@@ -39,14 +41,14 @@ export const editSpecs: Record<'incident' | 'act' | 'source' | 'actor' | 'interv
     { name: 'notes', kind: 'textarea' },
   ],
   source: [
-    { name: 'sourceType', kind: 'vocab', vocab: 'source_type' },
+    { name: 'sourceType', kind: 'vocab', vocab: 'source_type', required: true },
     { name: 'reliability', kind: 'vocab', vocab: 'reliability' },
     { name: 'url', kind: 'text' },
     { name: 'identity', kind: 'text' },
     { name: 'notes', kind: 'textarea' },
   ],
   intervention: [
-    { name: 'interventionType', kind: 'vocab', vocab: 'intervention_type' },
+    { name: 'interventionType', kind: 'vocab', vocab: 'intervention_type', required: true },
     { name: 'date', kind: 'date' },
     { name: 'byWhom', kind: 'text' },
     { name: 'mechanism', kind: 'vocab', vocab: 'international_mechanism' },
@@ -56,7 +58,7 @@ export const editSpecs: Record<'incident' | 'act' | 'source' | 'actor' | 'interv
     { name: 'notes', kind: 'textarea' },
   ],
   incident_link: [
-    { name: 'linkType', kind: 'vocab', vocab: 'incident_link_type' },
+    { name: 'linkType', kind: 'vocab', vocab: 'incident_link_type', required: true },
     { name: 'toIncidentId', kind: 'text' },
     { name: 'remarks', kind: 'textarea' },
   ],
@@ -105,7 +107,7 @@ export function updateInput(values: Record<string, string>, spec: EditField[]): 
     else if (f.kind === 'kind') out[f.name] = v || 'person';
     else if (f.kind === 'number') out[f.name] = v === '' ? null : Number(v);
     else if (f.kind === 'visibility') out[f.name] = v || 'private';
-    else if (f.kind === 'vocab' && (f.name === 'actType' || f.name === 'status' || f.name === 'sourceType' || f.name === 'interventionType' || f.name === 'linkType')) {
+    else if (f.kind === 'vocab' && f.required) {
       if (v) out[f.name] = v;
     } else out[f.name] = v === '' ? null : v;
     if (f.approx) out[f.approx] = values[f.approx] === 'on' || values[f.approx] === 'true';

@@ -45,7 +45,8 @@ export function EditFields(props: { pc: PageContext; spec: EditField[]; values: 
   );
 }
 
-export function EditPage(props: { pc: PageContext; title: string; action: string; cancel: string; spec: EditField[]; values: Record<string, string>; version: number; errors: Errors }) {
+/** `create`: a new record (no version to carry, no reason for a change). */
+export function EditPage(props: { pc: PageContext; title: string; action: string; cancel: string; spec: EditField[]; values: Record<string, string>; version: number; errors: Errors; create?: boolean }) {
   const { pc } = props;
   const { t } = pc;
   return (
@@ -54,9 +55,9 @@ export function EditPage(props: { pc: PageContext; title: string; action: string
       <ErrorSummary pc={pc} errors={props.errors} />
       <form method="post" action={props.action} class="edit" novalidate>
         <Csrf pc={pc} />
-        <Hidden name="version" value={props.version} />
+        {props.create ? null : <Hidden name="version" value={props.version} />}
         <EditFields pc={pc} spec={props.spec} values={props.values} errors={props.errors} />
-        <TextField id="reason" label={t('workspace:field.reason')} hint={t('workspace:field.reason_hint')} value="" />
+        {props.create ? null : <TextField id="reason" label={t('workspace:field.reason')} hint={t('workspace:field.reason_hint')} value="" />}
         <div class="actions">
           <button type="submit">{t('workspace:edit.save')}</button>
           <a href={props.cancel}>{t('workspace:edit.cancel')}</a>
