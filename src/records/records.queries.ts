@@ -364,7 +364,9 @@ function facetCountSql(f: Facet): RawBuilder<unknown> {
  * Counts of incidents per value of each facet. Each facet is counted with every other filter
  * applied but not its own, so the other values of a chosen facet stay visible and selectable.
  * Facets whose own filter is not set share one set of matches: one statement reads it once (at
- * most facetCountCap + 1 incidents) and counts all of them; each chosen facet gets its own.
+ * most facetCountCap + 1 incidents) and counts all of them; each chosen facet gets its own. The
+ * statements run at once, each in its own transaction (on a server, its own connection and core);
+ * PGlite's single connection runs them one after the other.
  */
 export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery, opts: { cap?: number } = {}): Promise<FacetCounts> {
   authorize(actor, 'record.read');
@@ -376,37 +378,38 @@ export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery, opts:
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   type C = { facet: string; value: string | null; label: string | null; count: string };
-  return cancelledAsTimeout(() => inTransaction(ctx.db, scope, async (trx) => {
-    const out: FacetCounts = { total: 0, facets: { country: [], subdivision: [], visibility: [], organisation: [], year: [], actType: [], perpetratorType: [], sector: [] } };
-    for (const [except, facets] of groups) {
-      const parts = scopeParts(scope).map(
-        (part) => sql`(SELECT t.organisation_id, t.id, t.country, t.subdivision, t.visibility, extract(year FROM t.start_date)::int AS year
-          FROM incident t WHERE ${sql.join(incidentFilters(scope, q, except || undefined, part), sql` AND `)} LIMIT ${cap + 1})`,
-      );
-      const counts = [sql`SELECT 'n'::text AS facet, NULL::text AS value, NULL::text AS label, count(*) AS count FROM s`, ...facets.map(facetCountSql)];
-      const actLevel = facets.some((f) => f === 'actType' || f === 'perpetratorType' || f === 'sector');
-      // The sample's live acts, read once for every act-level facet.
-      const sa = actLevel
-        ? sql`, sa AS MATERIALIZED (SELECT a.organisation_id, a.incident_id, a.id, a.act_type, a.victim_id FROM s
-            JOIN act a ON a.organisation_id = s.organisation_id AND a.incident_id = s.id AND a.archived_at IS NULL)`
-        : sql``;
-      const r = await sql<C>`WITH s AS MATERIALIZED (SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) p LIMIT ${cap + 1})${sa}
-        SELECT * FROM (${sql.join(counts, sql` UNION ALL `)}) u
-        ORDER BY facet, CASE WHEN facet = 'year' THEN 0 ELSE count END DESC, CASE WHEN facet = 'year' THEN value END DESC,
-          CASE WHEN facet = 'organisation' THEN label ELSE value END`.execute(trx);
-      const matched = Number(r.rows.find((x) => x.facet === 'n')?.count ?? 0);
-      const atLeast = matched > cap;
-      if (except === '') {
-        out.total = matched;
-        if (atLeast) out.totalAtLeast = true;
-      }
-      for (const x of r.rows) {
-        if (x.facet === 'n' || x.value == null) continue;
-        out.facets[x.facet as Facet].push({ value: String(x.value), ...(x.label ? { label: x.label } : {}), count: Number(x.count), ...(atLeast ? { atLeast: true } : {}) });
-      }
+  const out: FacetCounts = { total: 0, facets: { country: [], subdivision: [], visibility: [], organisation: [], year: [], actType: [], perpetratorType: [], sector: [] } };
+  const counted = [...groups].map(([except, facets]) => cancelledAsTimeout(() => inTransaction(ctx.db, scope, async (trx) => {
+    const parts = scopeParts(scope).map(
+      (part) => sql`(SELECT t.organisation_id, t.id, t.country, t.subdivision, t.visibility, extract(year FROM t.start_date)::int AS year
+        FROM incident t WHERE ${sql.join(incidentFilters(scope, q, except || undefined, part), sql` AND `)} LIMIT ${cap + 1})`,
+    );
+    const counts = [sql`SELECT 'n'::text AS facet, NULL::text AS value, NULL::text AS label, count(*) AS count FROM s`, ...facets.map(facetCountSql)];
+    const actLevel = facets.some((f) => f === 'actType' || f === 'perpetratorType' || f === 'sector');
+    // The sample's live acts, read once for every act-level facet.
+    const sa = actLevel
+      ? sql`, sa AS MATERIALIZED (SELECT a.organisation_id, a.incident_id, a.id, a.act_type, a.victim_id FROM s
+          JOIN act a ON a.organisation_id = s.organisation_id AND a.incident_id = s.id AND a.archived_at IS NULL)`
+      : sql``;
+    const r = await sql<C>`WITH s AS MATERIALIZED (SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) p LIMIT ${cap + 1})${sa}
+      SELECT * FROM (${sql.join(counts, sql` UNION ALL `)}) u
+      ORDER BY facet, CASE WHEN facet = 'year' THEN 0 ELSE count END DESC, CASE WHEN facet = 'year' THEN value END DESC,
+        CASE WHEN facet = 'organisation' THEN label ELSE value END`.execute(trx);
+    return { except, rows: r.rows };
+  })));
+  for (const { except, rows } of await Promise.all(counted)) {
+    const matched = Number(rows.find((x) => x.facet === 'n')?.count ?? 0);
+    const atLeast = matched > cap;
+    if (except === '') {
+      out.total = matched;
+      if (atLeast) out.totalAtLeast = true;
     }
-    return out;
-  }));
+    for (const x of rows) {
+      if (x.facet === 'n' || x.value == null) continue;
+      out.facets[x.facet as Facet].push({ value: String(x.value), ...(x.label ? { label: x.label } : {}), count: Number(x.count), ...(atLeast ? { atLeast: true } : {}) });
+    }
+  }
+  return out;
 }
 
 const childColumn: Partial<Record<RecordTable, string>> = {

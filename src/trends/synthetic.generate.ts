@@ -276,8 +276,11 @@ const columnTypes: Record<string, Record<string, string>> = {
   },
 };
 
-/** Bulk INSERT of rows (all with the keys of `columnTypes[table]`) as one statement of column arrays. */
-async function insertRows(trx: DB, table: string, rows: Record<string, unknown>[]): Promise<void> {
+/**
+ * Bulk INSERT of rows (all with the keys of `columnTypes[table]`) as one statement of column arrays;
+ * with `history`, the same statement writes each row's version-1 history entry from what it inserted.
+ */
+async function insertRows(trx: DB, table: string, rows: Record<string, unknown>[], history: boolean): Promise<void> {
   if (rows.length === 0) return;
   const types = columnTypes[table]!;
   const cols = Object.keys(types);
@@ -292,10 +295,17 @@ async function insertRows(trx: DB, table: string, rows: Record<string, unknown>[
   const selects = cols.map((c, i) =>
     types[c] === 'text[]' ? sql`${sql.ref(`u.c${i}`)}::text[]` : sql.ref(`u.c${i}`),
   );
-  await sql`INSERT INTO ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))})
-    SELECT ${sql.join(selects)} FROM unnest(${sql.join(params)}) AS u(${sql.join(cols.map((_c, i) => sql.ref(`c${i}`)))})`.execute(
-    trx,
-  );
+  const insert = sql`INSERT INTO ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))})
+    SELECT ${sql.join(selects)} FROM unnest(${sql.join(params)}) AS u(${sql.join(cols.map((_c, i) => sql.ref(`c${i}`)))})`;
+  if (!history) {
+    await insert.execute(trx);
+    return;
+  }
+  // History rows never carry the search vector (it is derived, and most of their size).
+  const data = table === 'incident' ? sql`to_jsonb(w) - 'search'` : sql`to_jsonb(w)`;
+  await sql`WITH w AS (${insert} RETURNING *)
+    INSERT INTO record_history (organisation_id, id, record_table, record_id, version, action, reason, row_data)
+    SELECT w.organisation_id, gen_random_uuid(), ${table}, w.id, 1, 'create', 'synthetic', ${data} FROM w`.execute(trx);
 }
 
 // Tables a bulk load writes: their indexes that back no constraint are dropped and rebuilt.
@@ -485,26 +495,11 @@ async function writeSynthetic(ctx: Ctx, opts: SyntheticOptions, trx: DB | null):
         const inBatch = (fn: (trx: DB) => Promise<void>): Promise<void> =>
           trx ? fn(trx) : inTransaction(ctx.db, systemScope([org]), fn);
         const write = inBatch(async (trx) => {
-          await insertRows(trx, 'incident', incidents);
-          await insertRows(trx, 'actor', actors);
-          await insertRows(trx, 'act', acts);
-          await insertRows(trx, 'involvement', involvements);
-          if (opts.history !== false) {
-            for (const [table, rows] of [
-              ['incident', incidents],
-              ['actor', actors],
-              ['act', acts],
-              ['involvement', involvements],
-            ] as const) {
-              const ids = rows.map((r) => r.id as string);
-              const drop = table === 'incident' ? sql`to_jsonb(t) - 'search'` : sql`to_jsonb(t)`;
-              await sql`INSERT INTO record_history (organisation_id, id, record_table, record_id, version, action, reason, row_data)
-              SELECT t.organisation_id, gen_random_uuid(), ${table}, t.id, 1, 'create', 'synthetic', ${drop}
-              FROM ${sql.table(table)} t WHERE t.organisation_id = ${org} AND t.id = ANY(${ids}::uuid[])`.execute(
-                trx,
-              );
-            }
-          }
+          const history = opts.history !== false;
+          await insertRows(trx, 'incident', incidents, history);
+          await insertRows(trx, 'actor', actors, history);
+          await insertRows(trx, 'act', acts, history);
+          await insertRows(trx, 'involvement', involvements, history);
           await appendAudit(trx, {
             organisationId: org,
             userId: null,

@@ -64,7 +64,8 @@ export async function workspaceRoutes(app: FastifyInstance, opts: { services: Se
     if (!actor) return reply;
     const base = listParams(req);
     const q = parseInput(recordInput.listQuery, { ...base, limit: base.limit ?? '25' }, req.lang);
-    const [page, facets] = [await listIncidents(ctx, actor, q), await incidentFacets(ctx, actor, q)];
+    // The page and the facet counts are independent reads: on a server they run at once.
+    const [page, facets] = await Promise.all([listIncidents(ctx, actor, q), incidentFacets(ctx, actor, q)]);
     const pc = await pageContext(req, reply, services);
     const { cursor: _c, limit: _l, ...filters } = base;
     const nextHref = page.nextCursor ? listHref(filters, { cursor: page.nextCursor }) : null;
