@@ -327,15 +327,26 @@ async function bulkPossible(db: DB, n: number): Promise<boolean> {
   return !!row?.owner && Number(row.rows) <= n;
 }
 
-/** Drops the indexes of `bulkTables` that back no constraint and returns their definitions. */
+/**
+ * Drops the indexes of `bulkTables` and returns the statements that rebuild them: every index that
+ * backs no constraint, and the primary-key and unique constraints of the tables no foreign key
+ * points to (history and perpetrator links: their random-id keys are the largest indexes, and
+ * their uniqueness is checked once, when they are rebuilt). Keys that foreign keys need stay.
+ */
 async function dropSecondaryIndexes(trx: DB): Promise<string[]> {
-  const r = await sql<{ name: string; def: string }>`SELECT i.indexrelid::regclass::text AS name,
-      pg_get_indexdef(i.indexrelid) AS def
+  const r = await sql<{ drop: string; rebuild: string }>`SELECT 'DROP INDEX ' || i.indexrelid::regclass::text AS drop,
+      pg_get_indexdef(i.indexrelid) AS rebuild
     FROM pg_index i
     WHERE i.indrelid = ANY(${bulkTables}::regclass[])
-      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`.execute(trx);
-  for (const x of r.rows) await sql`DROP INDEX ${sql.raw(x.name)}`.execute(trx);
-  return r.rows.map((x) => x.def);
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+    UNION ALL
+    SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname),
+      format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname, pg_get_constraintdef(k.oid))
+    FROM pg_constraint k
+    WHERE k.conrelid = ANY(${bulkTables}::regclass[]) AND k.contype IN ('p', 'u')
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = k.conrelid)`.execute(trx);
+  for (const x of r.rows) await sql.raw(x.drop).execute(trx);
+  return r.rows.map((x) => x.rebuild);
 }
 
 /** Generates and stores `n` incidents for one organisation (see the module comment). */
@@ -346,6 +357,10 @@ export async function generateSynthetic(ctx: Ctx, opts: SyntheticOptions): Promi
   const res = await inTransaction(ctx.db, systemScope([opts.organisationId]), async (trx) => {
     // Index builds sort in memory; the default 64 MB would spill a million rows to disk.
     await sql`SET LOCAL maintenance_work_mem = '512MB'`.execute(trx);
+    // Most of the write-ahead log of a large load is full-page images of index pages; compressing
+    // them (lz4 where the server has it) shrinks it. Only a superuser may set it: otherwise skipped.
+    await sql`SELECT set_config('wal_compression', CASE WHEN 'lz4' = ANY(enumvals) THEN 'lz4' ELSE 'on' END, true)
+      FROM pg_settings WHERE name = 'wal_compression' AND has_parameter_privilege('wal_compression', 'SET')`.execute(trx);
     const defs = await dropSecondaryIndexes(trx);
     for (const off of countTriggers(false)) await off.execute(trx);
     const written = await writeSynthetic(ctx, opts, trx);
