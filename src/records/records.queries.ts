@@ -219,8 +219,16 @@ function decodeCursor(c: string, sort: SortKey): [string | null, string] {
 /** The list filters, each a facet; `except` leaves one out (to count that facet's other values). */
 export type Facet = 'country' | 'subdivision' | 'actType' | 'perpetratorType' | 'sector' | 'organisation' | 'visibility' | 'year';
 
-function incidentFilters(scope: Scope, q: ListQuery, except?: Facet, part: ScopePart = 'all'): RawBuilder<unknown>[] {
+interface Filters {
+  /** Conditions on the incident's own columns (an index or a cheap check per row). */
+  rows: RawBuilder<unknown>[];
+  /** Full-text match and conditions on its acts: a GIN index, or a look-up per row. */
+  matches: RawBuilder<unknown>[];
+}
+
+function splitFilters(scope: Scope, q: ListQuery, except?: Facet, part: ScopePart = 'all'): Filters {
   const where: RawBuilder<unknown>[] = [scopePartCondition(scope, part)];
+  const matches: RawBuilder<unknown>[] = [];
   if (q.archived === 'exclude') where.push(sql`t.archived_at IS NULL`);
   if (q.archived === 'only') where.push(sql`t.archived_at IS NOT NULL`);
   if (q.country && except !== 'country') where.push(sql`t.country = ${q.country}`);
@@ -233,24 +241,33 @@ function incidentFilters(scope: Scope, q: ListQuery, except?: Facet, part: Scope
     if (q.to) where.push(sql`t.start_date <= ${lastDay(q.to)}`);
   }
   if (q.actType && except !== 'actType') {
-    where.push(sql`EXISTS (SELECT 1 FROM act a WHERE a.organisation_id = t.organisation_id AND a.incident_id = t.id
+    matches.push(sql`EXISTS (SELECT 1 FROM act a WHERE a.organisation_id = t.organisation_id AND a.incident_id = t.id
       AND a.act_type = ${q.actType} AND a.archived_at IS NULL)`);
   }
   if (q.perpetratorType && except !== 'perpetratorType') {
-    where.push(sql`EXISTS (SELECT 1 FROM act a JOIN involvement v ON v.organisation_id = a.organisation_id AND v.act_id = a.id
+    matches.push(sql`EXISTS (SELECT 1 FROM act a JOIN involvement v ON v.organisation_id = a.organisation_id AND v.act_id = a.id
       WHERE a.organisation_id = t.organisation_id AND a.incident_id = t.id AND a.archived_at IS NULL
         AND v.archived_at IS NULL AND v.perpetrator_type = ${q.perpetratorType})`);
   }
   if (q.sector && except !== 'sector') {
-    where.push(sql`EXISTS (SELECT 1 FROM act a JOIN actor v ON v.organisation_id = a.organisation_id AND v.id = a.victim_id
+    matches.push(sql`EXISTS (SELECT 1 FROM act a JOIN actor v ON v.organisation_id = a.organisation_id AND v.id = a.victim_id
       WHERE a.organisation_id = t.organisation_id AND a.incident_id = t.id AND a.archived_at IS NULL
         AND ${q.sector} = ANY(v.sectors))`);
   }
   if (q.q) {
-    where.push(sql`t.search @@ (websearch_to_tsquery('spanish', atalaya_unaccent(${q.q})) || websearch_to_tsquery('english', atalaya_unaccent(${q.q})))`);
+    matches.push(sql`t.search @@ (websearch_to_tsquery('spanish', atalaya_unaccent(${q.q})) || websearch_to_tsquery('english', atalaya_unaccent(${q.q})))`);
   }
-  return where;
+  return { rows: where, matches };
 }
+
+/**
+ * How many incidents (those passing the column filters, in the list's order) a search first looks
+ * through for its matches before it asks the text index for all of them. A common word matches a
+ * quarter of a million incidents at 1,000,000, and building that set from the GIN index took
+ * 50-130 ms per statement; the first few thousand incidents usually hold the page (and the facet
+ * sample) already. A rare word finds too few there and falls back to the index, fast for it.
+ */
+export const searchWindow = 10_000;
 
 const orderBy: Record<SortKey, RawBuilder<unknown>> = {
   entered: sql`t.created_at DESC, t.id DESC`,
@@ -272,22 +289,44 @@ function cursorKey(sort: SortKey, row: Row): string | null {
 }
 
 /** Incidents visible to the actor with filters, a sort (newest entered, date, title) and keyset paging. */
-export async function listIncidents(ctx: Ctx, actor: Actor, q: ListQuery): Promise<Page<Presented>> {
+export async function listIncidents(ctx: Ctx, actor: Actor, q: ListQuery, opts: { window?: number } = {}): Promise<Page<Presented>> {
   authorize(actor, 'record.read');
   const scope = readScope(actor);
   const sort: SortKey = q.sort ?? 'entered';
   const after = q.cursor ? [afterCursor(sort, ...decodeCursor(q.cursor, sort))] : [];
+  const filters = scopeParts(scope).map((part) => splitFilters(scope, q, undefined, part));
   // One page of each part in the sort order, then the page of their union (the top of a union is
   // among the tops of its parts).
-  const parts = scopeParts(scope).map(
-    (part) => sql`(SELECT * FROM incident t WHERE ${sql.join([...incidentFilters(scope, q, undefined, part), ...after], sql` AND `)}
+  const parts = filters.map(
+    (f) => sql`(SELECT * FROM incident t WHERE ${sql.join([...f.rows, ...f.matches, ...after], sql` AND `)}
       ORDER BY ${orderBy[sort]} LIMIT ${q.limit + 1})`,
   );
+  // First within the first `searchWindow` incidents of each part that pass the column filters: if
+  // a part finds a full page there, that is its page exactly (every incident outside the window
+  // sorts after every one inside it). Otherwise the whole part is searched. Not for titles: no
+  // index gives that order, so the window would sort the whole part.
+  const windowed =
+    sort !== 'title' && filters.some((f) => f.matches.length > 0)
+      ? filters.map(
+          (f, i) => sql`(SELECT ${i}::int AS part, t.* FROM (SELECT * FROM incident t WHERE ${sql.join([...f.rows, ...after], sql` AND `)}
+            ORDER BY ${orderBy[sort]} LIMIT ${opts.window ?? searchWindow}) t
+          ${f.matches.length ? sql`WHERE ${sql.join(f.matches, sql` AND `)}` : sql``} ORDER BY ${orderBy[sort]} LIMIT ${q.limit + 1})`,
+        )
+      : null;
   return cancelledAsTimeout(() => inTransaction(ctx.db, scope, async (trx) => {
-    const r =
+    let found: Row[] | null = null;
+    if (windowed) {
+      const w = await sql<Row & { part: number }>`SELECT * FROM (${sql.join(windowed, sql` UNION ALL `)}) t ORDER BY ${orderBy[sort]}`.execute(trx);
+      if (filters.every((_f, i) => w.rows.filter((x) => x.part === i).length > q.limit)) {
+        found = w.rows.slice(0, q.limit + 1).map(({ part: _p, ...row }) => row as Row);
+      }
+    }
+    found ??= (
       parts.length === 1
         ? await sql<Row>`${parts[0]!}`.execute(trx)
-        : await sql<Row>`SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) t ORDER BY ${orderBy[sort]} LIMIT ${q.limit + 1}`.execute(trx);
+        : await sql<Row>`SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) t ORDER BY ${orderBy[sort]} LIMIT ${q.limit + 1}`.execute(trx)
+    ).rows;
+    const r = { rows: found };
     const rows = r.rows.slice(0, q.limit);
     const items: Presented[] = [];
     for (const row of rows) {
@@ -315,11 +354,11 @@ async function cancelledAsTimeout<T>(fn: () => Promise<T>): Promise<T> {
  * matches hundreds of thousands, and counting them all took seconds; beyond this many, the total
  * and the counts are those of the first matches read, each a lower bound, and say so ("1000+").
  */
-export const facetCountCap = 1000;
+export const facetCountCap = 500;
 
 export interface FacetCounts {
   total: number;
-  /** More incidents match than facetCountCap: `total` is a lower bound. */
+  /** More incidents may match than were counted: `total` is a lower bound (see searchWindow). */
   totalAtLeast?: boolean;
   /** Each count is exact unless `atLeast` (its filter set matched more than facetCountCap incidents). */
   facets: Record<Facet, { value: string; label?: string; count: number; atLeast?: boolean }[]>;
@@ -368,9 +407,10 @@ function facetCountSql(f: Facet): RawBuilder<unknown> {
  * statements run at once, each in its own transaction (on a server, its own connection and core);
  * PGlite's single connection runs them one after the other.
  */
-export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery, opts: { cap?: number } = {}): Promise<FacetCounts> {
+export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery, opts: { cap?: number; window?: number } = {}): Promise<FacetCounts> {
   authorize(actor, 'record.read');
   const cap = opts.cap ?? facetCountCap;
+  const window = opts.window ?? searchWindow;
   const scope = readScope(actor);
   const groups = new Map<Facet | '', Facet[]>([['', []]]);
   for (const f of facetList) {
@@ -380,10 +420,20 @@ export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery, opts:
   type C = { facet: string; value: string | null; label: string | null; count: string };
   const out: FacetCounts = { total: 0, facets: { country: [], subdivision: [], visibility: [], organisation: [], year: [], actType: [], perpetratorType: [], sector: [] } };
   const counted = [...groups].map(([except, facets]) => cancelledAsTimeout(() => inTransaction(ctx.db, scope, async (trx) => {
-    const parts = scopeParts(scope).map(
-      (part) => sql`(SELECT t.organisation_id, t.id, t.country, t.subdivision, t.visibility, extract(year FROM t.start_date)::int AS year
-        FROM incident t WHERE ${sql.join(incidentFilters(scope, q, except || undefined, part), sql` AND `)} LIMIT ${cap + 1})`,
+    const filters = scopeParts(scope).map((part) => splitFilters(scope, q, except || undefined, part));
+    const parts = filters.map(
+      (f) => sql`(SELECT t.organisation_id, t.id, t.country, t.subdivision, t.visibility, extract(year FROM t.start_date)::int AS year
+        FROM incident t WHERE ${sql.join([...f.rows, ...f.matches], sql` AND `)} LIMIT ${cap + 1})`,
     );
+    // The sample first from the first `window` incidents that pass the column filters (any matches
+    // serve: the counts are of a sample once there are more than `cap`).
+    const windowed = filters.some((f) => f.matches.length > 0)
+      ? filters.map(
+          (f) => sql`(SELECT t.organisation_id, t.id, t.country, t.subdivision, t.visibility, extract(year FROM t.start_date)::int AS year
+            FROM (SELECT * FROM incident t WHERE ${sql.join(f.rows, sql` AND `)} LIMIT ${window}) t
+            ${f.matches.length ? sql`WHERE ${sql.join(f.matches, sql` AND `)}` : sql``} LIMIT ${cap + 1})`,
+        )
+      : null;
     const counts = [sql`SELECT 'n'::text AS facet, NULL::text AS value, NULL::text AS label, count(*) AS count FROM s`, ...facets.map(facetCountSql)];
     const actLevel = facets.some((f) => f === 'actType' || f === 'perpetratorType' || f === 'sector');
     // The sample's live acts, read once for every act-level facet.
@@ -391,15 +441,33 @@ export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery, opts:
       ? sql`, sa AS MATERIALIZED (SELECT a.organisation_id, a.incident_id, a.id, a.act_type, a.victim_id FROM s
           JOIN act a ON a.organisation_id = s.organisation_id AND a.incident_id = s.id AND a.archived_at IS NULL)`
       : sql``;
-    const r = await sql<C>`WITH s AS MATERIALIZED (SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) p LIMIT ${cap + 1})${sa}
+    const countOver = async (sample: RawBuilder<unknown>[]) =>
+      (
+        await sql<C>`WITH s AS MATERIALIZED (SELECT * FROM (${sql.join(sample, sql` UNION ALL `)}) p LIMIT ${cap + 1})${sa}
       SELECT * FROM (${sql.join(counts, sql` UNION ALL `)}) u
       ORDER BY facet, CASE WHEN facet = 'year' THEN 0 ELSE count END DESC, CASE WHEN facet = 'year' THEN value END DESC,
-        CASE WHEN facet = 'organisation' THEN label ELSE value END`.execute(trx);
-    return { except, rows: r.rows };
+        CASE WHEN facet = 'organisation' THEN label ELSE value END`.execute(trx)
+      ).rows;
+    const matched = (rows: C[]) => Number(rows.find((x) => x.facet === 'n')?.count ?? 0);
+    if (windowed) {
+      const sampled = await countOver(windowed);
+      const k = matched(sampled);
+      if (k > cap) return { except, rows: sampled, atLeast: true };
+      // Fewer than `cap` in the window: exact if the window held every incident passing the column
+      // filters; else still a fair lower bound when it found at least half of `cap` (the set is then
+      // large, and asking the index for all of it is what the window avoids); else the index.
+      const beyond = await sql<{ more: boolean }>`SELECT bool_or(more) AS more FROM (${sql.join(
+        filters.map((f) => sql`SELECT count(*) > ${window} AS more FROM (SELECT 1 FROM incident t WHERE ${sql.join(f.rows, sql` AND `)} LIMIT ${window + 1}) w`),
+        sql` UNION ALL `,
+      )}) b`.execute(trx);
+      if (!beyond.rows[0]?.more) return { except, rows: sampled, atLeast: false };
+      if (2 * k >= cap) return { except, rows: sampled, atLeast: true };
+    }
+    const rows = await countOver(parts);
+    return { except, rows, atLeast: matched(rows) > cap };
   })));
-  for (const { except, rows } of await Promise.all(counted)) {
+  for (const { except, rows, atLeast } of await Promise.all(counted)) {
     const matched = Number(rows.find((x) => x.facet === 'n')?.count ?? 0);
-    const atLeast = matched > cap;
     if (except === '') {
       out.total = matched;
       if (atLeast) out.totalAtLeast = true;
