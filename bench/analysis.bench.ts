@@ -26,11 +26,31 @@
  *     (other runs: load 6-9.5, search p95 845 ms, trend p95 24 ms; load 1.5-3.4, search p50 394 ms
  *     p95 693 ms (db p95 379 ms), trend p95 54 ms: the search varies with what is in the caches)
  *     victims by act type (live SQL, not derived): app p50 25.9 s (load 8-9)
- *   The search reads at most 1,000 matches per filter set (records.queries facetCountCap): the four
+ *   The search then read at most 1,000 matches per filter set (facetCountCap, now 500): the four
  *   searches match more, so totals read "more than 1000" and facet counts are lower bounds ("37+").
  *   What is left is the GIN bitmap of a broad text match (~100,000 rows for "detención arbitraria",
  *   50-200 ms under load), built once per filter set (up to three statements), and random heap reads
  *   (shared_buffers 128 MB against a table of over 1 GB).
+ *   after 048, the bulk load and the search window (2026-11-29, 40 runs, only this benchmark running,
+ *   load average 1.5-2.6 on 2 cores; the page and the facet groups run at once, as the route does, so
+ *   "in database" (the sum of every statement's EXPLAIN ANALYZE) can exceed the application's time):
+ *     load     958 s (1,044 incidents/s, bulk: indexes and trend counts rebuilt once at the end;
+ *              a first bulk version without the history-key rebuild: 1,985 s)
+ *     search   app p50 82 ms  p95 113 ms | db p50 85 ms  p95 122 ms   target 100 ms NOT met
+ *              (first run on the freshly loaded database: p50 85 ms, p95 132 ms; on the previous
+ *              load with the same code: p50 78 ms, p95 116 ms)
+ *     trend    app p50 24 ms  p95  32 ms | db p50 13 ms  p95  15 ms   target 200 ms met
+ *   The search looks through the first 10,000 incidents passing the column filters before it asks
+ *   the GIN index for every match (records.queries searchWindow; not below 250,000 incidents), and
+ *   counts facets over at most 500 matches (facetCountCap). What is left: the act-level facets
+ *   (perpetrator type, sector) look up ~600 acts in indexes larger than shared_buffers, ~13 us
+ *   each, and a word that is common overall but rare among the first 10,000 still builds the whole
+ *   GIN bitmap. shared_buffers = 4 GB instead of 128 MB gained ~10% (tried on the earlier code).
+ * PostgreSQL 15, 100,000 incidents, bulk load after 048: 86.5 s (1,156 incidents/s); search app p50 49 ms
+ *   p95 88 ms, trend p95 49 ms.
+ * PGlite, 100,000 incidents, bulk load after 048: 147 s (680 incidents/s); search app p50 104 ms p95 154 ms;
+ *   trend app p50 80 ms p95 86 ms; victims p50 2.1 s. Slower than the previous session's figures
+ *   below (measured under heavier machine load); the cause was not found.
  * PostgreSQL 15, 100,000 incidents, loaded with the 043-047 triggers: 236 s (424 incidents/s, load 4-9, beside the PGlite run);
  *   search app p50 167 ms p95 208 ms (db p95 96 ms), trend app p95 75 ms (db p95 28 ms).
  * PGlite, 100,000 incidents (1,000,000 not tried: at the measured rate it would load for ~45 min):
