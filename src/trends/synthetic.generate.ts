@@ -4,8 +4,10 @@
  * indexes, places, dates of mixed precision, perpetrators) and with a known monthly rate, including
  * an optional change point, so that trends computed from them can be checked against the truth.
  *
- * Written in bulk: multi-row INSERTs in batches, each batch one transaction with its history rows
- * and one audit entry, not the per-record commands (which cost ~ms per record).
+ * Written in bulk: multi-row INSERTs in batches with their history rows and one audit entry per
+ * batch, not the per-record commands (which cost ~ms per record). Each batch is its own transaction,
+ * or, for a load into tables that hold less than it, all of them are one transaction that rebuilds
+ * the indexes and trend counts at the end (`bulk`).
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../access/index.js';
@@ -308,7 +310,7 @@ async function insertRows(trx: DB, table: string, rows: Record<string, unknown>[
     SELECT w.organisation_id, gen_random_uuid(), ${table}, w.id, 1, 'create', 'synthetic', ${data} FROM w`.execute(trx);
 }
 
-// Tables a bulk load writes: their indexes that back no constraint are dropped and rebuilt.
+// Tables a bulk load writes: their indexes are dropped and rebuilt (see dropSecondaryIndexes).
 const bulkTables = ['incident', 'actor', 'act', 'involvement', 'record_history'].map((t) => `public.${t}`);
 // Triggers a bulk load turns off (the trend counts, recounted once at the end).
 const countTriggers = (on: boolean) =>
@@ -509,13 +511,13 @@ async function writeSynthetic(ctx: Ctx, opts: SyntheticOptions, trx: DB | null):
         }
         const inBatch = (fn: (trx: DB) => Promise<void>): Promise<void> =>
           trx ? fn(trx) : inTransaction(ctx.db, systemScope([org]), fn);
-        const write = inBatch(async (trx) => {
+        const write = inBatch(async (tx) => {
           const history = opts.history !== false;
-          await insertRows(trx, 'incident', incidents, history);
-          await insertRows(trx, 'actor', actors, history);
-          await insertRows(trx, 'act', acts, history);
-          await insertRows(trx, 'involvement', involvements, history);
-          await appendAudit(trx, {
+          await insertRows(tx, 'incident', incidents, history);
+          await insertRows(tx, 'actor', actors, history);
+          await insertRows(tx, 'act', acts, history);
+          await insertRows(tx, 'involvement', involvements, history);
+          await appendAudit(tx, {
             organisationId: org,
             userId: null,
             action: 'synthetic.load',
