@@ -46,6 +46,14 @@
  *   (perpetrator type, sector) look up ~600 acts in indexes larger than shared_buffers, ~13 us
  *   each, and a word that is common overall but rare among the first 10,000 still builds the whole
  *   GIN bitmap. shared_buffers = 4 GB instead of 128 MB gained ~10% (tried on the earlier code).
+ *   on a new machine (2026-11-29, same kind, nothing else running, 40 runs): the same code loaded 1M in
+ *   275 s (3,642 incidents/s) and searched at app p50 26 ms p95 38 ms (100 runs: 24 / 43 ms). Then,
+ *   with migration 049 (per-place date indexes) and relevance sorting:
+ *     search by date       app p50 19 ms  p95 28 ms | db p50 22 ms  p95 31 ms   target 100 ms met
+ *     search by relevance  app p50 28 ms  p95 59 ms | db p50 34 ms  p95 83 ms   target 100 ms met
+ *              (ranking every match: p50 169 ms p95 314 ms; now the 500 most recent matches)
+ *     trend                app p50 5.3 ms p95 8.4 ms | db p50 3.7 ms p95 3.8 ms
+ *     victims              app p50 3,261 ms p95 3,370 ms
  * PostgreSQL 15, 100,000 incidents, bulk load after 048: 86.5 s (1,156 incidents/s); search app p50 49 ms
  *   p95 88 ms, trend p95 49 ms.
  * PGlite, 100,000 incidents, bulk load after 048: 147 s (680 incidents/s); search app p50 104 ms p95 154 ms;
@@ -137,7 +145,7 @@ async function openPostgres(n: number, keep: boolean): Promise<Opened> {
 }
 
 /** Statements that read data (not BEGIN, set_config or SET TRANSACTION). */
-const isDataQuery = (q: CompiledQuery) => /^\s*(WITH|SELECT)\b/i.test(q.sql) && !/set_config\(/i.test(q.sql);
+const isDataQuery = (q: CompiledQuery) => /^\s*\(?\s*(WITH|SELECT)\b/i.test(q.sql) && !/set_config\(/i.test(q.sql);
 
 async function timeIt(o: Opened, runs: number, fn: (i: number) => Promise<unknown>): Promise<{ app: number[]; db: number[] }> {
   const app: number[] = [];
@@ -228,6 +236,13 @@ export default async function analysisBench(args: string[]): Promise<void> {
       await Promise.all([listIncidents(ctx, actor, q), incidentFacets(ctx, actor, q)]);
     });
     report('faceted full-text search (20 + facets)', search, engine === 'postgres' ? 100 : undefined);
+    // The same searches by relevance (records.queries rankWindowMin: at 1,000,000 the matches among
+    // the 10,000 most recent incidents are ranked when they are at least 200).
+    const byRank = await timeIt(o, runs, async (i) => {
+      const q = recordInput.listQuery.parse({ ...searches[i % searches.length]!, limit: 20, sort: 'relevance' });
+      await Promise.all([listIncidents(ctx, actor, q), incidentFacets(ctx, actor, q)]);
+    });
+    report('same, sorted by relevance', byRank, engine === 'postgres' ? 100 : undefined);
     const countries = ['VE', 'VE', 'CO', 'VE'];
     const trend = await timeIt(o, runs, async (i) => {
       await countRecords(ctx, actor, { unit: 'incidents', period: 'month', by: ['act_type'], where: { country: [countries[i % countries.length]!] } });

@@ -295,4 +295,86 @@ describe.each(engines)('case list facets against a recount (%s)', (engine) => {
       { numRuns: 40, seed: 6047 },
     );
   }, 240_000);
+
+  it('by relevance, paging walks every match once, own and shared alike, ranks never rising', async () => {
+    await fc.assert(
+      fc.asyncProperty(queryArb, fc.integer({ min: 1, max: 7 }), async (q, limit) => {
+        const base = { ...Object.fromEntries(Object.entries(listQuery(q))), sort: 'relevance', limit };
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (let page = 0; page < 100; page++) {
+          const p = await listIncidents(t, reader, recordInput.listQuery.parse({ ...base, ...(cursor ? { cursor } : {}) }));
+          seen.push(...p.items.map((x) => x.id));
+          if (!p.nextCursor) break;
+          cursor = p.nextCursor;
+        }
+        expect(new Set(seen).size).toBe(seen.length);
+        expect(seen.length).toBe(expected(model, orgs[0]!, q).total);
+        // Every incident here has the title "<word> caso": with words, all matches rank alike and
+        // the order is the tie-break (newest id first); without words, newest entered first.
+        const all = await listIncidents(t, reader, recordInput.listQuery.parse({ ...base, sort: q.q ? 'relevance' : 'entered', limit: 200 }));
+        expect(seen).toEqual(all.items.map((x) => x.id));
+        if (q.q) expect([...seen].sort().reverse()).toEqual(seen);
+      }),
+      { numRuns: 30, seed: 6048 },
+    );
+  }, 240_000);
+
+  it('by relevance with a small search window, pages rank every match or say how many of the most recent they rank', async () => {
+    type Opts = { window: number; rankCandidates?: number; rankCandidatesMin?: number };
+    const walk = async (base: Record<string, unknown>, opts: Opts) => {
+      const seen: { id: string; org: string }[] = [];
+      let among: number | undefined;
+      let cursor: string | undefined;
+      for (let page = 0; page < 200; page++) {
+        const p = await listIncidents(t, reader, recordInput.listQuery.parse({ ...base, ...(cursor ? { cursor } : {}) }), opts);
+        seen.push(...p.items.map((x) => ({ id: x.id, org: x.organisationId })));
+        among ??= p.rankedAmong;
+        if (!p.nextCursor) break;
+        cursor = p.nextCursor;
+      }
+      return { ids: seen.map((x) => x.id), seen, among };
+    };
+    let capped = 0;
+    let windowed = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        // Words, and few column filters, so that windows fill up.
+        queryArb.map((q) => ({ ...q, q: q.q ?? 'amenaza', subdivision: undefined, visibility: undefined, perpetratorType: undefined, sector: undefined, year: undefined })),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 1, max: 5 }),
+        async (q, window, max, min, limit) => {
+          const base = { ...Object.fromEntries(Object.entries(listQuery(q))), sort: 'relevance', limit };
+          const whole = await walk(base, { window: 0 });
+          const got = await walk(base, { window, rankCandidates: max, rankCandidatesMin: min });
+          expect(whole.among).toBeUndefined();
+          expect(new Set(got.ids).size).toBe(got.ids.length);
+          if (got.among === undefined) {
+            expect(got.ids).toEqual(whole.ids);
+            return;
+          }
+          windowed++;
+          expect(got.ids.length).toBe(got.among);
+          // In the order of ranking every match...
+          expect(whole.ids.filter((id) => got.ids.includes(id))).toEqual(got.ids);
+          // ... and, for each part (own, shared), the most recent of its matches, at most `max`.
+          const byDate = await walk({ ...base, sort: 'date' }, { window: 0 });
+          for (const own of [true, false]) {
+            const inPart = (x: { org: string }) => (x.org === orgs[0]) === own;
+            const recent = byDate.seen.filter(inPart).map((x) => x.id);
+            const mine = got.seen.filter(inPart).map((x) => x.id);
+            expect(mine.length).toBeLessThanOrEqual(max);
+            if (mine.length === max && recent.length > max) capped++;
+            expect(new Set(mine)).toEqual(new Set(recent.slice(0, mine.length)));
+          }
+        },
+      ),
+      { numRuns: 80, seed: 6049 },
+    );
+    // The ways were all taken: capped at `max`, and the whole window's matches.
+    expect(capped).toBeGreaterThan(0);
+    expect(windowed).toBeGreaterThan(capped);
+  }, 240_000);
 });

@@ -70,3 +70,63 @@ describe.each(engines)('case list: facets, sorts and paging on %s', (engine) => 
     await expect(listIncidents(t, doc, q({ sort: 'date', limit: 1, cursor: p.nextCursor! }))).rejects.toMatchObject({ code: 'validation' });
   });
 });
+
+describe.each(engines)('case list by relevance on %s', (engine) => {
+  let t: TestDb;
+  let doc: UserActor;
+  const q = (o: Record<string, unknown> = {}) => recordInput.listQuery.parse(o);
+
+  beforeAll(async () => {
+    t = await openTestDb(engine);
+    doc = await makeUser(t, await makeOrg(t), 'documenter');
+    const specs = [
+      { title: 'Caso narrado', narrative: 'Se produjo la detención arbitraria de la defensora en su casa.' },
+      { title: 'Detención de un periodista en Maracaibo', narrative: 'Lo llevaron a una sede policial.' },
+      { title: 'Sin relación', narrative: 'Amenazas por teléfono a una abogada.' },
+      { title: 'Caso repetido', narrative: 'Detención, nueva detención y otra detención de la misma defensora.' },
+      { title: 'Gemelo uno', narrative: 'Una detención.' },
+      { title: 'Gemelo dos', narrative: 'Una detención.' },
+      { title: 'Gemelo tres', narrative: 'Una detención.' },
+    ];
+    for (const s of specs) await createRecord(t, doc, 'incident', { ...s, country: 'VE' });
+  });
+  afterAll(async () => t?.cleanup());
+
+  async function walk(o: Record<string, unknown>, limit: number): Promise<string[]> {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 20; i++) {
+      const p = await listIncidents(t, doc, q({ ...o, limit, ...(cursor ? { cursor } : {}) }));
+      seen.push(...p.items.map((x) => String(x.title)));
+      if (!p.nextCursor) return seen;
+      cursor = p.nextCursor;
+    }
+    throw new Error('paging did not end');
+  }
+
+  it('puts a match in the title before a match in the narrative and pages by rank without gaps or repeats', async () => {
+    const all = await walk({ q: 'detencion', sort: 'relevance' }, 50);
+    expect(all[0]).toBe('Detención de un periodista en Maracaibo');
+    expect(all).not.toContain('Sin relación');
+    expect(new Set(all)).toEqual(new Set(['Caso narrado', 'Detención de un periodista en Maracaibo', 'Caso repetido', 'Gemelo uno', 'Gemelo dos', 'Gemelo tres']));
+    // Three mentions rank above one in a text of about the same length.
+    expect(all.indexOf('Caso repetido')).toBeLessThan(all.indexOf('Caso narrado'));
+    // Equal ranks (the three twins) are still paged one by one, in the same order as on one page.
+    expect(await walk({ q: 'detencion', sort: 'relevance' }, 1)).toEqual(all);
+    expect(await walk({ q: 'detencion', sort: 'relevance' }, 2)).toEqual(all);
+  });
+
+  it('ranks a quoted phrase and keeps every filter', async () => {
+    const phrase = await walk({ q: '"detención arbitraria"', sort: 'relevance' }, 50);
+    expect(phrase).toEqual(['Caso narrado']);
+    expect(await walk({ q: 'detencion', sort: 'relevance', country: 'CO' }, 50)).toEqual([]);
+  });
+
+  it('without words sorts as newest entered, and refuses a cursor of another sort', async () => {
+    expect(await walk({ sort: 'relevance' }, 3)).toEqual(await walk({ sort: 'entered' }, 3));
+    const p = await listIncidents(t, doc, q({ q: 'detencion', sort: 'relevance', limit: 1 }));
+    await expect(listIncidents(t, doc, q({ q: 'detencion', sort: 'date', limit: 1, cursor: p.nextCursor! }))).rejects.toMatchObject({ code: 'validation' });
+    const forged = Buffer.from(JSON.stringify(['relevance', 'NaN', p.items[0]!.id])).toString('base64url');
+    await expect(listIncidents(t, doc, q({ q: 'detencion', sort: 'relevance', limit: 1, cursor: forged }))).rejects.toMatchObject({ code: 'validation' });
+  });
+});

@@ -189,7 +189,7 @@ export const listQuery = z
     from: partialDate.optional(),
     to: partialDate.optional(),
     archived: z.enum(['exclude', 'include', 'only']).default('exclude'),
-    sort: z.enum(['entered', 'date', 'title']).default('entered'),
+    sort: z.enum(['entered', 'date', 'title', 'relevance']).default('entered'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(200).optional(),
   })

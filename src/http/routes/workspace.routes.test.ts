@@ -54,6 +54,13 @@ describe('workspace pages over HTTP (pglite)', () => {
     const cards = (page.text.match(/class="card"/g) ?? []).length;
     expect(lines.length - 1).toBe(cards);
     expect(Buffer.byteLength(all.text)).toBeLessThan(100_000);
+    // By relevance: the same cases, the choice kept in the form, and the CSV holds them all.
+    const ranked = await get('/incidents?q=detencion&sort=relevance&limit=200');
+    expect(ranked.status).toBe(200);
+    expect(ranked.text).toMatch(/<option value="relevance" selected[^>]*>Relevancia para las palabras buscadas/);
+    expect((ranked.text.match(/class="card"/g) ?? []).length).toBe(cards);
+    const rankedCsv = await get('/incidents.csv?q=detencion&sort=relevance');
+    expect(rankedCsv.text.replace(/^\ufeff/, '').trim().split('\n').length).toBe(lines.length);
   });
 
   it('neutralises spreadsheet formulas in CSV cells', () => {

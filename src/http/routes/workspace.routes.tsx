@@ -70,7 +70,7 @@ export async function workspaceRoutes(app: FastifyInstance, opts: { services: Se
     const { cursor: _c, limit: _l, ...filters } = base;
     const nextHref = page.nextCursor ? listHref(filters, { cursor: page.nextCursor }) : null;
     const orgNames = await orgNamesFor(services, actor, facets.facets.organisation);
-    return html(reply, renderDocument(<CaseListPage pc={pc} base={filters} items={page.items} facets={facets} nextHref={nextHref} paged={!!q.cursor} orgNames={orgNames} />));
+    return html(reply, renderDocument(<CaseListPage pc={pc} base={filters} items={page.items} rankedAmong={page.rankedAmong} facets={facets} nextHref={nextHref} paged={!!q.cursor} orgNames={orgNames} />));
   });
 
   app.get('/incidents.csv', async (req, reply) => {
@@ -82,7 +82,8 @@ export async function workspaceRoutes(app: FastifyInstance, opts: { services: Se
     let cursor: string | undefined;
     do {
       const q = parseInput(recordInput.listQuery, { ...filters, limit: '200', ...(cursor ? { cursor } : {}) }, req.lang);
-      const page = await listIncidents(ctx, actor, q);
+      // Every match, ranked: the file never stops at the search window of the screen.
+      const page = await listIncidents(ctx, actor, q, q.sort === 'relevance' ? { window: 0 } : {});
       items.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

@@ -53,7 +53,7 @@ function facetChange(facet: Facet, value: string | null): Record<string, string 
   return { [facet]: value };
 }
 
-export function CaseListPage(props: { pc: PageContext; base: Record<string, string>; items: Presented[]; facets: FacetCounts; nextHref: string | null; paged: boolean; orgNames: Map<string, string> }) {
+export function CaseListPage(props: { pc: PageContext; base: Record<string, string>; items: Presented[]; rankedAmong?: number | undefined; facets: FacetCounts; nextHref: string | null; paged: boolean; orgNames: Map<string, string> }) {
   const { pc, base, facets } = props;
   const { t } = pc;
   const active = facetOrder.filter((f) => selectedValue(base, f));
@@ -87,7 +87,7 @@ export function CaseListPage(props: { pc: PageContext; base: Record<string, stri
         <div class="field sort">
           <label for="sort">{t('workspace:list.sort')}</label>
           <select id="sort" name="sort">
-            {(['entered', 'date', 'title'] as const).map((s) => (
+            {(['entered', 'date', 'title', 'relevance'] as const).map((s) => (
               <option value={s} selected={(base.sort ?? 'entered') === s}>
                 {t(`workspace:list.sort_${s}`)}
               </option>
@@ -150,6 +150,7 @@ export function CaseListPage(props: { pc: PageContext; base: Record<string, stri
           <p id="results-count" class="total" role="status">
             {facets.totalAtLeast ? t('workspace:list.total_at_least', { count: facets.total - 1 }) : t('workspace:list.total', { count: facets.total })}
           </p>
+          {props.rankedAmong !== undefined ? <p class="muted">{t('workspace:list.ranked_among', { count: props.rankedAmong })}</p> : null}
           <a class="to-filters" href="#facets-title">
             {t('workspace:list.filters')}
           </a>
