@@ -148,7 +148,7 @@ export default async function importBench(args: string[]): Promise<void> {
     const cpu = cpuUsage(cpu0);
     const pgCpu = server && pg0 !== null ? await backendCpu(server.url) : null;
     const acts = Number((await handle.db.selectFrom('act').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-    console.log(`  created ${r.created} incidents, ${acts} acts; rejected ${r.rejected}`);
+    console.log(`  created ${r.created} incidents, ${acts} acts; rejected ${r.rejected}; applied ${r.bulk ? 'as a bulk load (indexes rebuilt once)' : 'row by row'}`);
     console.log(
       `  import: ${secs.toFixed(1)} s, ${(rows / secs).toFixed(0)} rows/s (read+map+stage ${((phases.read ?? 0) / 1000).toFixed(1)} s, apply ${((phases.apply ?? 0) / 1000).toFixed(1)} s), load ${load()}`,
     );

@@ -23,7 +23,7 @@ import { getRow, insertRecord, updateRecord, type Row, type Who } from '../recor
 import { t, type Lang } from '../shared/i18n/index.js';
 import { newId } from '../shared/ids.js';
 import { toStored } from '../shared/dates.js';
-import { appendAudit, canonicalJson, inTransaction, type DB } from '../store/index.js';
+import { appendAudit, bulkPossible, canonicalJson, inTransaction, withBulkLoad, type DB } from '../store/index.js';
 import { sql } from 'kysely';
 import type { ImportMode, ImportState } from './interop.tables.js';
 import type { ImportProfile } from './import-profile.js';
@@ -70,7 +70,17 @@ export interface ImportOptions {
   onJob?: (jobId: string) => void;
   /** Stop after staging (tests of crash recovery use it to leave a staged job). */
   stopAfterStaging?: boolean;
+  /**
+   * Apply as a bulk load (store/bulk-load: indexes rebuilt and trend counts recounted once, the
+   * record tables locked until the import ends). 'auto' (the default) chooses it for the first
+   * release of a dataset of at least `bulkImportFrom` rows, when the connection owns the tables and
+   * they hold no more incidents than the import brings.
+   */
+  bulk?: boolean | 'auto';
 }
+
+/** Rows from which an import may be applied as a bulk load (below, rebuilding indexes costs more than it saves). */
+export const bulkImportFrom = 10_000;
 
 export interface ImportReport {
   jobId: string | null;
@@ -86,6 +96,8 @@ export interface ImportReport {
   unchanged: number;
   /** Incidents made of several rows (act unit, or repeated external ids). */
   mergedRows: number;
+  /** Applied as a bulk load (see ImportOptions.bulk). */
+  bulk: boolean;
   issues: RowIssue[];
   issueCount: number;
   warnings: ReadIssue[];
@@ -145,6 +157,7 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
     updated: 0,
     unchanged: 0,
     mergedRows: 0,
+    bulk: false,
     issues: [],
     issueCount: 0,
     warnings: [...reader.warnings],
@@ -260,7 +273,7 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
     report.state = 'staged';
     return report;
   }
-  await applyJob(ctx, actor, j, profile, report, Math.min(batchSize, GROUPS), opts.onProgress);
+  await applyJob(ctx, actor, j, profile, report, Math.min(batchSize, GROUPS), opts.bulk ?? 'auto', opts.onProgress);
   report.state = 'complete';
   return report;
 }
@@ -476,95 +489,116 @@ class Writer {
 const PAGE = 5000;
 const GROUPS = 2500;
 
-async function applyJob(ctx: Ctx, actor: Actor, job: JobRow, profile: ImportProfile, report: ImportReport, perFlush: number, onProgress?: (p: ImportProgress) => void): Promise<void> {
+async function applyJob(
+  ctx: Ctx,
+  actor: Actor,
+  job: JobRow,
+  profile: ImportProfile,
+  report: ImportReport,
+  perFlush: number,
+  bulkOption: boolean | 'auto',
+  onProgress?: (p: ImportProgress) => void,
+): Promise<void> {
   const w = who(actor);
   const orgId = w.organisationId;
   const reason = `import ${job.id}`;
   await inTransaction(ctx.db, writeScope(actor), async (trx) => {
-    await sql`UPDATE import_job SET state = 'applying', updated_at = now() WHERE organisation_id = ${orgId} AND id = ${job.id}`.execute(trx);
-    onProgress?.({ phase: 'apply', rows: 0, total: Number(job.rows_staged) || report.valid });
-    const types = {
-      incident: await tableTypes(trx, 'incident'),
-      actor: await tableTypes(trx, 'actor'),
-      act: await tableTypes(trx, 'act'),
-      involvement: await tableTypes(trx, 'involvement'),
-    };
-    const writer = new Writer(ctx, trx, w, profile, types);
-    let after: { groupKey: string; line: number } | null = null;
-    let pending: Group | null = null;
-    const groups: Group[] = [];
-    let appliedRows = 0;
-    const total = Number(job.rows_staged) || report.valid;
+    const staged = Number(job.rows_staged) || report.valid;
+    // Bulk only for a dataset's first release: every group is then new, so no update needs the
+    // indexes the bulk load drops.
+    report.bulk =
+      bulkOption === true ||
+      (bulkOption === 'auto' &&
+        staged >= bulkImportFrom &&
+        !(await sql`SELECT 1 FROM import_key WHERE organisation_id = ${orgId} AND dataset = ${profile.dataset} LIMIT 1`.execute(trx)).rows.length &&
+        (await bulkPossible(trx, staged)));
+    const apply = async () => {
+      await sql`UPDATE import_job SET state = 'applying', updated_at = now() WHERE organisation_id = ${orgId} AND id = ${job.id}`.execute(trx);
+      onProgress?.({ phase: 'apply', rows: 0, total: Number(job.rows_staged) || report.valid });
+      const types = {
+        incident: await tableTypes(trx, 'incident'),
+        actor: await tableTypes(trx, 'actor'),
+        act: await tableTypes(trx, 'act'),
+        involvement: await tableTypes(trx, 'involvement'),
+      };
+      const writer = new Writer(ctx, trx, w, profile, types);
+      let after: { groupKey: string; line: number } | null = null;
+      let pending: Group | null = null;
+      const groups: Group[] = [];
+      let appliedRows = 0;
+      const total = Number(job.rows_staged) || report.valid;
 
-    const processGroups = async (gs: Group[]) => {
-      const bidx = await Promise.all(gs.map((g) => ctx.keys.blindIndex(trx, orgId, keyOf(profile.dataset, g.key))));
-      const known = await lookupKeys(trx, orgId, profile.dataset, bidx);
-      for (let i = 0; i < gs.length; i++) {
-        const g = gs[i]!;
-        if (g.rows.length > 1) report.mergedRows += g.rows.length - 1;
-        const content = mergeGroup(g);
-        const hash = groupHash(g.rows);
-        const hit = known.get(bidx[i]!.toString('hex'));
-        if (!hit) {
-          await writer.addNew(content, bidx[i]!, hash);
-          report.created++;
-        } else if (hit.hash === hash) {
-          report.unchanged++;
-        } else {
-          const exists = await getRow(trx, 'incident', orgId, hit.incidentId);
-          if (!exists || exists.archived_at) {
+      const processGroups = async (gs: Group[]) => {
+        const bidx = await Promise.all(gs.map((g) => ctx.keys.blindIndex(trx, orgId, keyOf(profile.dataset, g.key))));
+        const known = await lookupKeys(trx, orgId, profile.dataset, bidx);
+        for (let i = 0; i < gs.length; i++) {
+          const g = gs[i]!;
+          if (g.rows.length > 1) report.mergedRows += g.rows.length - 1;
+          const content = mergeGroup(g);
+          const hash = groupHash(g.rows);
+          const hit = known.get(bidx[i]!.toString('hex'));
+          if (!hit) {
             await writer.addNew(content, bidx[i]!, hash);
             report.created++;
+          } else if (hit.hash === hash) {
+            report.unchanged++;
           } else {
-            await updateImported(ctx, trx, w, writer, exists, content, reason);
-            writer.keys.push({ bidx: bidx[i]!, incidentId: hit.incidentId, hash });
-            report.updated++;
+            const exists = await getRow(trx, 'incident', orgId, hit.incidentId);
+            if (!exists || exists.archived_at) {
+              await writer.addNew(content, bidx[i]!, hash);
+              report.created++;
+            } else {
+              await updateImported(ctx, trx, w, writer, exists, content, reason);
+              writer.keys.push({ bidx: bidx[i]!, incidentId: hit.incidentId, hash });
+              report.updated++;
+            }
           }
         }
-      }
-      await writer.flush(job.id, reason);
-    };
+        await writer.flush(job.id, reason);
+      };
 
-    for (;;) {
-      const page = await stagedPage(trx, orgId, job.id, after, PAGE);
-      if (!page.length) break;
-      for (const s of page) {
-        const line = Number(s.line);
-        const plain = JSON.parse(await ctx.keys.decrypt(trx, orgId, `import_staging.payload:${job.id}:${line}`, s.payload)) as {
-          incident: MappedIncident;
-          acts: MappedAct[];
-        };
-        if (pending && pending.key === s.group_key) pending.rows.push({ line, ...plain });
-        else {
-          if (pending) groups.push(pending);
-          pending = { key: s.group_key, rows: [{ line, ...plain }] };
+      for (;;) {
+        const page = await stagedPage(trx, orgId, job.id, after, PAGE);
+        if (!page.length) break;
+        for (const s of page) {
+          const line = Number(s.line);
+          const plain = JSON.parse(await ctx.keys.decrypt(trx, orgId, `import_staging.payload:${job.id}:${line}`, s.payload)) as {
+            incident: MappedIncident;
+            acts: MappedAct[];
+          };
+          if (pending && pending.key === s.group_key) pending.rows.push({ line, ...plain });
+          else {
+            if (pending) groups.push(pending);
+            pending = { key: s.group_key, rows: [{ line, ...plain }] };
+          }
+        }
+        const last = page[page.length - 1]!;
+        after = { groupKey: last.group_key, line: Number(last.line) };
+        while (groups.length >= perFlush) {
+          const part = groups.splice(0, perFlush);
+          await processGroups(part);
+          for (const g of part) appliedRows += g.rows.length;
+          onProgress?.({ phase: 'apply', rows: appliedRows, total });
         }
       }
-      const last = page[page.length - 1]!;
-      after = { groupKey: last.group_key, line: Number(last.line) };
-      while (groups.length >= perFlush) {
-        const part = groups.splice(0, perFlush);
-        await processGroups(part);
-        for (const g of part) appliedRows += g.rows.length;
-        onProgress?.({ phase: 'apply', rows: appliedRows, total });
-      }
-    }
-    if (pending) groups.push(pending);
-    if (groups.length) await processGroups(groups);
-    for (const g of groups) appliedRows += g.rows.length;
-    onProgress?.({ phase: 'apply', rows: appliedRows, total });
+      if (pending) groups.push(pending);
+      if (groups.length) await processGroups(groups);
+      for (const g of groups) appliedRows += g.rows.length;
+      onProgress?.({ phase: 'apply', rows: appliedRows, total });
 
-    await appendAudit(trx, {
-      organisationId: orgId,
-      userId: w.userId,
-      action: 'import.apply',
-      objectTable: 'import_job',
-      objectId: job.id,
-      requestId: actor.requestId ?? null,
-      detail: { dataset: profile.dataset, ...summary(report) },
-    });
-    await deleteStaging(trx, orgId, job.id);
-    await setJobState(trx, orgId, job.id, 'complete', summary(report));
+      await appendAudit(trx, {
+        organisationId: orgId,
+        userId: w.userId,
+        action: 'import.apply',
+        objectTable: 'import_job',
+        objectId: job.id,
+        requestId: actor.requestId ?? null,
+        detail: { dataset: profile.dataset, ...summary(report) },
+      });
+      await deleteStaging(trx, orgId, job.id);
+      await setJobState(trx, orgId, job.id, 'complete', summary(report));
+    };
+    await (report.bulk ? withBulkLoad(trx, [orgId], apply) : apply());
   });
   onProgress?.({ phase: 'done', rows: report.rows, total: report.rows });
 }

@@ -4,3 +4,4 @@ export { appendAudit, verifyAudit, auditHead, SYSTEM_ORG, type AuditEntry, type 
 export { inTransaction, setScope, systemScope, userScope, publicScope, type Scope } from './tx.js';
 export { canonicalJson } from './canonical-json.js';
 export type * from './schema.js';
+export { bulkPossible, withBulkLoad } from './bulk-load.js';

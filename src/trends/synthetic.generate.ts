@@ -12,7 +12,7 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../access/index.js';
 import { newId } from '../shared/ids.js';
-import { appendAudit, inTransaction, systemScope, type DB } from '../store/index.js';
+import { appendAudit, bulkPossible, inTransaction, systemScope, withBulkLoad, type DB } from '../store/index.js';
 import { subdivisions } from '../vocab/places.js';
 import { createRng, type Rng } from './stats/index.js';
 
@@ -310,68 +310,14 @@ async function insertRows(trx: DB, table: string, rows: Record<string, unknown>[
     SELECT w.organisation_id, gen_random_uuid(), ${table}, w.id, 1, 'create', 'synthetic', ${data} FROM w`.execute(trx);
 }
 
-// Tables a bulk load writes: their indexes are dropped and rebuilt (see dropSecondaryIndexes).
-const bulkTables = ['incident', 'actor', 'act', 'involvement', 'record_history'].map((t) => `public.${t}`);
-// Triggers a bulk load turns off (the trend counts, recounted once at the end).
-const countTriggers = (on: boolean) =>
-  ['incident', 'act'].flatMap((t) =>
-    ['ins', 'upd', 'del'].map(
-      (op) => sql`ALTER TABLE ${sql.table(t)} ${sql.raw(on ? 'ENABLE' : 'DISABLE')} TRIGGER ${sql.raw(`incident_month_${op}`)}`,
-    ),
-  );
-
-async function bulkPossible(db: DB, n: number): Promise<boolean> {
-  const r = await sql<{ owner: boolean; rows: string }>`SELECT
-      bool_and(pg_has_role(current_user, c.relowner, 'USAGE')) AS owner,
-      (SELECT count(*) FROM (SELECT 1 FROM incident LIMIT ${n + 1}) x) AS rows
-    FROM pg_class c WHERE c.oid = ANY(${bulkTables}::regclass[])`.execute(db);
-  const row = r.rows[0];
-  return !!row?.owner && Number(row.rows) <= n;
-}
-
-/**
- * Drops the indexes of `bulkTables` and returns the statements that rebuild them: every index that
- * backs no constraint, and the primary-key and unique constraints of the tables no foreign key
- * points to (history and perpetrator links: their random-id keys are the largest indexes, and
- * their uniqueness is checked once, when they are rebuilt). Keys that foreign keys need stay.
- */
-async function dropSecondaryIndexes(trx: DB): Promise<string[]> {
-  const r = await sql<{ drop: string; rebuild: string }>`SELECT 'DROP INDEX ' || i.indexrelid::regclass::text AS drop,
-      pg_get_indexdef(i.indexrelid) AS rebuild
-    FROM pg_index i
-    WHERE i.indrelid = ANY(${bulkTables}::regclass[])
-      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
-    UNION ALL
-    SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', k.conrelid::regclass, k.conname),
-      format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.conrelid::regclass, k.conname, pg_get_constraintdef(k.oid))
-    FROM pg_constraint k
-    WHERE k.conrelid = ANY(${bulkTables}::regclass[]) AND k.contype IN ('p', 'u')
-      AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = k.conrelid)`.execute(trx);
-  for (const x of r.rows) await sql.raw(x.drop).execute(trx);
-  return r.rows.map((x) => x.rebuild);
-}
-
 /** Generates and stores `n` incidents for one organisation (see the module comment). */
 export async function generateSynthetic(ctx: Ctx, opts: SyntheticOptions): Promise<SyntheticResult> {
   const bulk = opts.bulk === undefined || opts.bulk === 'auto' ? await bulkPossible(ctx.db, opts.n) : opts.bulk;
   if (!bulk) return writeSynthetic(ctx, opts, null);
   const started = Date.now();
-  const res = await inTransaction(ctx.db, systemScope([opts.organisationId]), async (trx) => {
-    // Index builds sort in memory; the default 64 MB would spill a million rows to disk.
-    await sql`SET LOCAL maintenance_work_mem = '512MB'`.execute(trx);
-    // A large load writes full-page images of every index page it touches after each checkpoint
-    // (~30 MB/s of WAL was seen at 1M); compressing them (lz4 where the server has it) shrinks that.
-    // Its own share of the gain was not measured. Only a superuser may set it: otherwise skipped.
-    await sql`SELECT set_config('wal_compression', CASE WHEN 'lz4' = ANY(enumvals) THEN 'lz4' ELSE 'on' END, true)
-      FROM pg_settings WHERE name = 'wal_compression' AND has_parameter_privilege('wal_compression', 'SET')`.execute(trx);
-    const defs = await dropSecondaryIndexes(trx);
-    for (const off of countTriggers(false)) await off.execute(trx);
-    const written = await writeSynthetic(ctx, opts, trx);
-    for (const def of defs) await sql.raw(def).execute(trx);
-    await sql`SELECT atalaya_derived.recount(${opts.organisationId}::uuid)`.execute(trx);
-    for (const on of countTriggers(true)) await on.execute(trx);
-    return written;
-  });
+  const res = await inTransaction(ctx.db, systemScope([opts.organisationId]), (trx) =>
+    withBulkLoad(trx, [opts.organisationId], () => writeSynthetic(ctx, opts, trx)),
+  );
   return { ...res, ms: Date.now() - started };
 }
 
