@@ -470,18 +470,20 @@ class Writer {
     }
   }
 
+  /** Takes what is queued (the writer is empty again at once) and writes it. */
   async flush(jobId: string, reason: string) {
     const org = this.w.organisationId;
-    await bulkInsertRecords(this.trx, 'incident', this.types.incident, this.incidents, this.w.userId, reason);
-    await bulkInsertRecords(this.trx, 'actor', this.types.actor, this.actors, this.w.userId, reason);
-    await bulkInsertRecords(this.trx, 'act', this.types.act, this.acts, this.w.userId, reason);
-    await bulkInsertRecords(this.trx, 'involvement', this.types.involvement, this.involvements, this.w.userId, reason);
-    await upsertKeys(this.trx, org, this.profile.dataset, jobId, this.keys);
+    const { incidents, actors, acts, involvements, keys } = this;
     this.incidents = [];
     this.actors = [];
     this.acts = [];
     this.involvements = [];
     this.keys = [];
+    await bulkInsertRecords(this.trx, 'incident', this.types.incident, incidents, this.w.userId, reason);
+    await bulkInsertRecords(this.trx, 'actor', this.types.actor, actors, this.w.userId, reason);
+    await bulkInsertRecords(this.trx, 'act', this.types.act, acts, this.w.userId, reason);
+    await bulkInsertRecords(this.trx, 'involvement', this.types.involvement, involvements, this.w.userId, reason);
+    await upsertKeys(this.trx, org, this.profile.dataset, jobId, keys);
   }
 }
 
@@ -504,14 +506,10 @@ async function applyJob(
   const reason = `import ${job.id}`;
   await inTransaction(ctx.db, writeScope(actor), async (trx) => {
     const staged = Number(job.rows_staged) || report.valid;
-    // Bulk only for a dataset's first release: every group is then new, so no update needs the
-    // indexes the bulk load drops.
-    report.bulk =
-      bulkOption === true ||
-      (bulkOption === 'auto' &&
-        staged >= bulkImportFrom &&
-        !(await sql`SELECT 1 FROM import_key WHERE organisation_id = ${orgId} AND dataset = ${profile.dataset} LIMIT 1`.execute(trx)).rows.length &&
-        (await bulkPossible(trx, staged)));
+    // The dataset's first release: every group is new (no key to look up), and no update needs
+    // the indexes a bulk load drops.
+    const firstRelease = !(await sql`SELECT 1 FROM import_key WHERE organisation_id = ${orgId} AND dataset = ${profile.dataset} LIMIT 1`.execute(trx)).rows.length;
+    report.bulk = bulkOption === true || (bulkOption === 'auto' && staged >= bulkImportFrom && firstRelease && (await bulkPossible(trx, staged)));
     const apply = async () => {
       await sql`UPDATE import_job SET state = 'applying', updated_at = now() WHERE organisation_id = ${orgId} AND id = ${job.id}`.execute(trx);
       onProgress?.({ phase: 'apply', rows: 0, total: Number(job.rows_staged) || report.valid });
@@ -522,15 +520,25 @@ async function applyJob(
         involvement: await tableTypes(trx, 'involvement'),
       };
       const writer = new Writer(ctx, trx, w, profile, types);
-      let after: { groupKey: string; line: number } | null = null;
       let pending: Group | null = null;
       const groups: Group[] = [];
       let appliedRows = 0;
       const total = Number(job.rows_staged) || report.valid;
 
+      // The database writes one batch while the next is prepared here (decrypting, encrypting,
+      // hashing): one write at a time, on the transaction's connection, in order.
+      let writing: Promise<void> = Promise.resolve();
+      const write = async () => {
+        await writing;
+        const batch = writer.flush(job.id, reason);
+        // Awaited before the next write or at the end; meanwhile its failure is not "unhandled".
+        batch.catch(() => {});
+        writing = batch;
+      };
+
       const processGroups = async (gs: Group[]) => {
         const bidx = await Promise.all(gs.map((g) => ctx.keys.blindIndex(trx, orgId, keyOf(profile.dataset, g.key))));
-        const known = await lookupKeys(trx, orgId, profile.dataset, bidx);
+        const known = firstRelease ? new Map<string, { incidentId: string; hash: string }>() : await lookupKeys(trx, orgId, profile.dataset, bidx);
         for (let i = 0; i < gs.length; i++) {
           const g = gs[i]!;
           if (g.rows.length > 1) report.mergedRows += g.rows.length - 1;
@@ -554,35 +562,47 @@ async function applyJob(
             }
           }
         }
-        await writer.flush(job.id, reason);
+        await write();
       };
 
-      for (;;) {
-        const page = await stagedPage(trx, orgId, job.id, after, PAGE);
-        if (!page.length) break;
-        for (const s of page) {
-          const line = Number(s.line);
-          const plain = JSON.parse(await ctx.keys.decrypt(trx, orgId, `import_staging.payload:${job.id}:${line}`, s.payload)) as {
-            incident: MappedIncident;
-            acts: MappedAct[];
-          };
-          if (pending && pending.key === s.group_key) pending.rows.push({ line, ...plain });
-          else {
-            if (pending) groups.push(pending);
-            pending = { key: s.group_key, rows: [{ line, ...plain }] };
+      // The next page is asked for as soon as this one arrives, so that it is read before the
+      // writes queued after it.
+      let nextPage = stagedPage(trx, orgId, job.id, null, PAGE);
+      try {
+        for (;;) {
+          const page = await nextPage;
+          if (!page.length) break;
+          const last = page[page.length - 1]!;
+          nextPage = stagedPage(trx, orgId, job.id, { groupKey: last.group_key, line: Number(last.line) }, PAGE);
+          nextPage.catch(() => {});
+          for (const s of page) {
+            const line = Number(s.line);
+            const plain = JSON.parse(await ctx.keys.decrypt(trx, orgId, `import_staging.payload:${job.id}:${line}`, s.payload)) as {
+              incident: MappedIncident;
+              acts: MappedAct[];
+            };
+            if (pending && pending.key === s.group_key) pending.rows.push({ line, ...plain });
+            else {
+              if (pending) groups.push(pending);
+              pending = { key: s.group_key, rows: [{ line, ...plain }] };
+            }
+          }
+          while (groups.length >= perFlush) {
+            const part = groups.splice(0, perFlush);
+            await processGroups(part);
+            for (const g of part) appliedRows += g.rows.length;
+            onProgress?.({ phase: 'apply', rows: appliedRows, total });
           }
         }
-        const last = page[page.length - 1]!;
-        after = { groupKey: last.group_key, line: Number(last.line) };
-        while (groups.length >= perFlush) {
-          const part = groups.splice(0, perFlush);
-          await processGroups(part);
-          for (const g of part) appliedRows += g.rows.length;
-          onProgress?.({ phase: 'apply', rows: appliedRows, total });
-        }
+        if (pending) groups.push(pending);
+        if (groups.length) await processGroups(groups);
+        await writing;
+      } catch (e) {
+        // Nothing of this transaction may still be on its way when it rolls back: a statement sent
+        // after the ROLLBACK would run on its own, outside it.
+        await Promise.allSettled([writing, nextPage]);
+        throw e;
       }
-      if (pending) groups.push(pending);
-      if (groups.length) await processGroups(groups);
       for (const g of groups) appliedRows += g.rows.length;
       onProgress?.({ phase: 'apply', rows: appliedRows, total });
 

@@ -243,6 +243,26 @@ describe.each(engines)('bulk import (%s)', (engine) => {
     expect((await verifyAudit(owner.db)).problems).toEqual([]);
   });
 
+  it.each([false, true])('a failure while a batch is being written leaves nothing behind (bulk: %s)', async (bulk) => {
+    const before = await schemaState(owner.db);
+    const u = await makeUser(t, await makeOrg(t), 'documenter');
+    const path = join(t.dataDir, `fail-${bulk}.csv`);
+    writeFileSync(path, sheetCsv(200));
+    // Progress is reported right after a batch is handed to the database, while it is written.
+    const onProgress = (p: { phase: string; rows: number }) => {
+      if (p.phase === 'apply' && p.rows >= 100) throw new Error('stopped');
+    };
+    await expect(runImport(owner, u, { profile: sheetProfile(`fail-${bulk}`), file: path, lang: 'es', mode: 'valid-rows', bulk, batchSize: 40, onProgress })).rejects.toThrow('stopped');
+    const left = async (table: string) =>
+      Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)} WHERE organisation_id = ${u.organisationId}`.execute(owner.db)).rows[0]!.n);
+    for (const table of ['incident', 'actor', 'act', 'involvement', 'record_history', 'import_key']) expect(await left(table)).toBe(0);
+    expect(await schemaState(owner.db)).toEqual(before);
+    // The job is still there to be applied: running the same import again completes it.
+    const again = await runImport(owner, u, { profile: sheetProfile(`fail-${bulk}`), file: path, lang: 'es', mode: 'valid-rows', bulk });
+    expect(again).toMatchObject({ state: 'complete', resumed: true });
+    expect(await left('incident')).toBe(again.created);
+  });
+
   it('is not chosen by default below bulkImportFrom rows', async () => {
     const u = await makeUser(t, await makeOrg(t), 'documenter');
     const path = join(t.dataDir, 'small.csv');
