@@ -28,6 +28,19 @@
  *     before 114 s = 175 rows/s, CPU Node 26.6 s + backend 16.7 s;
  *     after   85 s = 234 rows/s, CPU Node 14.3 s + backend 13.0 s.
  *
+ *   New machine (2026-11-29, same kind, nothing else running, load 1.1-2.6), PostgreSQL, 1,000,000 rows;
+ *   plain COPY ~710,000-810,000 rows/s here:
+ *     with migration 051 (act trigger without the quadratic anti join), row by row: 964 s = 1,037 rows/s
+ *       (stage 57 s, apply 907 s); CPU Node 200 s, backend 734 s; peak RSS 497 MB; ratio 0.0013.
+ *       (20,000 rows: 1,447 rows/s before 051, 1,890 after.)
+ *     + bulk apply of a first release (indexes rebuilt, trend counts recounted once): 531 s = 1,882 rows/s;
+ *       CPU Node 202 s, backend 340 s; peak RSS 487 MB.
+ *     + one batch written while the next is prepared, pages of 5,000 / batches of 2,500: 447 s = 2,237 rows/s,
+ *       but peak RSS 561 MB (over the 500 MB bound); pages of 2,500 / batches of 1,250:
+ *       454 s = 2,203 rows/s (stage 59 s, apply 395 s); CPU Node 223 s, backend 298 s; peak RSS 475 MB;
+ *       ratio to COPY 0.0031.
+ *     100,000 rows with 051, row by row: 54 s = 1,850 rows/s.
+ *
  * Where the time goes (EXPLAIN ANALYZE of the apply's statements, per 5,000 rows, loaded machine):
  * the incident INSERT ~2.7 s (its generated search vector: two to_tsvector + unaccent per text
  * column, and the GIN index), each act INSERT ~1.4 s (six indexes, three foreign-key checks of
