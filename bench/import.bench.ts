@@ -32,7 +32,7 @@
  *   plain COPY ~710,000-810,000 rows/s here:
  *     with migration 051 (act trigger without the quadratic anti join), row by row: 964 s = 1,037 rows/s
  *       (stage 57 s, apply 907 s); CPU Node 200 s, backend 734 s; peak RSS 497 MB; ratio 0.0013.
- *       (20,000 rows: 1,447 rows/s before 051, 1,890 after.)
+ *       (20,000 rows: 1,447 rows/s before 051, 1,890 after, the latter with auto_explain logging on.)
  *     + bulk apply of a first release (indexes rebuilt, trend counts recounted once): 531 s = 1,882 rows/s;
  *       CPU Node 202 s, backend 340 s; peak RSS 487 MB.
  *     + one batch written while the next is prepared, pages of 5,000 / batches of 2,500: 447 s = 2,237 rows/s,
