@@ -250,8 +250,8 @@ export default async function analysisBench(args: string[]): Promise<void> {
       await Promise.all([listIncidents(ctx, actor, q), incidentFacets(ctx, actor, q)]);
     });
     report('faceted full-text search (20 + facets)', search, engine === 'postgres' ? 100 : undefined);
-    // The same searches by relevance (records.queries rankWindowMin: at 1,000,000 the matches among
-    // the 10,000 most recent incidents are ranked when they are at least 200).
+    // The same searches by relevance (records.queries rankCandidates: above 250,000 incidents the
+    // 500 most recent matches are ranked).
     const byRank = await timeIt(o, runs, async (i) => {
       const q = recordInput.listQuery.parse({ ...searches[i % searches.length]!, limit: 20, sort: 'relevance' });
       await Promise.all([listIncidents(ctx, actor, q), incidentFacets(ctx, actor, q)]);

@@ -118,9 +118,7 @@ export async function* selectForExport(ctx: Ctx, actor: Actor, filters: ExportFi
   let cursor: string | undefined;
   const base = publicUrl.replace(/\/+$/, '');
   for (;;) {
-    const q = recordInput.listQuery.parse({ ...filters, limit: 200, ...(cursor ? { cursor } : {}) });
-    // Every match, ranked: an export never stops at the search window of the screen.
-    const page = await listIncidents(ctx, actor, q, q.sort === 'relevance' ? { window: 0 } : {});
+    const page = await listIncidents(ctx, actor, recordInput.listQuery.parse({ ...filters, limit: 200, ...(cursor ? { cursor } : {}) }), { exhaustive: true });
     const kids = await childrenOf(ctx, actor, page.items);
     for (const i of page.items) yield { incident: i, url: `${base}/incidents/${i.id}`, acts: kids.get(i.id) ?? [] };
     if (!page.nextCursor) return;

@@ -516,7 +516,7 @@ async function applyJob(
     report.bulk = bulkOption === true || (bulkOption === 'auto' && staged >= bulkImportFrom && firstRelease && (await bulkPossible(trx, staged)));
     const apply = async () => {
       await sql`UPDATE import_job SET state = 'applying', updated_at = now() WHERE organisation_id = ${orgId} AND id = ${job.id}`.execute(trx);
-      onProgress?.({ phase: 'apply', rows: 0, total: Number(job.rows_staged) || report.valid });
+      onProgress?.({ phase: 'apply', rows: 0, total: staged });
       const types = {
         incident: await tableTypes(trx, 'incident'),
         actor: await tableTypes(trx, 'actor'),
@@ -527,7 +527,6 @@ async function applyJob(
       let pending: Group | null = null;
       const groups: Group[] = [];
       let appliedRows = 0;
-      const total = Number(job.rows_staged) || report.valid;
 
       // The database writes one batch while the next is prepared here (decrypting, encrypting,
       // hashing): one write at a time, on the transaction's connection, in order.
@@ -595,7 +594,7 @@ async function applyJob(
             const part = groups.splice(0, perFlush);
             await processGroups(part);
             for (const g of part) appliedRows += g.rows.length;
-            onProgress?.({ phase: 'apply', rows: appliedRows, total });
+            onProgress?.({ phase: 'apply', rows: appliedRows, total: staged });
           }
         }
         if (pending) groups.push(pending);
@@ -608,7 +607,7 @@ async function applyJob(
         throw e;
       }
       for (const g of groups) appliedRows += g.rows.length;
-      onProgress?.({ phase: 'apply', rows: appliedRows, total });
+      onProgress?.({ phase: 'apply', rows: appliedRows, total: staged });
 
       await appendAudit(trx, {
         organisationId: orgId,

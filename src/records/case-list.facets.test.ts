@@ -321,7 +321,7 @@ describe.each(engines)('case list facets against a recount (%s)', (engine) => {
   }, 240_000);
 
   it('by relevance with a small search window, pages rank every match or say how many of the most recent they rank', async () => {
-    type Opts = { window: number; rankCandidates?: number; rankCandidatesMin?: number };
+    type Opts = { window: number; rankCandidates?: number; rankCandidatesMin?: number; exhaustive?: boolean };
     const walk = async (base: Record<string, unknown>, opts: Opts) => {
       const seen: { id: string; org: string }[] = [];
       let among: number | undefined;
@@ -350,6 +350,8 @@ describe.each(engines)('case list facets against a recount (%s)', (engine) => {
           const whole = await walk(base, { window: 0 });
           const got = await walk(base, { window, rankCandidates: max, rankCandidatesMin: min });
           expect(whole.among).toBeUndefined();
+          // An export asks for every match: the window never narrows it.
+          expect((await walk(base, { window, rankCandidates: max, rankCandidatesMin: min, exhaustive: true })).ids).toEqual(whole.ids);
           expect(new Set(got.ids).size).toBe(got.ids.length);
           if (got.among === undefined) {
             expect(got.ids).toEqual(whole.ids);

@@ -301,6 +301,15 @@ function splitFilters(scope: Scope, q: ListQuery, except?: Facet, part: ScopePar
 export const searchWindow = 10_000;
 export const searchWindowFrom = 250_000;
 
+/** For each filter set, whether more than `window` incidents pass its column filters (the window did not hold them all). */
+async function beyondWindow(trx: DB, filters: Filters[], window: number): Promise<boolean[]> {
+  const r = await sql<{ part: number; more: boolean }>`${sql.join(
+    filters.map((f, i) => sql`SELECT ${i}::int AS part, count(*) > ${window} AS more FROM (SELECT 1 FROM incident t WHERE ${sql.join(f.rows, sql` AND `)} LIMIT ${window + 1}) w`),
+    sql` UNION ALL `,
+  )}`.execute(trx);
+  return filters.map((_f, i) => r.rows.some((x) => x.part === i && x.more));
+}
+
 async function searchWindowOf(trx: DB, asked: number | undefined): Promise<number> {
   if (asked !== undefined) return asked;
   // The planner's row estimate (kept by ANALYZE and autovacuum): one catalogue read, no scan.
@@ -377,14 +386,8 @@ async function rankedPage(
   const count = (i: number) => found.filter((c) => c.part === i).length;
   // A part that found at most `max` read its whole window: was that every incident it has?
   const unread = filters.map((_f, i) => i).filter((i) => count(i) <= opts.max);
-  const full = new Set<number>();
-  if (unread.length) {
-    const r = await sql<{ part: number; is_full: boolean }>`${sql.join(
-      unread.map((i) => sql`SELECT ${i}::int AS part, count(*) >= ${window} AS is_full FROM (SELECT 1 FROM incident t WHERE ${sql.join(filters[i]!.rows, sql` AND `)} LIMIT ${window}) w`),
-      sql` UNION ALL `,
-    )}`.execute(trx);
-    for (const x of r.rows) if (x.is_full) full.add(x.part);
-  }
+  const more = unread.length ? await beyondWindow(trx, unread.map((i) => filters[i]!), window) : [];
+  const full = new Set(unread.filter((_i, k) => more[k]));
   // Parts whose full window held too few matches: their most recent matches through the text index.
   const rare = [...full].filter((i) => count(i) < opts.min);
   if (rare.length) {
@@ -426,7 +429,13 @@ export async function listIncidents(
   ctx: Ctx,
   actor: Actor,
   q: ListQuery,
-  opts: { window?: number; rankCandidates?: number; rankCandidatesMin?: number } = {},
+  opts: {
+    window?: number;
+    rankCandidates?: number;
+    rankCandidatesMin?: number;
+    /** Every match, as an export wants: relevance then ranks them all instead of the most recent. */
+    exhaustive?: boolean;
+  } = {},
 ): Promise<RankedPage<Presented>> {
   authorize(actor, 'record.read');
   const scope = readScope(actor);
@@ -458,7 +467,7 @@ export async function listIncidents(
     let found: Row[] | null = null;
     let rankedAmong: number | undefined;
     if (sort === 'relevance') {
-      const r = await rankedPage(trx, filters, q, cursor, window, { max: opts.rankCandidates ?? rankCandidates, min: opts.rankCandidatesMin ?? rankCandidatesMin });
+      const r = await rankedPage(trx, filters, q, cursor, opts.exhaustive ? 0 : window, { max: opts.rankCandidates ?? rankCandidates, min: opts.rankCandidatesMin ?? rankCandidatesMin });
       found = r.rows;
       rankedAmong = r.rankedAmong;
     }
@@ -607,11 +616,7 @@ export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery, opts:
       // Fewer than `cap` in the window: exact if the window held every incident passing the column
       // filters; else still a fair lower bound when it found at least half of `cap` (the set is then
       // large, and asking the index for all of it is what the window avoids); else the index.
-      const beyond = await sql<{ more: boolean }>`SELECT bool_or(more) AS more FROM (${sql.join(
-        filters.map((f) => sql`SELECT count(*) > ${window} AS more FROM (SELECT 1 FROM incident t WHERE ${sql.join(f.rows, sql` AND `)} LIMIT ${window + 1}) w`),
-        sql` UNION ALL `,
-      )}) b`.execute(trx);
-      if (!beyond.rows[0]?.more) return { except, rows: sampled, atLeast: false };
+      if (!(await beyondWindow(trx, filters, window)).some(Boolean)) return { except, rows: sampled, atLeast: false };
       if (2 * k >= cap) return { except, rows: sampled, atLeast: true };
     }
     const rows = await countOver(parts);

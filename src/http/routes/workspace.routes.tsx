@@ -82,8 +82,7 @@ export async function workspaceRoutes(app: FastifyInstance, opts: { services: Se
     let cursor: string | undefined;
     do {
       const q = parseInput(recordInput.listQuery, { ...filters, limit: '200', ...(cursor ? { cursor } : {}) }, req.lang);
-      // Every match, ranked: the file never stops at the search window of the screen.
-      const page = await listIncidents(ctx, actor, q, q.sort === 'relevance' ? { window: 0 } : {});
+      const page = await listIncidents(ctx, actor, q, { exhaustive: true });
       items.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
