@@ -124,7 +124,7 @@ export default async function importBench(args: string[]): Promise<void> {
     copySecs = (performance.now() - tc) / 1000;
     await c.query('DROP TABLE bench_copy');
     await c.end();
-    console.log(`  plain COPY into a bare table: ${copySecs.toFixed(2)} s, ${(rows / copySecs).toFixed(0)} rows/s (load ${load()})`);
+    console.log(`  plain COPY into a bare table: ${copySecs.toFixed(2)} s, ${(rows / copySecs).toFixed(0)} rows/s (load ${load()}, peak RSS so far ${mb(resourceUsage().maxRSS)})`);
   }
   const handle = await openDatabase({ dataDir: join(dir, 'data'), databaseUrl: server?.url, statementTimeoutMs: 3_600_000 });
   try {
@@ -152,7 +152,7 @@ export default async function importBench(args: string[]): Promise<void> {
       if (p.rows >= nextReport && p.phase !== 'done') {
         nextReport = p.rows + Math.max(1, Math.floor(rows / 10));
         const s = (now - t0) / 1000;
-        console.log(`  … ${p.phase} ${p.rows}/${p.total ?? '?'} at ${s.toFixed(0)} s, RSS ${mb(memoryUsage.rss() / 1024)}, load ${load()}`);
+        console.log(`  … ${p.phase} ${p.rows}/${p.total ?? '?'} at ${s.toFixed(0)} s, RSS ${mb(memoryUsage.rss() / 1024)} (peak ${mb(resourceUsage().maxRSS)}), load ${load()}`);
       }
     };
     const r = await runImport(ctx, { kind: 'system', organisationId: org }, { profile: sheetProfile('bench'), file, lang: 'en', mode: 'valid-rows', onProgress });

@@ -16,7 +16,6 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Decrypter, Encrypter } from 'age-encryption';
 import { sql } from 'kysely';
 import { AppError } from '../shared/errors.js';
 import { entryHash, GENESIS_HASH, type StoredAuditEntry } from '../store/audit.js';
@@ -237,6 +236,8 @@ export interface BackupOptions {
 
 export async function createBackup(db: DB, opts: BackupOptions): Promise<BackupManifest> {
   if (opts.passphrase.length < 12) throw bad('interop:backup.weak_passphrase');
+  // Loaded on use (~15 MB resident): only backups and restores need it.
+  const { Encrypter } = await import('age-encryption');
   const enc = new Encrypter();
   enc.setPassphrase(opts.passphrase);
   if (opts.workFactor) enc.setScryptWorkFactor(opts.workFactor);
@@ -261,6 +262,7 @@ async function readArchive(
   onEntry: (h: EntryHeader, piece: Buffer, last: boolean) => Promise<void> | void,
 ): Promise<void> {
   if (!existsSync(file)) throw bad('interop:backup.no_file', { file });
+  const { Decrypter } = await import('age-encryption');
   const dec = new Decrypter();
   dec.addPassphrase(passphrase);
   let plain: ReadableStream<Uint8Array>;

@@ -11,7 +11,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
-import ExcelJS from 'exceljs';
+// exceljs (~27 MB resident) is loaded only when a workbook is read: a CSV import or the web server
+// should not carry it.
+import type ExcelJS from 'exceljs';
 import { AppError } from '../shared/errors.js';
 
 /** A cell as read: text, a number (XLSX), or a date the spreadsheet stored as a date (XLSX). */
@@ -353,7 +355,8 @@ async function openXlsx(input: TableInput, opts: TableOptions, scan: Scan): Prom
   let headerLine = 0;
 
   async function* sheetRows(): AsyncGenerator<{ number: number; values: XCell[] }> {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(typeof input === 'string' ? input : input.open(), {
+    const { default: excel } = await import('exceljs');
+    const reader = new excel.stream.xlsx.WorkbookReader(typeof input === 'string' ? input : input.open(), {
       sharedStrings: 'cache',
       hyperlinks: 'ignore',
       styles: 'cache',

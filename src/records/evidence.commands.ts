@@ -16,7 +16,6 @@ import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
 import { sql } from 'kysely';
 import { actorOrganisation, actorUserId, authorize, readScope, writeScope, type Actor, type Ctx } from '../access/index.js';
 import { AppError } from '../shared/errors.js';
@@ -171,6 +170,9 @@ export function readEvidenceFile(ctx: Ctx, orgId: string, storageKey: string): R
 export async function stripMetadata(ctx: Ctx, orgId: string, original: StoredFile): Promise<StoredFile | null> {
   if (!strippable.has(original.mediaType)) return null;
   const format = evidenceTypes[original.mediaType] === 'jpg' ? 'jpeg' : (evidenceTypes[original.mediaType] as 'png' | 'webp' | 'gif');
+  // sharp (libvips, ~29 MB resident) is loaded when the first image is cleaned, not by every process
+  // that imports the record modules (imports, exports, the command line).
+  const { default: sharp } = await import('sharp');
   // rotate() applies the EXIF orientation before the metadata is dropped (sharp keeps none by default).
   const transformer = sharp({ animated: format === 'gif' || format === 'webp' }).rotate().toFormat(format);
   const src = readEvidenceFile(ctx, orgId, original.storageKey);
