@@ -4,7 +4,6 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can, type UserActor } from '../../access/index.js';
-// eslint-disable-next-line no-restricted-imports
 import { estimateFromRun, getEstimate, listLinkageRuns, pageLcmcrSettings, runStrata, type EstimateOutcome } from '../../linkage/platform/index.js';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { EstimatePage, type EstimateForm } from '../../ui/estimate/estimate-page.js';

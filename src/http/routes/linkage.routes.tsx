@@ -6,7 +6,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can, type UserActor } from '../../access/index.js';
 // The platform side of linkage has its own face (src/linkage/platform/index.ts).
-// eslint-disable-next-line no-restricted-imports
 import {
   countDistinctAttacksByMonth,
   defaultPlatformConfig,

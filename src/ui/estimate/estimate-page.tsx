@@ -4,7 +4,7 @@
  * warnings and the assumptions, all in the reader's language. Never the estimate instead of the count.
  */
 import type { EstimateReport, ModelFit } from '../../estimate/index.js';
-// eslint-disable-next-line no-restricted-imports -- types of the platform face of linkage (src/linkage/platform/index.ts)
+// Types of the platform face of linkage (src/linkage/platform/index.ts).
 import type { EstimateOutcome, RunSummary } from '../../linkage/platform/index.js';
 import { dateTimeLabel, vocabLabel } from '../format.js';
 import { Layout } from '../layout.js';

@@ -3,7 +3,7 @@
  * distinct attacks beside the raw records, and the groups to review side by side with their reasons).
  * Every act is shown as the viewer may see it (partner view): withheld fields say "not shared".
  */
-// eslint-disable-next-line no-restricted-imports -- types of the platform face of linkage (src/linkage/platform/index.ts)
+// Types of the platform face of linkage (src/linkage/platform/index.ts).
 import type { ClusterView, DistinctCounts, MemberDetail, RunDetail, RunSummary } from '../../linkage/platform/index.js';
 import { ChartFigure } from '../analysis/chart-figure.js';
 import type { RenderedChart } from '../charts/index.js';
