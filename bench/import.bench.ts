@@ -52,13 +52,13 @@
  * so half of COPY is out of reach with encryption, history and these indexes.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { cpuUsage, memoryUsage, resourceUsage } from 'node:process';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { Keyring, createOrganisation } from '../src/access/index.js';
 import { masterKeyId } from '../src/access/crypto/master-key.js';
 import { runImport, type ImportProgress } from '../src/interop/index.js';
@@ -88,6 +88,49 @@ async function backendCpu(url: string): Promise<number | null> {
     return ticks / 100;
   } catch {
     return null;
+  } finally {
+    await c.end();
+  }
+}
+
+/** Tables an import writes, in the order a loader would fill them. */
+const storedTables = ['incident', 'actor', 'act', 'involvement', 'record_history', 'import_key'];
+
+/**
+ * A second floor: a plain COPY of exactly the rows the import stored (every record table, the
+ * history and the keys, as stored: ciphertexts, blind indexes, the search vector as a value) into
+ * bare copies of those tables, without indexes, constraints, triggers or generated columns. It is
+ * what writing the import's output costs before any work of the import itself (mapping,
+ * encryption, history, full-text vectors, indexes). The tables are read out to files first; only
+ * the COPY into the bare tables is timed.
+ */
+async function storedRowsCopy(url: string, dir: string, rows: number, importSecs: number): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    let stored = 0;
+    let secs = 0;
+    const parts: string[] = [];
+    for (const table of storedTables) {
+      const file = join(dir, `${table}.copy`);
+      await pipeline(c.query(copyTo(`COPY (SELECT * FROM ${table}) TO STDOUT`)), createWriteStream(file));
+      await c.query(`CREATE TABLE bench_bare_${table} (LIKE ${table})`);
+      const t = performance.now();
+      const n = await new Promise<number>((ok, fail) => {
+        const stream = c.query(copyFrom(`COPY bench_bare_${table} FROM STDIN`));
+        pipeline(createReadStream(file), stream).then(() => ok(Number(stream.rowCount)), fail);
+      });
+      const took = (performance.now() - t) / 1000;
+      secs += took;
+      stored += n;
+      parts.push(`${table} ${n} in ${took.toFixed(2)} s`);
+      await c.query(`DROP TABLE bench_bare_${table}`);
+      rmSync(file, { force: true });
+    }
+    console.log(`  plain COPY of the rows the import stored (${parts.join(', ')}; ${stored} rows, ${(stored / rows).toFixed(1)} per input row)`);
+    console.log(
+      `    into bare tables: ${secs.toFixed(2)} s = ${(rows / secs).toFixed(0)} input rows/s; ratio import/this COPY: ${(secs / importSecs).toFixed(4)}`,
+    );
   } finally {
     await c.end();
   }
@@ -172,6 +215,7 @@ export default async function importBench(args: string[]): Promise<void> {
     console.log(`  peak RSS: ${mb(resourceUsage().maxRSS)}, peak heap seen at progress: ${(peakHeap / 1024 / 1024).toFixed(0)} MB`);
     if (copySecs !== null) console.log(`  ratio import/COPY: ${(copySecs / secs).toFixed(4)} (aim: 0.5)`);
     else console.log('  (set DATABASE_URL to compare with a plain PostgreSQL COPY)');
+    if (server) await storedRowsCopy(server.url, dir, rows, secs);
     if (reimport) {
       const again = performance.now();
       const r2 = await runImport(ctx, { kind: 'system', organisationId: org }, { profile: sheetProfile('bench'), file, lang: 'en' });
