@@ -41,6 +41,19 @@
  *       ratio to COPY 0.0031.
  *     100,000 rows with 051, row by row: 54 s = 1,850 rows/s.
  *
+ *   Third machine (2026-11-29, later session, same kind, ~3.5x slower: 1,000,000 SHA-256 digests of
+ *   short strings take 4.0 s, the test suite 718 s instead of 235 s), PostgreSQL 15, bulk apply:
+ *     30,000 rows: peak RSS 455 MB; 403 MB once exceljs, age and sharp are loaded only on use.
+ *     100,000 rows: 144-159 s = 629-694 rows/s; CPU Node 78-91 s, backend 87-91 s; peak RSS 467-486 MB
+ *       before the lazy loading, 392 MB after. Plain COPY 246,760 rows/s (ratio 0.0026).
+ *     1,000,000 rows (lazy loading): 1,688 s = 592 rows/s (stage 226 s, apply 1,463 s); CPU Node 861 s,
+ *       backend 1,022 s; peak RSS 407 MB; plain COPY 4.06 s = 246,067 rows/s, ratio 0.0024.
+ *   The second floor on that machine: a plain COPY of the rows the import stored (15 per input row)
+ *   into bare tables took 24.6 s for 100,000 input rows and 251 s for 1,000,000 (~4,000 input
+ *   rows/s, 1.6 % of the CSV's COPY), of which the history rows (jsonb) 18.0 s and 180 s. The import
+ *   is at 0.15 of it. Half of the CSV's COPY is thus 30 times faster than writing the import's output
+ *   alone, before mapping, encryption, full-text vectors or indexes.
+ *
  * Where the time goes (EXPLAIN ANALYZE of the apply's statements, per 5,000 rows, loaded machine):
  * the incident INSERT ~2.7 s (its generated search vector: two to_tsvector + unaccent per text
  * column, and the GIN index), each act INSERT ~1.4 s (six indexes, three foreign-key checks of
