@@ -45,4 +45,22 @@ export default tseslint.config(
   restrict(['src/http/**', 'src/ui/**', 'src/cli/**'], [domainViaIndex]),
   // Tests may set up data through any part of the app; the direction rule is about what ships.
   { files: ['**/*.test.ts', '**/*.test.tsx'], rules: { 'no-restricted-imports': 'off' } },
+  // Heavy libraries are imported with import() where they are used: a process that imports the
+  // record or interop modules (an import of a million rows under its 500 MB bound) must not carry
+  // ~70 MB of them. Statements (served by the web process, which uses sharp for every hero image)
+  // may import sharp as usual.
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx', 'src/statements/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        ...['exceljs', 'sharp', 'age-encryption'].map((name) => ({
+          name,
+          allowTypeImports: true,
+          message: `Load ${name} with import() where it is used (see eslint.config.js).`,
+        })),
+      ],
+    },
+  },
 );
