@@ -134,6 +134,11 @@ export async function stagedPage(db: DB, orgId: string, jobId: string, after: { 
   return (await q.orderBy('group_key').orderBy('line').limit(limit).execute()) as StagedRow[];
 }
 
+/** Whether an earlier release of the dataset was applied (its keys are stored). */
+export async function datasetHasKeys(db: DB, orgId: string, dataset: string): Promise<boolean> {
+  return (await sql`SELECT 1 FROM import_key WHERE organisation_id = ${orgId} AND dataset = ${dataset} LIMIT 1`.execute(db)).rows.length > 0;
+}
+
 export async function lookupKeys(db: DB, orgId: string, dataset: string, bidx: Buffer[]): Promise<Map<string, { incidentId: string; hash: string }>> {
   const out = new Map<string, { incidentId: string; hash: string }>();
   if (!bidx.length) return out;

@@ -30,6 +30,7 @@ import type { ImportProfile } from './import-profile.js';
 import {
   bulkInsertRecords,
   createJob,
+  datasetHasKeys,
   deleteStaging,
   findResumable,
   lookupKeys,
@@ -512,10 +513,10 @@ async function applyJob(
     const staged = Number(job.rows_staged) || report.valid;
     // The dataset's first release: every group is new (no key to look up), and no update needs
     // the indexes a bulk load drops.
-    const firstRelease = !(await sql`SELECT 1 FROM import_key WHERE organisation_id = ${orgId} AND dataset = ${profile.dataset} LIMIT 1`.execute(trx)).rows.length;
+    const firstRelease = !(await datasetHasKeys(trx, orgId, profile.dataset));
     report.bulk = bulkOption === true || (bulkOption === 'auto' && staged >= bulkImportFrom && firstRelease && (await bulkPossible(trx, staged)));
     const apply = async () => {
-      await sql`UPDATE import_job SET state = 'applying', updated_at = now() WHERE organisation_id = ${orgId} AND id = ${job.id}`.execute(trx);
+      await setJobState(trx, orgId, job.id, 'applying');
       onProgress?.({ phase: 'apply', rows: 0, total: staged });
       const types = {
         incident: await tableTypes(trx, 'incident'),

@@ -341,14 +341,14 @@ function cursorKey(sort: SortKey, row: Row): string | null {
 
 /**
  * Relevance needs the rank of every match, and no index gives that order: a common word over a
- * million incidents meant reading ~100,000 rows (350 ms measured). Above `searchWindowFrom`
+ * million incidents meant reading ~100,000 rows (p50 169 / p95 314 ms in the benchmark). Above `searchWindowFrom`
  * incidents, only the `rankCandidates` most recent matches (by date of the incident) are ranked,
  * and the page says how many (rankedAmong). They are looked for first among the first
  * `searchWindow` incidents that pass the column filters, newest first; when that window is full
  * but holds fewer than `rankCandidatesMin` matches, the word is rare among recent cases and its
  * most recent matches are found through the text index instead (every text match is read and
- * sorted by date, the conditions on acts checked only until enough pass: ~40 ms for 10,000 text
- * matches, where ranking them all took 80-130 ms).
+ * sorted by date, the conditions on acts checked only until enough pass: 28 ms for 9,837 text
+ * matches, where ranking them all took 80-130 ms; docs/methods/analysis.md §6).
  */
 export const rankCandidates = 500;
 export const rankCandidatesMin = 200;
