@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/index.js';
 import { sql } from 'kysely';
-import { ensureWritableDir, migrate, openDatabase, pendingMigrations, type DatabaseHandle } from '../store/index.js';
+import { ensureWritableDir, migrate, openDatabase, pendingMigrations, ReadRouter, type DatabaseHandle } from '../store/index.js';
 import { AppError } from '../shared/errors.js';
 import type { Ctx } from './context.js';
 import { Keyring } from './crypto/keyring.js';
@@ -16,6 +16,8 @@ export interface Runtime {
   master: MasterKey;
   config: Config;
   migrated: string[];
+  /** Read replicas (ATALAYA_READ_URL), when the server runs with them. */
+  reads: ReadRouter | null;
   close(): Promise<void>;
 }
 
@@ -38,7 +40,10 @@ async function canUseAppRole(db: DatabaseHandle['db']): Promise<boolean> {
  * unprivileged application role so row-level security filters every query (the web server does
  * this; administrative commands run as the owner).
  */
-export async function openRuntime(config: Config, opts: { migrate?: boolean; createKey?: boolean; rowSecurity?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(
+  config: Config,
+  opts: { migrate?: boolean; createKey?: boolean; rowSecurity?: boolean; readReplicas?: boolean } = {},
+): Promise<Runtime> {
   ensureWritableDir(config.dataDir);
   const master = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, create: opts.createKey ?? true });
   const base = { dataDir: config.dataDir, databaseUrl: config.databaseUrl, statementTimeoutMs: config.statementTimeoutMs };
@@ -60,7 +65,27 @@ export async function openRuntime(config: Config, opts: { migrate?: boolean; cre
     }
     const reload = () => loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, create: false });
     const ctx: Ctx = { db: handle.db, keys: new Keyring(master, master.source === 'file' ? reload : undefined), dataDir: config.dataDir };
-    return { ctx, handle, master, config, migrated, close: () => handle.close() };
+    const reads =
+      opts.readReplicas && handle.engine === 'postgres' && config.readUrls.length
+        ? await ReadRouter.open(handle.db, config.readUrls, {
+            maxLagMs: config.readMaxLagMs,
+            role: handle.rls ? APP_ROLE : undefined,
+            statementTimeoutMs: config.statementTimeoutMs,
+          })
+        : null;
+    const h = handle;
+    return {
+      ctx,
+      handle,
+      master,
+      config,
+      migrated,
+      reads,
+      close: async () => {
+        await reads?.close();
+        await h.close();
+      },
+    };
   } catch (e) {
     await handle.close();
     throw e;

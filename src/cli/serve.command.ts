@@ -16,7 +16,7 @@ import type { CliIO } from './cli-io.js';
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { demo: { type: 'boolean', default: false } }, strict: true });
   const config = loadConfig(io.env);
-  const rt = await openRuntime(config, { rowSecurity: true });
+  const rt = await openRuntime(config, { rowSecurity: true, readReplicas: true });
   let app;
   let login: { email: string; password: string } | null = null;
   let stopAlerts = () => {};
@@ -33,7 +33,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         io.out(t(io.lang, 'cli:serve.demo_present'));
       }
     }
-    app = await buildApp({ ctx: rt.ctx, config, secret: deriveSecret(rt.master.key, 'http'), engine: rt.handle.engine, master: rt.master });
+    app = await buildApp({ ctx: rt.ctx, config, secret: deriveSecret(rt.master.key, 'http'), engine: rt.handle.engine, master: rt.master, reads: rt.reads });
     await app.listen({ port: config.port, host: config.host });
     // Followers hear of new incidents and escalations within five minutes (in-app and e-mail digest).
     stopAlerts = startAlertTimer({ ctx: rt.ctx, config }, 5 * 60_000);

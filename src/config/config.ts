@@ -31,6 +31,10 @@ export interface Config {
   readonly disclosureK: number;
   /** On a PostgreSQL server: the web server works as the unprivileged role atalaya_app, so row-level security applies. */
   readonly dbRowSecurity: boolean;
+  /** PostgreSQL hot standbys that serve reads which may be slightly behind (public pages, analysis, search). */
+  readonly readUrls: readonly string[];
+  /** A standby further behind than this is taken out of rotation. */
+  readonly readMaxLagMs: number;
 }
 
 const int = (min: number, max: number) =>
@@ -65,6 +69,12 @@ const schema = z.object({
   ATALAYA_DISCLOSURE_K: int(2, 100).default(5),
   ATALAYA_RATE_LIMIT_PER_MINUTE: int(10, 1_000_000).default(600),
   ATALAYA_DB_RLS: z.enum(['on', 'off']).default('on'),
+  ATALAYA_READ_URL: z
+    .string()
+    .transform((s) => s.split(/,(?=\s*postgres(?:ql)?:\/\/)/).map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^postgres(ql)?:\/\//, { message: 'every URL must start with postgres:// or postgresql://' })))
+    .optional(),
+  ATALAYA_READ_MAX_LAG_MS: int(0, 3_600_000).default(5_000),
 });
 
 /** Builds the frozen Config from an environment; throws AppError('config') listing every problem. */
@@ -84,6 +94,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new AppError('config', { issues });
   }
   const e = parsed.data;
+  if (e.ATALAYA_READ_URL?.length && !e.DATABASE_URL) {
+    throw new AppError('config', {
+      issues: [{ path: ['ATALAYA_READ_URL'], key: 'errors:config', message: 'read replicas follow a PostgreSQL server: set DATABASE_URL too' }],
+    });
+  }
   const port = e.PORT;
   const publicUrl = e.ATALAYA_PUBLIC_URL ?? `http://localhost:${port}`;
   return Object.freeze({
@@ -104,5 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     disclosureK: e.ATALAYA_DISCLOSURE_K,
     rateLimitPerMinute: e.ATALAYA_RATE_LIMIT_PER_MINUTE,
     dbRowSecurity: e.ATALAYA_DB_RLS === 'on',
+    readUrls: Object.freeze(e.ATALAYA_READ_URL ?? []),
+    readMaxLagMs: e.ATALAYA_READ_MAX_LAG_MS,
   });
 }

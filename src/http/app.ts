@@ -12,10 +12,12 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import { sql } from 'kysely';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import { csrf } from './plugins/csrf.js';
 import { errors } from './plugins/errors.js';
+import { readRouting } from './plugins/read-routing.js';
 import { requestContext } from './plugins/request-context.js';
 import { analysisRoutes } from './routes/analysis.routes.js';
 import { estimateRoutes } from './routes/estimate.routes.js';
@@ -81,6 +83,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
   await app.register(errors);
   await app.register(requestContext, { services });
+  await app.register(readRouting, { services });
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -136,7 +139,17 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   }
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  // For load balancers and operators: states and lags only, never a host name or a row.
+  app.get('/healthz', { schema: { hide: true }, config: { rateLimit: false } }, async (_req, reply) => {
+    let primary: 'up' | 'down' = 'up';
+    try {
+      await sql`SELECT 1`.execute(services.ctx.db);
+    } catch {
+      primary = 'down';
+    }
+    const replicas = services.reads?.status().replicas.map((r) => ({ name: r.name, state: r.state, lagMs: r.lagMs })) ?? [];
+    return reply.status(primary === 'up' ? 200 : 503).send({ ok: primary === 'up', primary, replicas });
+  });
   await app.register(sessionApi, { services });
   await app.register(recordsApi, { services });
   await app.register(vocabApi);

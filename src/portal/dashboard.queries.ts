@@ -145,10 +145,11 @@ export async function releaseTable(db: DB, key: string, counts: Map<string, numb
 }
 
 /** The dashboard of a country, protected and registered (see the module comment). */
-export async function countryDashboard(db: DB, country: string, k: number, lang: Lang): Promise<Dashboard> {
-  const monthly = await countInScope(db, 'public', { unit: 'incidents', period: 'month', by: [], where: { country: [country] } });
-  const byType = await countInScope(db, 'public', { unit: 'incidents', by: ['act_type'], where: { country: [country] } });
-  const byState = await countInScope(db, 'public', { unit: 'incidents', by: ['subdivision'], where: { country: [country] } });
+/** `readDb`: where the counts are read (a read replica may serve them); releases are registered on `db`. */
+export async function countryDashboard(db: DB, country: string, k: number, lang: Lang, readDb: DB = db): Promise<Dashboard> {
+  const monthly = await countInScope(readDb, 'public', { unit: 'incidents', period: 'month', by: [], where: { country: [country] } });
+  const byType = await countInScope(readDb, 'public', { unit: 'incidents', by: ['act_type'], where: { country: [country] } });
+  const byState = await countInScope(readDb, 'public', { unit: 'incidents', by: ['subdivision'], where: { country: [country] } });
   const toMap = (rows: { period?: string; keys: Record<string, string | null | undefined>; count: number }[], key: (r: (typeof rows)[number]) => string) =>
     new Map(rows.filter((r) => r.count > 0).map((r) => [key(r), r.count]));
   // One lock per dashboard: two readers at once must not both register a release.
@@ -163,7 +164,7 @@ export async function countryDashboard(db: DB, country: string, k: number, lang:
   const released = await db.selectFrom('public_release').select('released_at').where('id', '=', tables.monthly.releaseId).executeTakeFirst();
   let escalation: Dashboard['escalation'] = null;
   // Statistics run on the true counts; the sentence is published only if each side is 0 or ≥ k.
-  const a = await escalationInScope(db, 'public', { unit: 'incidents', country });
+  const a = await escalationInScope(readDb, 'public', { unit: 'incidents', country });
   const r = a.result;
   const safe = (n: number | null) => n === null || n === 0 || n >= k;
   if (r.status !== 'insufficient_data' && safe(r.countBefore) && safe(r.countAfter) && !tables.monthly.withheld) {

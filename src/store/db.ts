@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { AppError } from '../shared/errors.js';
+import { FailoverPool, parseServerUrl } from './failover-pool.js';
 import type { Database } from './schema.js';
 
 // Dates stay 'YYYY-MM-DD' strings: a JS Date would shift a day across time zones.
@@ -33,6 +34,10 @@ export interface OpenOptions {
   /** PGlite only: keep the database in memory (tests). */
   inMemory?: boolean;
   maxConnections?: number;
+  /** On a server: how long a checkout keeps looking for a writable primary during a failover. */
+  switchTimeoutMs?: number;
+  /** On a server: shown in pg_stat_activity. */
+  applicationName?: string;
 }
 
 /**
@@ -117,37 +122,39 @@ async function openPglite(opts: OpenOptions): Promise<{ pool: pg.Pool; close: ()
   }
 }
 
+function causeMessage(e: unknown): string {
+  const cause = (e as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : (e as Error).message;
+}
+
 export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
   const timeout = opts.statementTimeoutMs ?? 15_000;
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({
-      connectionString: opts.databaseUrl,
+    const parsed = parseServerUrl(opts.databaseUrl);
+    const pool = new FailoverPool({
+      urls: parsed.urls,
+      readWrite: parsed.readWrite,
       max: opts.maxConnections ?? 10,
-      connectionTimeoutMillis: 5_000,
-      statement_timeout: timeout,
+      statementTimeoutMs: timeout,
+      connectionTimeoutMs: 5_000,
+      switchTimeoutMs: opts.switchTimeoutMs ?? 10_000,
+      // Every connection drops to the unprivileged role, so row-level security filters its queries;
+      // a connection that cannot take it is destroyed, never used.
+      role: opts.appRole,
+      applicationName: opts.applicationName ?? 'atalaya',
     });
-    // An idle connection the server drops (restart, failover, DROP DATABASE) is discarded by the
-    // pool and the next query reconnects; without a listener the error would end the process.
-    pool.on('error', () => {});
-    const role = opts.appRole;
-    if (role) {
-      // Every connection drops to the unprivileged role, so row-level security filters its queries.
-      pool.on('connect', (client) => {
-        client.query(`SET ROLE ${pg.escapeIdentifier(role)}`).catch(() => {});
-      });
-    }
     try {
-      const c = await pool.connect();
+      const c = await pool.connect(0);
       c.release();
     } catch (e) {
       await pool.end().catch(() => {});
       throw new AppError('unavailable', {
-        message: `The PostgreSQL server in DATABASE_URL cannot be reached: ${(e as Error).message}`,
+        message: `The PostgreSQL server in DATABASE_URL cannot be reached: ${causeMessage(e)}`,
         cause: e,
       });
     }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', rls: Boolean(role), close: () => db.destroy() };
+    return { db, engine: 'postgres', rls: Boolean(opts.appRole), close: () => db.destroy() };
   }
   const { pool, close } = await openPglite(opts);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -5,3 +5,5 @@ export { inTransaction, setScope, systemScope, userScope, publicScope, type Scop
 export { canonicalJson } from './canonical-json.js';
 export type * from './schema.js';
 export { bulkPossible, withBulkLoad } from './bulk-load.js';
+export { ReadRouter, parseLsn, formatLsn, type RouterStatus, type ReplicaStatus } from './replicas.js';
+export { isConnectionError, parseServerUrl } from './failover-pool.js';

@@ -91,10 +91,10 @@ export async function storeEscalation(db: DB, orgId: string, r: EscalationReques
   });
 }
 
-/** Escalation as the actor may see it, stored for their organisation. */
-export async function analyseEscalation(ctx: Ctx, actor: Actor, r: EscalationRequest, opts: ReadOptions = {}): Promise<EscalationAnalysis> {
+/** Escalation as the actor may see it, stored for their organisation. `readDb`: where the counts are read (a read replica may serve them). */
+export async function analyseEscalation(ctx: Ctx, actor: Actor, r: EscalationRequest, opts: ReadOptions = {}, readDb: DB = ctx.db): Promise<EscalationAnalysis> {
   authorize(actor, 'analysis.read');
-  const a = await escalationInScope(ctx.db, readScope(actor), r, opts);
+  const a = await escalationInScope(readDb, readScope(actor), r, opts);
   await storeEscalation(ctx.db, actorOrganisation(actor), r, a);
   return a;
 }

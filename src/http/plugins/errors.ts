@@ -9,6 +9,7 @@ import { AppError, isAppError } from '../../shared/errors.js';
 import { t } from '../../shared/i18n/index.js';
 import { renderErrorPage } from '../../ui/pages/error-page.js';
 import { errorText } from '../../shared/error-text.js';
+import { isConnectionError } from '../../store/index.js';
 
 export function wantsJson(req: FastifyRequest): boolean {
   if (req.url.startsWith('/api/')) return true;
@@ -39,6 +40,8 @@ function toAppError(err: FastifyError | Error): AppError {
       break;
   }
   if ((e as { code?: string }).code === '57014') return new AppError('timeout');
+  // A server going away or switching roles (failover): "try again", not an internal error.
+  if (isConnectionError(e)) return new AppError('unavailable');
   if (e.statusCode === 429) return new AppError('rate_limited');
   if (e.statusCode === 413) return new AppError('too_large');
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new AppError('bad_input');

@@ -25,7 +25,7 @@ import { facetBarChart, facetRows, monthlyChart, stateMap } from '../../ui/analy
 import { AnalysisPage, analysisQueryString, type AnalysisParams } from '../../ui/analysis/analysis-page.js';
 import { NotificationsPage } from '../../ui/analysis/notifications-page.js';
 import { toCsv, type RenderedChart } from '../../ui/charts/index.js';
-import type { UserActor } from '../../access/index.js';
+import type { Ctx, UserActor } from '../../access/index.js';
 import { renderDocument } from '../../ui/render.js';
 import type { Services } from '../services.js';
 import { dashboardRoutes } from './dashboard.routes.js';
@@ -67,7 +67,8 @@ interface Charts {
   excluded: { undated: number; imprecise: number };
 }
 
-async function buildCharts(services: Services, actor: UserActor, p: AnalysisParams, lang: Lang, only?: string): Promise<Charts> {
+/** `rc`: the context reads go through (a read replica may serve the counts). */
+async function buildCharts(services: Services, rc: Ctx, actor: UserActor, p: AnalysisParams, lang: Lang, only?: string): Promise<Charts> {
   const { ctx, config } = services;
   const opts = { timeoutMs: config.statementTimeoutMs };
   const req = requestOf(p);
@@ -77,7 +78,7 @@ async function buildCharts(services: Services, actor: UserActor, p: AnalysisPara
   let method = { method: '', replicates: 0, seed: 0 };
   let excluded = { undated: 0, imprecise: 0 };
   if (!only || only === 'monthly') {
-    const a = await analyseEscalation(ctx, actor, req, opts);
+    const a = await analyseEscalation(ctx, actor, req, opts, rc.db);
     sentence = escalationSentence(a, req, lang);
     method = { method: a.result.method, replicates: a.replicates, seed: a.seed };
     excluded = a.excluded;
@@ -87,13 +88,13 @@ async function buildCharts(services: Services, actor: UserActor, p: AnalysisPara
   }
   let byType: RenderedChart | null = null;
   if (!only || only === 'act_type') {
-    const r = await countRecords(ctx, actor, { unit: p.unit, by: ['act_type'], where: filterOf(p), from: p.from || undefined, to: p.to || undefined }, opts);
+    const r = await countRecords(rc, actor, { unit: p.unit, by: ['act_type'], where: filterOf(p), from: p.from || undefined, to: p.to || undefined }, opts);
     const rows = facetRows(r.rows, 'act_type');
     if (rows.length) byType = facetBarChart({ lang, title: t(lang, 'analysis:page.by_type_title', { subject }), unit: p.unit, facet: 'act_type', rows });
   }
   let map: RenderedChart | null = null;
   if ((!only || only === 'map') && p.country === 'VE') {
-    const r = await countRecords(ctx, actor, { unit: p.unit, by: ['subdivision'], where: filterOf(p), from: p.from || undefined, to: p.to || undefined }, opts);
+    const r = await countRecords(rc, actor, { unit: p.unit, by: ['subdivision'], where: filterOf(p), from: p.from || undefined, to: p.to || undefined }, opts);
     const rows = facetRows(r.rows, 'subdivision');
     if (rows.length) map = stateMap({ lang, title: t(lang, 'analysis:page.map_title', { subject }), unit: p.unit, rows });
   }
@@ -120,7 +121,7 @@ export async function analysisRoutes(app: FastifyInstance, opts: { services: Ser
     const actor = requireUser(req, reply);
     if (!actor) return reply;
     const p = readParams(req.query);
-    const charts = await buildCharts(services, actor, p, req.lang);
+    const charts = await buildCharts(services, req.readCtx(), actor, p, req.lang);
     const pc = await pageContext(req, reply, services);
     const following = await isFollowing(ctx, actor, p.country, p.actType || null);
     return html(reply, renderDocument(<AnalysisPage pc={pc} params={p} {...charts} following={following} />));
@@ -132,7 +133,7 @@ export async function analysisRoutes(app: FastifyInstance, opts: { services: Ser
     const p = readParams(req.query);
     const which = str((req.query as Record<string, unknown>).chart) || 'monthly';
     if (!['monthly', 'act_type', 'map'].includes(which)) throw new AppError('not_found');
-    const chart = pickChart(await buildCharts(services, actor, p, req.lang, which), which);
+    const chart = pickChart(await buildCharts(services, req.readCtx(), actor, p, req.lang, which), which);
     reply.header('content-disposition', `attachment; filename="${fileName(p, which, ext)}"`);
     if (ext === 'svg') return reply.type('image/svg+xml; charset=utf-8').send(chart.svg);
     return reply.type('text/csv; charset=utf-8').send(toCsv(chart.table, req.lang === 'es' ? { delimiter: ';', bom: true } : {}));

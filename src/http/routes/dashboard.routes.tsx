@@ -57,7 +57,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { services: Se
 
   app.get<{ Params: { country: string } }>('/dashboards/:country', async (req, reply) => {
     const country = countryParam(req.params.country);
-    const d = await countryDashboard(ctx.db, country, config.disclosureK, req.lang);
+    const d = await countryDashboard(ctx.db, country, config.disclosureK, req.lang, req.readCtx().db);
     const pc = await pageContext(req, reply, services);
     return html(reply, renderDocument(<DashboardPage pc={pc} dashboard={d} countryName={countName(country, req.lang)} {...charts(d, req.lang)} />));
   });
@@ -65,7 +65,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { services: Se
   const download = (ext: 'svg' | 'csv') => async (req: FastifyRequest<{ Params: { country: string } }>, reply: FastifyReply) => {
     const country = countryParam(req.params.country);
     const which = String((req.query as Record<string, unknown>).chart ?? 'monthly');
-    const d = await countryDashboard(ctx.db, country, config.disclosureK, req.lang);
+    const d = await countryDashboard(ctx.db, country, config.disclosureK, req.lang, req.readCtx().db);
     const c = charts(d, req.lang);
     const chart = which === 'act_type' ? c.byType : which === 'map' ? c.map : which === 'monthly' ? c.monthly : null;
     if (!chart) throw new AppError('not_found');

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { Ctx } from '../../access/index.js';
 import { AppError } from '../../shared/errors.js';
 import { isLang, t, type Lang } from '../../shared/i18n/index.js';
 import {
@@ -49,6 +50,7 @@ import { renderConfirmForm, renderNotice, renderOpenSignForm, renderSignForm, re
 import { renderStatementPage } from '../../ui/public/statement-page.js';
 import { renderDocument } from '../../ui/render.js';
 import { csrfTokenFor } from '../plugins/csrf.js';
+import { freshReadCtx } from '../plugins/read-routing.js';
 import type { Services } from '../services.js';
 
 const assetsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui', 'assets');
@@ -171,11 +173,13 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
     return reply.send(css);
   });
 
-  async function cached(req: FastifyRequest, reply: FastifyReply, key: string, produce: () => Promise<CachedAnswer>): Promise<FastifyReply> {
+  // Answers are cached until the next statement change, so a miss reads a standby only if it has
+  // replayed everything the primary had at that moment (see plugins/read-routing.ts).
+  async function cached(req: FastifyRequest, reply: FastifyReply, key: string, produce: (rc: Ctx) => Promise<CachedAnswer>): Promise<FastifyReply> {
     await publishDueIfNeeded(ctx);
     let a = cachedAnswer(ctx, key);
     if (!a) {
-      a = await produce();
+      a = await produce(await freshReadCtx(services));
       if (a.status === 200) storeAnswer(ctx, key, a);
     }
     return send(req, reply, a);
@@ -187,8 +191,8 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
   app.get('/statements', { ...openRead, schema: { hide: true } }, async (req, reply) => {
     const ui = uiOf(req);
     const f = readFilters(req.query);
-    return cached(req, reply, `index:${ui}:${JSON.stringify(f)}`, async () => {
-      const [entries, facets] = await Promise.all([publicIndex(ctx, f, ui), publicFacets(ctx)]);
+    return cached(req, reply, `index:${ui}:${JSON.stringify(f)}`, async (rc) => {
+      const [entries, facets] = await Promise.all([publicIndex(rc, f, ui), publicFacets(rc)]);
       return { status: 200, type: 'text/html; charset=utf-8', body: renderIndexPage({ ui, baseUrl: base, filters: f, entries, facets }) };
     });
   });
@@ -196,8 +200,8 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
   app.get('/statements.atom', { ...openRead, schema: { hide: true } }, async (req, reply) => {
     const ui = uiOf(req);
     const f = readFilters(req.query);
-    return cached(req, reply, `atom:${ui}:${JSON.stringify(f)}`, async () => {
-      const entries = await publicIndex(ctx, { ...f, limit: 50, withSignatories: true }, ui);
+    return cached(req, reply, `atom:${ui}:${JSON.stringify(f)}`, async (rc) => {
+      const entries = await publicIndex(rc, { ...f, limit: 50, withSignatories: true }, ui);
       const self = '/statements.atom' + (req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '');
       return { status: 200, type: 'application/atom+xml; charset=utf-8', body: statementsAtom(entries, { baseUrl: base, selfPath: self, lang: ui }) };
     });
@@ -206,8 +210,8 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
   app.get('/api/statements', { ...openRead, schema: { tags: ['statements'], summary: 'Published joint statements (filters: country, lang, theme, from, to, q)', querystring: filterQuery } }, async (req, reply) => {
     const ui = uiOf(req);
     const f = readFilters(req.query);
-    return cached(req, reply, `api:${ui}:${JSON.stringify(f)}`, async () => {
-      const entries = await publicIndex(ctx, f, ui);
+    return cached(req, reply, `api:${ui}:${JSON.stringify(f)}`, async (rc) => {
+      const entries = await publicIndex(rc, f, ui);
       const items = entries.map((e) => ({
         id: e.id,
         slug: e.slug,
@@ -231,16 +235,16 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
   app.get<{ Params: { slug: string } }>('/api/statements/:slug', { ...openRead, schema: { tags: ['statements'], summary: 'One published language version', params: z.object({ slug: z.string() }) } }, async (req, reply) => {
     const slug = req.params.slug.toLowerCase();
     await publishDueIfNeeded(ctx);
-    return cached(req, reply, `api1:${slug}`, async () => {
-      const r = await publicStatementBySlug(ctx, slug);
+    return cached(req, reply, `api1:${slug}`, async (rc) => {
+      const r = await publicStatementBySlug(rc, slug);
       if (r.kind !== 'ok') throw new AppError('not_found');
       return { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify(statementJson(r.statement, base)) };
     });
   });
 
   app.get('/sitemap.xml', { ...openRead, schema: { hide: true } }, async (req, reply) =>
-    cached(req, reply, 'sitemap', async () => {
-      const entries = await publicSitemapEntries(ctx);
+    cached(req, reply, 'sitemap', async (rc) => {
+      const entries = await publicSitemapEntries(rc);
       const urls = entries
         .map(
           (e) =>
@@ -279,7 +283,7 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
     await publishDueIfNeeded(ctx);
     const hit = cachedAnswer(ctx, `${pdf ? 'pdf' : 'page'}:${slug}`);
     if (hit) return send(req, reply, hit);
-    const r = await publicStatementBySlug(ctx, slug);
+    const r = await publicStatementBySlug(await freshReadCtx(services), slug);
     if (r.kind === 'embargoed') return notice(req, reply, req.lang, 'embargoed', 404);
     if (r.kind === 'missing' && !pdf) {
       // A statement's own slug (without a language) leads to the reader's language, else the source text.

@@ -65,7 +65,8 @@ export async function workspaceRoutes(app: FastifyInstance, opts: { services: Se
     const base = listParams(req);
     const q = parseInput(recordInput.listQuery, { ...base, limit: base.limit ?? '25' }, req.lang);
     // The page and the facet counts are independent reads: on a server they run at once.
-    const [page, facets] = await Promise.all([listIncidents(ctx, actor, q), incidentFacets(ctx, actor, q)]);
+    const rc = req.readCtx();
+    const [page, facets] = await Promise.all([listIncidents(rc, actor, q), incidentFacets(rc, actor, q)]);
     const pc = await pageContext(req, reply, services);
     const { cursor: _c, limit: _l, ...filters } = base;
     const nextHref = page.nextCursor ? listHref(filters, { cursor: page.nextCursor }) : null;
@@ -82,7 +83,7 @@ export async function workspaceRoutes(app: FastifyInstance, opts: { services: Se
     let cursor: string | undefined;
     do {
       const q = parseInput(recordInput.listQuery, { ...filters, limit: '200', ...(cursor ? { cursor } : {}) }, req.lang);
-      const page = await listIncidents(ctx, actor, q, { exhaustive: true });
+      const page = await listIncidents(req.readCtx(), actor, q, { exhaustive: true });
       items.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
