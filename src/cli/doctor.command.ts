@@ -7,7 +7,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import { Keyring, loadMasterKey, keyFilePath } from '../access/index.js';
 import { isAppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
-import { openDatabase, pendingMigrations, verifyAudit } from '../store/index.js';
+import { openDatabase, pendingMigrations, ReadRouter, verifyAudit, type DB } from '../store/index.js';
 import type { CliIO } from './cli-io.js';
 
 export async function run(_argv: string[], io: CliIO): Promise<number> {
@@ -69,6 +69,7 @@ export async function run(_argv: string[], io: CliIO): Promise<number> {
         if (audit.problems.length) bad('audit_bad', { count: audit.problems.length });
         else ok('audit', { count: audit.entries });
       }
+      if (config.readUrls.length) await checkReplicas(h.db, config, ok, bad);
     } finally {
       await h.close();
     }
@@ -77,4 +78,26 @@ export async function run(_argv: string[], io: CliIO): Promise<number> {
   }
   io.out(problems.length ? t(io.lang, 'cli:doctor.summary_bad', { count: problems.length }) : t(io.lang, 'cli:doctor.summary_ok'));
   return problems.length ? 1 : 0;
+}
+
+type Say = (k: string, v?: Record<string, unknown>) => void;
+
+/** Each standby in ATALAYA_READ_URL: answering, still a standby, and how far behind (one check round). */
+async function checkReplicas(db: DB, config: Config, ok: Say, bad: Say): Promise<void> {
+  const router = await ReadRouter.open(db, config.readUrls, { maxLagMs: config.readMaxLagMs });
+  try {
+    // A second look half a second later: one sample alone cannot tell a standby that is just behind
+    // the latest write from one that has stopped replaying.
+    await new Promise((r) => setTimeout(r, 500));
+    await router.check();
+    for (const r of router.status().replicas) {
+      const v = { name: r.name.replace(/^replica /, ''), lag: r.lagMs ?? '?', max: config.readMaxLagMs };
+      if (r.state === 'healthy') ok('replica_ok', v);
+      else if (r.state === 'lagging') bad('replica_lagging', v);
+      else if (r.state === 'promoted') bad('replica_promoted', v);
+      else bad('replica_down', v);
+    }
+  } finally {
+    await router.close();
+  }
 }

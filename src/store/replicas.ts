@@ -48,7 +48,8 @@ export interface RouterStatus {
 interface Replica {
   name: string;
   db: DB;
-  pool: FailoverPool;
+  /** Its own connection, so that pg_stat_activity tells health checks from reads. */
+  checkDb: DB;
   state: ReplicaState;
   lagMs: number | null;
   replay: bigint | null;
@@ -85,20 +86,25 @@ export class ReadRouter {
   /** Opens a pool per standby (nothing is connected until the first check) and starts checking. */
   static async open(primary: DB, readUrls: readonly string[], opts: ReadRouterOptions): Promise<ReadRouter> {
     const replicas: Replica[] = readUrls.map((url, i) => {
-      const pool = new FailoverPool({
-        urls: parseServerUrl(url).urls,
-        readWrite: false,
-        max: opts.maxConnections ?? 10,
-        statementTimeoutMs: opts.statementTimeoutMs ?? 15_000,
-        connectionTimeoutMs: 2_000,
-        switchTimeoutMs: 0,
-        role: opts.role,
-        applicationName: `atalaya-replica-${i + 1}`,
-      });
+      const open = (max: number, applicationName: string, statementTimeoutMs: number) =>
+        new Kysely<Database>({
+          dialect: new PostgresDialect({
+            pool: new FailoverPool({
+              urls: parseServerUrl(url).urls,
+              readWrite: false,
+              max,
+              statementTimeoutMs,
+              connectionTimeoutMs: 2_000,
+              switchTimeoutMs: 0,
+              role: opts.role,
+              applicationName,
+            }),
+          }),
+        });
       return {
         name: `replica ${i + 1}`,
-        pool,
-        db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+        db: open(opts.maxConnections ?? 10, `atalaya-replica-${i + 1}`, opts.statementTimeoutMs ?? 15_000),
+        checkDb: open(1, `atalaya-replica-${i + 1}-check`, 2_000),
         state: 'unknown',
         lagMs: null,
         replay: null,
@@ -138,8 +144,9 @@ export class ReadRouter {
   private async checkReplica(r: Replica): Promise<void> {
     try {
       const row = (
-        await sql<{ rec: boolean; replay: string | null; recv: string | null }>`
-          SELECT pg_is_in_recovery() AS rec, pg_last_wal_replay_lsn()::text AS replay, pg_last_wal_receive_lsn()::text AS recv`.execute(r.db)
+        await sql<{ rec: boolean; replay: string | null; recv: string | null; since: number | null }>`
+          SELECT pg_is_in_recovery() AS rec, pg_last_wal_replay_lsn()::text AS replay, pg_last_wal_receive_lsn()::text AS recv,
+                 (extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8 AS since`.execute(r.checkDb)
       ).rows[0]!;
       r.checkedAt = new Date();
       if (!row.rec) {
@@ -152,7 +159,7 @@ export class ReadRouter {
       }
       const replay = row.replay ? parseLsn(row.replay) : null;
       r.replay = replay;
-      r.lagMs = replay === null ? null : this.lagOf(replay, row.recv ? parseLsn(row.recv) : null);
+      r.lagMs = replay === null ? null : this.lagOf(replay, row.recv ? parseLsn(row.recv) : null, row.since);
       r.state = r.lagMs !== null && r.lagMs <= this.opts.maxLagMs ? 'healthy' : 'lagging';
     } catch {
       r.checkedAt = new Date();
@@ -161,13 +168,20 @@ export class ReadRouter {
     }
   }
 
-  /** Age of the oldest primary position the standby has not replayed (0 when it has replayed all). */
-  private lagOf(replay: bigint, received: bigint | null): number {
+  /**
+   * Age of the oldest primary position the standby has not replayed (0 when it has replayed all).
+   * When the standby is behind every sample taken so far (a checker that has just started, such as
+   * `doctor`), the standby's own age of its last replayed transaction is the better estimate.
+   */
+  private lagOf(replay: bigint, received: bigint | null, sinceLastReplayMs: number | null): number {
     const latest = this.samples.at(-1);
     if (!latest || replay >= latest.lsn) return 0;
     if (received !== null && received === replay && latest.lsn - replay <= PAGE_HEADER_SLACK) return 0;
-    const first = this.samples.find((s) => s.lsn > replay) ?? this.samples[0]!;
-    return Date.now() - first.t;
+    const oldest = this.samples[0]!;
+    const first = this.samples.find((s) => s.lsn > replay) ?? oldest;
+    const measured = Date.now() - first.t;
+    if (first === oldest && sinceLastReplayMs !== null) return Math.max(measured, Math.round(sinceLastReplayMs));
+    return measured;
   }
 
   /** The primary's current WAL position: what a reader must wait for to see everything written so far. */
@@ -204,6 +218,6 @@ export class ReadRouter {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running?.catch(() => {});
-    await Promise.all(this.replicas.map((r) => r.db.destroy().catch(() => {})));
+    await Promise.all(this.replicas.flatMap((r) => [r.db.destroy().catch(() => {}), r.checkDb.destroy().catch(() => {})]));
   }
 }

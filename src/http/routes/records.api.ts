@@ -68,7 +68,7 @@ export async function recordsApi(app: FastifyInstance, opts: { services: Service
 
   app.get('/api/incidents', { schema: { tags: ['incidents'], querystring: recordInput.listQuery } }, async (req) => {
     const { lang: _lang, ...rest } = req.query as Record<string, unknown>;
-    return listIncidents(ctx, req.actor, parseInput(recordInput.listQuery, rest, req.lang));
+    return listIncidents(req.readCtx(), req.actor, parseInput(recordInput.listQuery, rest, req.lang));
   });
 
   app.get('/api/incidents/:id/case', { schema: { tags: ['incidents'], params: idParams } }, async (req) => {
