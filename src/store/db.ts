@@ -117,32 +117,47 @@ async function openPglite(opts: OpenOptions): Promise<{ pool: pg.Pool; close: ()
   }
 }
 
+class RoleError extends Error {}
+
+/** Switches a new server connection to `role` and checks it took: the query fails otherwise. */
+export async function takeRole(client: pg.ClientBase, role: string): Promise<void> {
+  try {
+    await client.query(`SET ROLE ${pg.escapeIdentifier(role)}`);
+    const r = await client.query<{ u: string }>('SELECT current_user AS u');
+    if (r.rows[0]?.u !== role) throw new Error(`current_user is ${r.rows[0]?.u ?? 'unknown'}`);
+  } catch (e) {
+    throw new RoleError(`The connection could not take the role ${role}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+
 export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
   const timeout = opts.statementTimeoutMs ?? 15_000;
   if (opts.databaseUrl) {
+    const role = opts.appRole;
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
       max: opts.maxConnections ?? 10,
       connectionTimeoutMillis: 5_000,
       statement_timeout: timeout,
+      // Every connection drops to the unprivileged role, so row-level security filters its queries.
+      // The pool awaits this hook before handing the connection out and discards the connection
+      // when it fails: a connection that kept the owner's rights would bypass the second wall.
+      ...(role ? { onConnect: (client: pg.ClientBase) => takeRole(client, role) } : {}),
     });
     // An idle connection the server drops (restart, failover, DROP DATABASE) is discarded by the
     // pool and the next query reconnects; without a listener the error would end the process.
     pool.on('error', () => {});
-    const role = opts.appRole;
-    if (role) {
-      // Every connection drops to the unprivileged role, so row-level security filters its queries.
-      pool.on('connect', (client) => {
-        client.query(`SET ROLE ${pg.escapeIdentifier(role)}`).catch(() => {});
-      });
-    }
     try {
       const c = await pool.connect();
       c.release();
     } catch (e) {
       await pool.end().catch(() => {});
       throw new AppError('unavailable', {
-        message: `The PostgreSQL server in DATABASE_URL cannot be reached: ${(e as Error).message}`,
+        message:
+          e instanceof RoleError
+            ? `${e.message}. Run the migrations (atalaya migrate) as a role that may create roles and grant them.`
+            : `The PostgreSQL server in DATABASE_URL cannot be reached: ${(e as Error).message}`,
         cause: e,
       });
     }
