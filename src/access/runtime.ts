@@ -3,7 +3,6 @@
  * master key and the keyring. Used by the server and by every CLI command that touches data.
  */
 import type { Config } from '../config/index.js';
-import { sql } from 'kysely';
 import { ensureWritableDir, migrate, openDatabase, pendingMigrations, ReadRouter, type DatabaseHandle } from '../store/index.js';
 import { AppError } from '../shared/errors.js';
 import type { Ctx } from './context.js';
@@ -23,18 +22,6 @@ export interface Runtime {
 
 export const APP_ROLE = 'atalaya_app';
 
-/** True when the server's own role may switch to the unprivileged application role. */
-async function canUseAppRole(db: DatabaseHandle['db']): Promise<boolean> {
-  try {
-    await db.transaction().execute(async (trx) => {
-      await sql`SET LOCAL ROLE ${sql.id(APP_ROLE)}`.execute(trx);
-    });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * `rowSecurity`: on a PostgreSQL server, migrate as the connecting (owner) role, then work as the
  * unprivileged application role so row-level security filters every query (the web server does
@@ -51,17 +38,16 @@ export async function openRuntime(
   try {
     let migrated: string[] = [];
     if (opts.migrate ?? true) migrated = (await migrate(handle.db)).applied;
-    if (opts.rowSecurity && config.dbRowSecurity && handle.engine === 'postgres') {
-      if (await canUseAppRole(handle.db)) {
-        await handle.close();
-        handle = await openDatabase({ ...base, appRole: APP_ROLE });
-      } else {
-        process.emitWarning(`Cannot switch to the role ${APP_ROLE}: row-level security is not enforced (run the migrations as a role that may create roles).`);
-      }
-    }
+    // Checked as the owner: the application role may not read schema_migration (003 revokes it).
     const pending = await pendingMigrations(handle.db);
     if (pending.length) {
       throw new AppError('unavailable', { message: `The database schema is not up to date (pending: ${pending.join(', ')}). Run: atalaya migrate` });
+    }
+    if (opts.rowSecurity && config.dbRowSecurity && handle.engine === 'postgres') {
+      // Refuses to start rather than run without the second wall when the role cannot be taken.
+      const owner = handle;
+      handle = await openDatabase({ ...base, appRole: APP_ROLE });
+      await owner.close();
     }
     const reload = () => loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, create: false });
     const ctx: Ctx = { db: handle.db, keys: new Keyring(master, master.source === 'file' ? reload : undefined), dataDir: config.dataDir };

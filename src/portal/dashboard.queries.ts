@@ -12,7 +12,7 @@
  */
 import { sql } from 'kysely';
 import { newId } from '../shared/ids.js';
-import type { DB } from '../store/index.js';
+import { inTransaction, publicScope, type DB } from '../store/index.js';
 import {
   countInScope,
   countName,
@@ -115,7 +115,8 @@ function monthRange(a: string, b: string): string[] {
 
 /**
  * Protects one 1-D table against its register and records it as a new release when what is
- * published changed (re-reading an unchanged dashboard adds nothing to the register).
+ * published changed (re-reading an unchanged dashboard adds nothing to the register). `db` is a
+ * transaction in the public scope: on a server, row-level security shows the register to no other.
  */
 export async function releaseTable(db: DB, key: string, counts: Map<string, number>, k: number, opts: { months?: boolean } = {}): Promise<PublicTable> {
   const earlier = await releasesOf(db, key);
@@ -153,15 +154,16 @@ export async function countryDashboard(db: DB, country: string, k: number, lang:
   const toMap = (rows: { period?: string; keys: Record<string, string | null | undefined>; count: number }[], key: (r: (typeof rows)[number]) => string) =>
     new Map(rows.filter((r) => r.count > 0).map((r) => [key(r), r.count]));
   // One lock per dashboard: two readers at once must not both register a release.
-  const tables = await db.transaction().execute(async (trx) => {
+  // The release register is read and appended in the public scope (row-level security, migration 055).
+  const { tables, released } = await inTransaction(db, publicScope, async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext(${'dashboard:' + country}))`.execute(trx);
-    return {
+    const tables = {
       monthly: await releaseTable(trx, `dashboard:${country}:incidents:month`, toMap(monthly.rows, (r) => r.period!), k, { months: true }),
       byActType: await releaseTable(trx, `dashboard:${country}:incidents:act_type`, toMap(byType.rows, (r) => r.keys.act_type ?? 'unknown'), k),
       byState: await releaseTable(trx, `dashboard:${country}:incidents:subdivision`, toMap(byState.rows, (r) => r.keys.subdivision ?? 'unknown'), k),
     };
+    return { tables, released: await trx.selectFrom('public_release').select('released_at').where('id', '=', tables.monthly.releaseId).executeTakeFirst() };
   });
-  const released = await db.selectFrom('public_release').select('released_at').where('id', '=', tables.monthly.releaseId).executeTakeFirst();
   let escalation: Dashboard['escalation'] = null;
   // Statistics run on the true counts; the sentence is published only if each side is 0 or ≥ k.
   const a = await escalationInScope(readDb, 'public', { unit: 'incidents', country });

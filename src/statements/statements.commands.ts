@@ -11,7 +11,8 @@ import { AppError } from '../shared/errors.js';
 import { t, type Lang } from '../shared/i18n/index.js';
 import { newId, newToken } from '../shared/ids.js';
 import { sendMail, type MailConfig } from '../shared/mail.js';
-import { appendAudit, inTransaction, systemScope, type DB } from '../store/index.js';
+import { appendAudit, inTransaction, publicScope, systemScope, type DB } from '../store/index.js';
+import { nextEmbargo, signatoryKeyByToken, statementSlugTaken, statementStatusBySlug, statementsDue } from './statements.queries.js';
 import { nowFor } from './statements.clock.js';
 import { invalidatePublic } from './public-cache.js';
 import * as S from './statements.schema.js';
@@ -101,21 +102,13 @@ async function loadOwn(trx: DB, orgId: string, id: string) {
 }
 
 async function assertSlugFree(trx: DB, slug: string, exceptStatement?: string): Promise<void> {
-  let q = trx.selectFrom('statement_version').select('statement_id').where('slug', '=', slug);
-  if (exceptStatement) q = q.where('statement_id', '<>', exceptStatement);
-  const v = await q.executeTakeFirst();
-  let q2 = trx.selectFrom('statement').select('id').where('slug', '=', slug);
-  if (exceptStatement) q2 = q2.where('id', '<>', exceptStatement);
-  const s = await q2.executeTakeFirst();
-  if (v || s) throw new AppError('validation', { issues: [{ path: ['slug'], key: 'statements:errors.slug_taken', values: { slug } }] });
+  if (await statementSlugTaken(trx, slug, exceptStatement ?? null)) throw new AppError('validation', { issues: [{ path: ['slug'], key: 'statements:errors.slug_taken', values: { slug } }] });
 }
 
 async function uniqueSlug(trx: DB, base: string): Promise<string> {
   for (let i = 1; i < 100; i++) {
     const candidate = i === 1 ? base : `${base}-${i}`;
-    const taken = await trx.selectFrom('statement').select('id').where('slug', '=', candidate).executeTakeFirst();
-    const takenV = await trx.selectFrom('statement_version').select('statement_id').where('slug', 'like', `${candidate}-%`).executeTakeFirst();
-    if (!taken && !takenV) return candidate;
+    if (!(await statementSlugTaken(trx, candidate, null, true))) return candidate;
   }
   return `${base}-${newToken(4).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
 }
@@ -346,13 +339,7 @@ const nextDueCache = new WeakMap<object, { at: number | null; checkedAt: number 
  */
 export async function publishDue(ctx: Ctx): Promise<number> {
   const now = nowFor(ctx);
-  const due = await ctx.db
-    .selectFrom('statement')
-    .select(['organisation_id', 'id', 'embargo_until', 'version'])
-    .where('status', '=', 'scheduled')
-    .where('embargo_until', '<=', now)
-    .where('archived_at', 'is', null)
-    .execute();
+  const due = await statementsDue(ctx.db, now);
   for (const d of due) {
     await inTransaction(ctx.db, systemScope([d.organisation_id]), async (trx) => {
       const r = await trx
@@ -396,8 +383,8 @@ export async function publishDueIfNeeded(ctx: Ctx): Promise<void> {
   const now = nowFor(ctx).getTime();
   let known = nextDueCache.get(ctx);
   if (!known || now - known.checkedAt > 60_000) {
-    const r = await ctx.db.selectFrom('statement').select((eb) => eb.fn.min('embargo_until').as('next')).where('status', '=', 'scheduled').executeTakeFirst();
-    known = { at: r?.next ? new Date(r.next as Date).getTime() : null, checkedAt: now };
+    const next = await nextEmbargo(ctx.db);
+    known = { at: next ? new Date(next).getTime() : null, checkedAt: now };
     nextDueCache.set(ctx, known);
   }
   if (known.at !== null && known.at <= now) await publishDue(ctx);
@@ -534,7 +521,7 @@ export interface LinkView {
 }
 
 async function linkContext(db: DB, row: { organisation_id: string; statement_id: string; invite_lang: string }) {
-  const vs = await db.selectFrom('statement_version').select(['lang', 'slug', 'title', 'lead']).where('organisation_id', '=', row.organisation_id).where('statement_id', '=', row.statement_id).orderBy('lang').execute();
+  const vs = await inTransaction(db, systemScope([row.organisation_id]), (trx) => trx.selectFrom('statement_version').select(['lang', 'slug', 'title', 'lead']).where('organisation_id', '=', row.organisation_id).where('statement_id', '=', row.statement_id).orderBy('lang').execute());
   const main = vs.find((v) => v.lang === row.invite_lang) ?? vs[0];
   return { title: main?.title ?? '', lead: main?.lead ?? '', versionSlugs: vs.map((v) => ({ lang: v.lang, slug: v.slug, title: v.title })), languages: vs.map((v) => v.lang) };
 }
@@ -551,12 +538,16 @@ function tokenState(
   return signingOpen(st, now);
 }
 
-async function byToken(db: DB, token: string) {
+async function byToken(db: DB, token: string, which: 'sign' | 'withdraw' = 'sign') {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  const row = await db.selectFrom('statement_signatory').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
-  if (!row) return null;
-  const st = await db.selectFrom('statement').selectAll().where('organisation_id', '=', row.organisation_id).where('id', '=', row.statement_id).executeTakeFirstOrThrow();
-  return { row, st };
+  // The token is the permission: it names the row, then the row is read in its organisation's scope.
+  const key = await signatoryKeyByToken(db, hashToken(token), which);
+  if (!key) return null;
+  return inTransaction(db, systemScope([key.organisation_id]), async (trx) => {
+    const row = await trx.selectFrom('statement_signatory').selectAll().where('organisation_id', '=', key.organisation_id).where('id', '=', key.id).executeTakeFirstOrThrow();
+    const st = await trx.selectFrom('statement').selectAll().where('organisation_id', '=', row.organisation_id).where('id', '=', row.statement_id).executeTakeFirstOrThrow();
+    return { row, st };
+  });
 }
 
 /** The full text of one version for the holder of a live invitation link (the statement may not be public yet). */
@@ -565,7 +556,9 @@ export async function invitationText(ctx: Ctx, token: string, langTag: string): 
   if (!found || found.row.kind !== 'organisation') return null;
   const state = tokenState(found.row, found.st, nowFor(ctx));
   if (state !== 'ok') return null;
-  const v = await ctx.db.selectFrom('statement_version').select(['lang', 'title', 'lead', 'body']).where('organisation_id', '=', found.row.organisation_id).where('statement_id', '=', found.row.statement_id).where('lang', '=', langTag).executeTakeFirst();
+  const v = await inTransaction(ctx.db, systemScope([found.row.organisation_id]), (trx) =>
+    trx.selectFrom('statement_version').select(['lang', 'title', 'lead', 'body']).where('organisation_id', '=', found.row.organisation_id).where('statement_id', '=', found.row.statement_id).where('lang', '=', langTag).executeTakeFirst(),
+  );
   return v ?? null;
 }
 
@@ -589,7 +582,7 @@ async function confirmationMail(ctx: Ctx, mail: MailSettings, row: { organisatio
   if (!row.email_enc) return;
   const to = await ctx.keys.decrypt(ctx.db, row.organisation_id, `statement_signatory.email_enc:${row.id}`, row.email_enc);
   const l: Lang = row.invite_lang === 'en' ? 'en' : 'es';
-  const title = await sourceTitle(ctx.db, row.organisation_id, row.statement_id, l);
+  const title = await inTransaction(ctx.db, systemScope([row.organisation_id]), (trx) => sourceTitle(trx, row.organisation_id, row.statement_id, l));
   const link = `${mail.publicUrl.replace(/\/$/, '')}/sign/withdraw/${withdrawToken}?lang=${l}`;
   await sendMail(mail, { to, subject: t(l, 'statements:mail.signed_subject', { title }), text: t(l, 'statements:mail.signed_text', { title, link }) });
 }
@@ -653,12 +646,8 @@ export async function declineWithToken(ctx: Ctx, token: string): Promise<LinkSta
   return 'ok';
 }
 
-async function byWithdrawToken(db: DB, token: string) {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  const row = await db.selectFrom('statement_signatory').selectAll().where('withdraw_token_hash', '=', hashToken(token)).executeTakeFirst();
-  if (!row) return null;
-  const st = await db.selectFrom('statement').selectAll().where('organisation_id', '=', row.organisation_id).where('id', '=', row.statement_id).executeTakeFirstOrThrow();
-  return { row, st };
+function byWithdrawToken(db: DB, token: string) {
+  return byToken(db, token, 'withdraw');
 }
 
 function withdrawState(row: { status: SignatoryStatus }, st: { status: StatementStatus }): LinkState {
@@ -693,9 +682,14 @@ export async function withdrawSignature(ctx: Ctx, token: string): Promise<LinkSt
 export async function answerAsMember(ctx: Ctx, actor: Actor, signatoryId: string, answer: 'sign' | 'decline' | 'withdraw', body: unknown, lang: Lang = 'es'): Promise<LinkState> {
   authorize(actor, 'statement.sign');
   const orgId = actorOrganisation(actor);
-  const row = await ctx.db.selectFrom('statement_signatory').selectAll().where('id', '=', signatoryId).where('invited_org_id', '=', orgId).executeTakeFirst();
-  if (!row) throw new AppError('not_found');
-  const st = await ctx.db.selectFrom('statement').selectAll().where('organisation_id', '=', row.organisation_id).where('id', '=', row.statement_id).executeTakeFirstOrThrow();
+  // In the invited organisation's scope, row-level security shows the invitation and its statement.
+  const found = await inTransaction(ctx.db, systemScope([orgId]), async (trx) => {
+    const row = await trx.selectFrom('statement_signatory').selectAll().where('id', '=', signatoryId).where('invited_org_id', '=', orgId).executeTakeFirst();
+    if (!row) throw new AppError('not_found');
+    const st = await trx.selectFrom('statement').selectAll().where('organisation_id', '=', row.organisation_id).where('id', '=', row.statement_id).executeTakeFirstOrThrow();
+    return { row, st };
+  });
+  const { row, st } = found;
   const now = nowFor(ctx);
   const who = { organisationId: row.organisation_id, userId: actorUserId(actor), requestId: actor.requestId };
   if (answer === 'withdraw') {
@@ -742,9 +736,15 @@ export async function answerAsMember(ctx: Ctx, actor: Actor, signatoryId: string
 
 /** A member of the public adds their name; it counts only after e-mail confirmation and moderation. */
 export async function requestOpenSignature(ctx: Ctx, versionSlug: string, body: unknown, mail: MailSettings, lang: Lang = 'es'): Promise<LinkState> {
-  const v = await ctx.db.selectFrom('statement_version').select(['organisation_id', 'statement_id', 'title']).where('slug', '=', versionSlug).executeTakeFirst();
-  if (!v) return 'invalid';
-  const st = await ctx.db.selectFrom('statement').selectAll().where('organisation_id', '=', v.organisation_id).where('id', '=', v.statement_id).executeTakeFirstOrThrow();
+  // Read as the public reads it: a statement that does not accept names from the public is closed.
+  const found = await inTransaction(ctx.db, publicScope, async (trx) => {
+    const v = await trx.selectFrom('statement_version').select(['organisation_id', 'statement_id', 'title']).where('slug', '=', versionSlug).executeTakeFirst();
+    if (!v) return (await statementStatusBySlug(trx, versionSlug)) ? 'closed' : 'invalid';
+    const st = await trx.selectFrom('statement').selectAll().where('organisation_id', '=', v.organisation_id).where('id', '=', v.statement_id).executeTakeFirstOrThrow();
+    return { v, st };
+  });
+  if (typeof found === 'string') return found;
+  const { v, st } = found;
   const now = nowFor(ctx);
   const state = openSignState(st, now);
   if (state !== 'ok') return state;

@@ -56,7 +56,7 @@ describe.each(engines)('joint statement end to end on %s', (engine) => {
   }
 
   async function signatoryStates(): Promise<Record<string, string>> {
-    const rows = await s.t.db.selectFrom('statement_signatory').select(['id', 'status']).where('statement_id', '=', statementId).execute();
+    const rows = await s.t.ownerDb.selectFrom('statement_signatory').select(['id', 'status']).where('statement_id', '=', statementId).execute();
     return Object.fromEntries(rows.map((r) => [r.id, r.status]));
   }
 
@@ -141,7 +141,7 @@ describe.each(engines)('joint statement end to end on %s', (engine) => {
       links.set(o.email, token);
     }
     // Tokens are stored only as hashes.
-    const stored = await s.t.db.selectFrom('statement_signatory').select(['token_hash']).where('statement_id', '=', statementId).execute();
+    const stored = await s.t.ownerDb.selectFrom('statement_signatory').select(['token_hash']).where('statement_id', '=', statementId).execute();
     for (const r of stored) expect(r.token_hash!.toString('hex')).not.toContain(Buffer.from(links.get(orgs[0]!.email)!).toString('hex'));
   });
 
@@ -190,7 +190,7 @@ describe.each(engines)('joint statement end to end on %s', (engine) => {
     const p = await (await c.request('GET', '/sign/confirm/' + 'B'.repeat(43))).text();
     expect((await post(c, `/sign/${links.get(orgs[0]!.email)}`, { _csrf: csrfFrom(p), authority: 'on', signerName: 'x', name_en: 'Hijacked name' })).status).toBe(410);
     expect(await signatoryStates()).toEqual(before);
-    const names = await s.t.db.selectFrom('statement_signatory').select('display_names').where('statement_id', '=', statementId).where('status', '=', 'signed').execute();
+    const names = await s.t.ownerDb.selectFrom('statement_signatory').select('display_names').where('statement_id', '=', statementId).where('status', '=', 'signed').execute();
     expect(names.flatMap((n) => Object.values(n.display_names))).not.toContain('Hijacked name');
   });
 
@@ -235,7 +235,7 @@ describe.each(engines)('joint statement end to end on %s', (engine) => {
     expect(en.status).toBe(200);
     const enHtml = await en.text();
     const es = await (await new Client(s.url, 'es').request('GET', '/statements/venezuela-standing-with-defenders-of-civic-space-2030-es')).text();
-    const published = await s.t.db.selectFrom('statement').select(['status', 'published_at']).where('id', '=', statementId).executeTakeFirstOrThrow();
+    const published = await s.t.ownerDb.selectFrom('statement').select(['status', 'published_at']).where('id', '=', statementId).executeTakeFirstOrThrow();
     expect(published.status).toBe('published');
     expect(published.published_at!.toISOString()).toBe(new Date(T0 + 3 * day).toISOString());
     const expectedEn = ['Amnesty International', 'CEJIL', 'CIVICUS', 'International Commission of Jurists', 'WOLA'];
@@ -300,7 +300,7 @@ describe.each(engines)('joint statement end to end on %s', (engine) => {
     page = await (await new Client(s.url).request('GET', '/statements/venezuela-standing-with-defenders-of-civic-space-2030-en')).text();
     expect(page).toContain('This statement was withdrawn on April 4, 2030.');
     expect(page).toContain('Withdrawn at the request of the signatories.');
-    const events = await s.t.db.selectFrom('statement_event').select(['event', 'from_status', 'to_status']).where('statement_id', '=', statementId).orderBy('at').orderBy('id').execute();
+    const events = await s.t.ownerDb.selectFrom('statement_event').select(['event', 'from_status', 'to_status']).where('statement_id', '=', statementId).orderBy('at').orderBy('id').execute();
     const steps = events.filter((e) => e.to_status).map((e) => `${e.from_status}->${e.to_status}`);
     expect(steps).toEqual(['draft->open', 'open->scheduled', 'scheduled->published', 'published->corrected', 'corrected->withdrawn']);
     expect(events.filter((e) => e.event === 'sign')).toHaveLength(6);

@@ -9,6 +9,7 @@ import { parseInput } from '../records/index.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { newId } from '../shared/ids.js';
 import { inTransaction } from '../store/index.js';
+import { statementSlugTaken } from './statements.queries.js';
 import { invalidatePublic } from './public-cache.js';
 import { addSignedOrganisation, logStatementEvent, slugify, versionSlug } from './statements.commands.js';
 import { importInput } from './statements.schema.js';
@@ -90,7 +91,7 @@ export async function importStatement(ctx: Ctx, actor: Actor, body: unknown, lan
   const id = newId();
   const out = await inTransaction(ctx.db, writeScope(actor), async (trx) => {
     let slug = input.slug ?? `${slugify(parsed.title, 50)}-${parsed.date.slice(0, 4)}`;
-    for (let i = 2; await trx.selectFrom('statement').select('id').where('slug', '=', slug).executeTakeFirst(); i++) slug = `${input.slug ?? slugify(parsed.title, 50)}-${parsed.date.slice(0, 4)}-${i}`;
+    for (let i = 2; await statementSlugTaken(trx, slug); i++) slug = `${input.slug ?? slugify(parsed.title, 50)}-${parsed.date.slice(0, 4)}-${i}`;
     const vslug = versionSlug(slug, input.lang);
     const at = new Date(parsed.date + 'T12:00:00Z');
     await trx

@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import { authorize, readScope, actorOrganisation, type Actor, type Ctx } from '../access/index.js';
 import { AppError } from '../shared/errors.js';
-import { inTransaction, publicScope, type DB } from '../store/index.js';
+import { inTransaction, publicScope, systemScope, type DB } from '../store/index.js';
 import { renderMarkdown } from './markdown.render.js';
 import { nowFor } from './statements.clock.js';
 import type { SignatoryStatus, StatementStatus } from './statements.tables.js';
@@ -59,16 +59,15 @@ function summariseVersions(rows: { lang: string; slug: string; title: string; re
 export async function listOwnStatements(ctx: Ctx, actor: Actor): Promise<StatementSummary[]> {
   authorize(actor, 'statement.read');
   const orgId = actorOrganisation(actor);
-  const sts = await ctx.db.selectFrom('statement').selectAll().where('organisation_id', '=', orgId).where('archived_at', 'is', null).orderBy('updated_at', 'desc').limit(500).execute();
+  const { sts, vs, sig } = await inTransaction(ctx.db, systemScope([orgId]), async (db) => {
+    const sts = await db.selectFrom('statement').selectAll().where('organisation_id', '=', orgId).where('archived_at', 'is', null).orderBy('updated_at', 'desc').limit(500).execute();
+    if (!sts.length) return { sts, vs: [], sig: [] };
+    const ids = sts.map((s) => s.id);
+    const vs = await db.selectFrom('statement_version').selectAll().where('organisation_id', '=', orgId).where('statement_id', 'in', ids).execute();
+    const sig = await db.selectFrom('statement_signatory').select(['statement_id', 'status', 'kind']).where('organisation_id', '=', orgId).where('statement_id', 'in', ids).execute();
+    return { sts, vs, sig };
+  });
   if (!sts.length) return [];
-  const ids = sts.map((s) => s.id);
-  const vs = await ctx.db.selectFrom('statement_version').selectAll().where('organisation_id', '=', orgId).where('statement_id', 'in', ids).execute();
-  const sig = await ctx.db
-    .selectFrom('statement_signatory')
-    .select(['statement_id', 'status', 'kind'])
-    .where('organisation_id', '=', orgId)
-    .where('statement_id', 'in', ids)
-    .execute();
   return sts.map((s) => {
     const versions = summariseVersions(vs.filter((v) => v.statement_id === s.id), s.source_lang);
     const mine = sig.filter((x) => x.statement_id === s.id && x.kind === 'organisation');
@@ -137,16 +136,20 @@ export async function getStatementForEditor(ctx: Ctx, actor: Actor, id: string):
   const scope = readScope(actor);
   const orgId = actorOrganisation(actor);
   if (!scope.organisationIds.includes(orgId)) throw new AppError('not_found');
-  const s = await ctx.db.selectFrom('statement').selectAll().where('organisation_id', '=', orgId).where('id', '=', id).where('archived_at', 'is', null).executeTakeFirst();
+  return inTransaction(ctx.db, scope, (db) => editorView(ctx, db, orgId, id));
+}
+
+async function editorView(ctx: Ctx, db: DB, orgId: string, id: string): Promise<StatementEditorView> {
+  const s = await db.selectFrom('statement').selectAll().where('organisation_id', '=', orgId).where('id', '=', id).where('archived_at', 'is', null).executeTakeFirst();
   if (!s) throw new AppError('not_found');
-  const vs = await ctx.db.selectFrom('statement_version').selectAll().where('organisation_id', '=', orgId).where('statement_id', '=', id).execute();
-  const sigRows = await ctx.db.selectFrom('statement_signatory').selectAll().where('organisation_id', '=', orgId).where('statement_id', '=', id).orderBy('created_at').execute();
+  const vs = await db.selectFrom('statement_version').selectAll().where('organisation_id', '=', orgId).where('statement_id', '=', id).execute();
+  const sigRows = await db.selectFrom('statement_signatory').selectAll().where('organisation_id', '=', orgId).where('statement_id', '=', id).orderBy('created_at').execute();
   const orgIds = sigRows.map((r) => r.invited_org_id).filter((x): x is string => !!x);
-  const orgs = orgIds.length ? await ctx.db.selectFrom('organisation').select(['id', 'name']).where('id', 'in', orgIds).execute() : [];
+  const orgs = orgIds.length ? await db.selectFrom('organisation').select(['id', 'name']).where('id', 'in', orgIds).execute() : [];
   const signatories: SignatoryView[] = [];
   for (const r of sigRows) {
-    const email = r.email_enc ? await ctx.keys.decrypt(ctx.db, orgId, `statement_signatory.email_enc:${r.id}`, r.email_enc) : null;
-    const signer = r.signer_name_enc ? await ctx.keys.decrypt(ctx.db, orgId, `statement_signatory.signer_name_enc:${r.id}`, r.signer_name_enc) : null;
+    const email = r.email_enc ? await ctx.keys.decrypt(db, orgId, `statement_signatory.email_enc:${r.id}`, r.email_enc) : null;
+    const signer = r.signer_name_enc ? await ctx.keys.decrypt(db, orgId, `statement_signatory.signer_name_enc:${r.id}`, r.signer_name_enc) : null;
     signatories.push({
       id: r.id,
       kind: r.kind,
@@ -163,17 +166,15 @@ export async function getStatementForEditor(ctx: Ctx, actor: Actor, id: string):
       createdAt: r.created_at,
     });
   }
-  const incidents = await inTransaction(ctx.db, scope, (trx) =>
-    trx
-      .selectFrom('statement_incident as si')
-      .innerJoin('incident as i', (j) => j.onRef('i.organisation_id', '=', 'si.organisation_id').onRef('i.id', '=', 'si.incident_id'))
-      .select(['i.id', 'i.title'])
-      .where('si.organisation_id', '=', orgId)
-      .where('si.statement_id', '=', id)
-      .execute(),
-  );
-  const corrections = await ctx.db.selectFrom('statement_correction').selectAll().where('organisation_id', '=', orgId).where('statement_id', '=', id).orderBy('corrected_at').execute();
-  const events = await ctx.db.selectFrom('statement_event').selectAll().where('organisation_id', '=', orgId).where('statement_id', '=', id).orderBy('at').execute();
+  const incidents = await db
+    .selectFrom('statement_incident as si')
+    .innerJoin('incident as i', (j) => j.onRef('i.organisation_id', '=', 'si.organisation_id').onRef('i.id', '=', 'si.incident_id'))
+    .select(['i.id', 'i.title'])
+    .where('si.organisation_id', '=', orgId)
+    .where('si.statement_id', '=', id)
+    .execute();
+  const corrections = await db.selectFrom('statement_correction').selectAll().where('organisation_id', '=', orgId).where('statement_id', '=', id).orderBy('corrected_at').execute();
+  const events = await db.selectFrom('statement_event').selectAll().where('organisation_id', '=', orgId).where('statement_id', '=', id).orderBy('at').execute();
   const summaries = summariseVersions(vs, s.source_lang);
   return {
     id: s.id,
@@ -209,20 +210,23 @@ export async function getStatementForEditor(ctx: Ctx, actor: Actor, id: string):
 export async function invitationsForOrganisation(ctx: Ctx, actor: Actor) {
   authorize(actor, 'statement.read');
   const orgId = actorOrganisation(actor);
-  const rows = await ctx.db
-    .selectFrom('statement_signatory as g')
-    .innerJoin('statement as s', (j) => j.onRef('s.organisation_id', '=', 'g.organisation_id').onRef('s.id', '=', 'g.statement_id'))
-    .innerJoin('organisation as o', 'o.id', 'g.organisation_id')
-    .select(['g.id', 'g.status', 'g.display_names', 'g.organisation_id', 'g.statement_id', 's.status as statementStatus', 's.sign_deadline', 'o.name as coordinator'])
-    .where('g.invited_org_id', '=', orgId)
-    .orderBy('g.created_at', 'desc')
-    .execute();
-  const out = [];
-  for (const r of rows) {
-    const vs = await ctx.db.selectFrom('statement_version').select(['lang', 'title', 'lead']).where('organisation_id', '=', r.organisation_id).where('statement_id', '=', r.statement_id).orderBy('lang').execute();
-    out.push({ id: r.id, status: r.status, names: r.display_names, statementStatus: r.statementStatus, signDeadline: r.sign_deadline, coordinator: r.coordinator, versions: vs });
-  }
-  return out;
+  // The scope of the invited organisation: row-level security shows it the invitations addressed to it.
+  return inTransaction(ctx.db, systemScope([orgId]), async (db) => {
+    const rows = await db
+      .selectFrom('statement_signatory as g')
+      .innerJoin('statement as s', (j) => j.onRef('s.organisation_id', '=', 'g.organisation_id').onRef('s.id', '=', 'g.statement_id'))
+      .innerJoin('organisation as o', 'o.id', 'g.organisation_id')
+      .select(['g.id', 'g.status', 'g.display_names', 'g.organisation_id', 'g.statement_id', 's.status as statementStatus', 's.sign_deadline', 'o.name as coordinator'])
+      .where('g.invited_org_id', '=', orgId)
+      .orderBy('g.created_at', 'desc')
+      .execute();
+    const out = [];
+    for (const r of rows) {
+      const vs = await db.selectFrom('statement_version').select(['lang', 'title', 'lead']).where('organisation_id', '=', r.organisation_id).where('statement_id', '=', r.statement_id).orderBy('lang').execute();
+      out.push({ id: r.id, status: r.status, names: r.display_names, statementStatus: r.statementStatus, signDeadline: r.sign_deadline, coordinator: r.coordinator, versions: vs });
+    }
+    return out;
+  });
 }
 
 // ------------------------------------------------------------------------------------- public
@@ -299,25 +303,33 @@ export type PublicLookup = { kind: 'ok'; statement: PublicStatement } | { kind: 
 /** A language version by its public slug; statements not yet published answer `embargoed` and nothing else. */
 export async function publicStatementBySlug(ctx: Ctx, slug: string): Promise<PublicLookup> {
   if (!/^[a-z0-9-]{1,120}$/i.test(slug)) return { kind: 'missing' };
-  const v = await ctx.db.selectFrom('statement_version').selectAll().where('slug', '=', slug).executeTakeFirst();
-  if (!v) return { kind: 'missing' };
-  const s = await ctx.db.selectFrom('statement').selectAll().where('organisation_id', '=', v.organisation_id).where('id', '=', v.statement_id).where('archived_at', 'is', null).executeTakeFirst();
+  return inTransaction(ctx.db, publicScope, (db) => publicStatementIn(ctx, db, slug));
+}
+
+async function publicStatementIn(ctx: Ctx, db: DB, slug: string): Promise<PublicLookup> {
+  const v = await db.selectFrom('statement_version').selectAll().where('slug', '=', slug).executeTakeFirst();
+  if (!v) {
+    // The public scope does not see unpublished statements; their slug still answers "embargoed".
+    const status = await statementStatusBySlug(db, slug);
+    return status === 'scheduled' || status === 'open' || status === 'draft' ? { kind: 'embargoed' } : { kind: 'missing' };
+  }
+  const s = await db.selectFrom('statement').selectAll().where('organisation_id', '=', v.organisation_id).where('id', '=', v.statement_id).where('archived_at', 'is', null).executeTakeFirst();
   if (!s) return { kind: 'missing' };
   const now = nowFor(ctx);
   if (!publicStatuses.includes(s.status) || !s.published_at || s.published_at.getTime() > now.getTime()) {
     return s.status === 'scheduled' || s.status === 'open' || s.status === 'draft' ? { kind: 'embargoed' } : { kind: 'missing' };
   }
-  const vs = await ctx.db.selectFrom('statement_version').select(['lang', 'slug', 'title']).where('organisation_id', '=', s.organisation_id).where('statement_id', '=', s.id).orderBy('lang').execute();
-  const sig = await publicSignatories(ctx.db, s.organisation_id, s.id, s.signatory_order, v.lang, s.source_lang);
-  const corrections = await ctx.db.selectFrom('statement_correction').selectAll().where('organisation_id', '=', s.organisation_id).where('statement_id', '=', s.id).orderBy('corrected_at').execute();
+  const vs = await db.selectFrom('statement_version').select(['lang', 'slug', 'title']).where('organisation_id', '=', s.organisation_id).where('statement_id', '=', s.id).orderBy('lang').execute();
+  const sig = await publicSignatories(db, s.organisation_id, s.id, s.signatory_order, v.lang, s.source_lang);
+  const corrections = await db.selectFrom('statement_correction').selectAll().where('organisation_id', '=', s.organisation_id).where('statement_id', '=', s.id).orderBy('corrected_at').execute();
   // Cited cases are read as the public would read them (row-level security's public scope on a server).
-  const cases = await inTransaction(ctx.db, publicScope, (trx) => sql<{ title: string; start_date: string | null; start_precision: string | null; country: string | null }>`
+  const cases = await sql<{ title: string; start_date: string | null; start_precision: string | null; country: string | null }>`
     SELECT i.title, i.start_date, i.start_precision, i.country
     FROM statement_incident si JOIN incident i ON i.organisation_id = si.organisation_id AND i.id = si.incident_id
     WHERE si.organisation_id = ${s.organisation_id} AND si.statement_id = ${s.id}
       AND i.visibility = 'public' AND i.archived_at IS NULL
-    ORDER BY i.start_date NULLS LAST, i.title`.execute(trx));
-  const org = await ctx.db.selectFrom('organisation').select('name').where('id', '=', s.organisation_id).executeTakeFirstOrThrow();
+    ORDER BY i.start_date NULLS LAST, i.title`.execute(db);
+  const org = await db.selectFrom('organisation').select('name').where('id', '=', s.organisation_id).executeTakeFirstOrThrow();
   return {
     kind: 'ok',
     statement: {
@@ -392,8 +404,12 @@ export interface PublicIndexEntry {
  * one entry per statement in the reader's language when there is one, else in its source language.
  */
 export async function publicIndex(ctx: Ctx, f: PublicIndexFilters, readerLang: string): Promise<PublicIndexEntry[]> {
+  return inTransaction(ctx.db, publicScope, (db) => publicIndexIn(ctx, db, f, readerLang));
+}
+
+async function publicIndexIn(ctx: Ctx, db: DB, f: PublicIndexFilters, readerLang: string): Promise<PublicIndexEntry[]> {
   const now = nowFor(ctx);
-  let q = ctx.db
+  let q = db
     .selectFrom('statement as s')
     .innerJoin('statement_version as v', (j) => j.onRef('v.organisation_id', '=', 's.organisation_id').onRef('v.statement_id', '=', 's.id'))
     .select([
@@ -426,7 +442,7 @@ export async function publicIndex(ctx: Ctx, f: PublicIndexFilters, readerLang: s
   const byStatement = new Map<string, typeof rows>();
   for (const r of rows) byStatement.set(r.id, [...(byStatement.get(r.id) ?? []), r]);
   const allVersions = rows.length
-    ? await ctx.db.selectFrom('statement_version').select(['statement_id', 'lang', 'slug', 'title']).where('statement_id', 'in', [...byStatement.keys()]).orderBy('lang').execute()
+    ? await db.selectFrom('statement_version').select(['statement_id', 'lang', 'slug', 'title']).where('statement_id', 'in', [...byStatement.keys()]).orderBy('lang').execute()
     : [];
   const out: PublicIndexEntry[] = [];
   const wanted = f.lang?.toLowerCase();
@@ -449,7 +465,7 @@ export async function publicIndex(ctx: Ctx, f: PublicIndexFilters, readerLang: s
       publishedAt: pick.published_at!,
       updatedAt: pick.updated_at,
       versions: allVersions.filter((a) => a.statement_id === id).map((a) => ({ lang: a.lang, slug: a.slug, title: a.title })),
-      ...(f.withSignatories ? { signatories: await publicSignatories(ctx.db, pick.organisation_id, id, pick.signatory_order, pick.lang, pick.source_lang) } : {}),
+      ...(f.withSignatories ? { signatories: await publicSignatories(db, pick.organisation_id, id, pick.signatory_order, pick.lang, pick.source_lang) } : {}),
     });
     if (out.length >= (f.limit ?? 200)) break;
   }
@@ -459,13 +475,14 @@ export async function publicIndex(ctx: Ctx, f: PublicIndexFilters, readerLang: s
 /** Values the index can be filtered by (countries, themes and languages of published statements). */
 export async function publicFacets(ctx: Ctx): Promise<{ countries: string[]; themes: string[]; languages: string[] }> {
   const now = nowFor(ctx);
-  const r = await sql<{ countries: string[] | null; themes: string[] | null; languages: string[] | null }>`
+  const query = sql<{ countries: string[] | null; themes: string[] | null; languages: string[] | null }>`
     SELECT (SELECT array_agg(DISTINCT c ORDER BY c) FROM statement s, unnest(s.countries) c
               WHERE s.status IN ('published', 'corrected', 'withdrawn') AND s.published_at <= ${now} AND s.archived_at IS NULL) AS countries,
            (SELECT array_agg(DISTINCT th ORDER BY th) FROM statement s, unnest(s.themes) th
               WHERE s.status IN ('published', 'corrected', 'withdrawn') AND s.published_at <= ${now} AND s.archived_at IS NULL) AS themes,
            (SELECT array_agg(DISTINCT v.lang ORDER BY v.lang) FROM statement s JOIN statement_version v ON v.organisation_id = s.organisation_id AND v.statement_id = s.id
-              WHERE s.status IN ('published', 'corrected', 'withdrawn') AND s.published_at <= ${now} AND s.archived_at IS NULL) AS languages`.execute(ctx.db);
+              WHERE s.status IN ('published', 'corrected', 'withdrawn') AND s.published_at <= ${now} AND s.archived_at IS NULL) AS languages`;
+  const r = await inTransaction(ctx.db, publicScope, (db) => query.execute(db));
   const row = r.rows[0];
   return { countries: row?.countries ?? [], themes: row?.themes ?? [], languages: row?.languages ?? [] };
 }
@@ -473,23 +490,65 @@ export async function publicFacets(ctx: Ctx): Promise<{ countries: string[]; the
 /** Every public language version, for the sitemap. */
 export async function publicSitemapEntries(ctx: Ctx): Promise<{ slug: string; lang: string; updatedAt: Date; alternates: { lang: string; slug: string }[] }[]> {
   const now = nowFor(ctx);
-  const rows = await ctx.db
-    .selectFrom('statement as s')
-    .innerJoin('statement_version as v', (j) => j.onRef('v.organisation_id', '=', 's.organisation_id').onRef('v.statement_id', '=', 's.id'))
-    .select(['s.id', 's.updated_at', 'v.slug', 'v.lang'])
-    .where('s.status', 'in', publicStatuses)
-    .where('s.published_at', '<=', now)
-    .where('s.archived_at', 'is', null)
-    .orderBy('v.slug')
-    .execute();
+  const rows = await inTransaction(ctx.db, publicScope, (db) =>
+    db
+      .selectFrom('statement as s')
+      .innerJoin('statement_version as v', (j) => j.onRef('v.organisation_id', '=', 's.organisation_id').onRef('v.statement_id', '=', 's.id'))
+      .select(['s.id', 's.updated_at', 'v.slug', 'v.lang'])
+      .where('s.status', 'in', publicStatuses)
+      .where('s.published_at', '<=', now)
+      .where('s.archived_at', 'is', null)
+      .orderBy('v.slug')
+      .execute(),
+  );
   return rows.map((r) => ({ slug: r.slug, lang: r.lang, updatedAt: r.updated_at, alternates: rows.filter((x) => x.id === r.id).map((x) => ({ lang: x.lang, slug: x.slug })) }));
 }
 
 /** A hero image file key, only when its statement is public (or the caller owns it). */
 export async function heroOwner(ctx: Ctx, key: string): Promise<{ orgId: string; statementId: string; isPublic: boolean } | null> {
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(key)) return null;
-  const s = await ctx.db.selectFrom('statement').select(['organisation_id', 'id', 'status', 'published_at']).where('hero_key', '=', key).executeTakeFirst();
+  // Whatever the scope: the route lets the owner see a draft's image and everyone a published one.
+  const r = await sql<{ organisation_id: string; id: string; status: StatementStatus; published_at: Date | null }>`
+    SELECT * FROM atalaya_statement_by_hero(${key})`.execute(ctx.db);
+  const s = r.rows[0];
   if (!s) return null;
   const now = nowFor(ctx);
   return { orgId: s.organisation_id, statementId: s.id, isPublic: publicStatuses.includes(s.status) && !!s.published_at && s.published_at.getTime() <= now.getTime() };
+}
+
+// ------------------------------------------------------------- look-ups that precede any scope
+// Row-level security hides other organisations' statements; these SECURITY DEFINER functions
+// (migration 055) answer the few questions that must be asked before a scope is known.
+
+/** The signatory row a sign-on link's token (or its withdrawal token) leads to. */
+export async function signatoryKeyByToken(db: DB, hash: Buffer, which: 'sign' | 'withdraw'): Promise<{ organisation_id: string; id: string } | undefined> {
+  const r =
+    which === 'sign'
+      ? await sql<{ organisation_id: string; id: string }>`SELECT * FROM atalaya_signatory_by_token(${hash})`.execute(db)
+      : await sql<{ organisation_id: string; id: string }>`SELECT * FROM atalaya_signatory_by_withdraw_token(${hash})`.execute(db);
+  return r.rows[0];
+}
+
+/** Whether a statement slug is taken by any organisation (`asStem`: also as the stem of a version's slug). */
+export async function statementSlugTaken(db: DB, slug: string, exceptStatement: string | null = null, asStem = false): Promise<boolean> {
+  const r = await sql<{ taken: boolean }>`SELECT atalaya_statement_slug_taken(${slug}, ${exceptStatement}::uuid, ${asStem}) AS taken`.execute(db);
+  return r.rows[0]?.taken === true;
+}
+
+/** The status of the statement a version slug names, whoever owns it. */
+export async function statementStatusBySlug(db: DB, slug: string): Promise<StatementStatus | null> {
+  const r = await sql<{ status: StatementStatus | null }>`SELECT atalaya_statement_status_by_slug(${slug}) AS status`.execute(db);
+  return r.rows[0]?.status ?? null;
+}
+
+/** Scheduled statements of every organisation whose embargo has ended by `at`. */
+export async function statementsDue(db: DB, at: Date): Promise<{ organisation_id: string; id: string; embargo_until: Date | null; version: number }[]> {
+  const r = await sql<{ organisation_id: string; id: string; embargo_until: Date | null; version: number }>`SELECT * FROM atalaya_statements_due(${at})`.execute(db);
+  return r.rows;
+}
+
+/** The earliest embargo of any scheduled statement. */
+export async function nextEmbargo(db: DB): Promise<Date | null> {
+  const r = await sql<{ next: Date | null }>`SELECT atalaya_next_embargo() AS next`.execute(db);
+  return r.rows[0]?.next ?? null;
 }

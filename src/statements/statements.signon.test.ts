@@ -122,7 +122,7 @@ describe.each(engines)('sign-on paths and hero images on %s', (engine) => {
   });
 
   it('open sign-on: e-mail confirmation, then moderation, then "and N individuals"', async () => {
-    const slug = `${(await s.t.db.selectFrom('statement').select('slug').where('id', '=', statementId).executeTakeFirstOrThrow()).slug}-es`;
+    const slug = `${(await s.t.ownerDb.selectFrom('statement').select('slug').where('id', '=', statementId).executeTakeFirstOrThrow()).slug}-es`;
     expect(await requestOpenSignature(s.t, slug, { name: 'Persona Uno', email: 'uno@example.org', consent: 'on' }, mail(), 'es')).toBe('ok');
     expect(await requestOpenSignature(s.t, slug, { name: 'Persona Dos', email: 'dos@example.org', consent: 'on' }, mail(), 'es')).toBe('ok');
     await expect(requestOpenSignature(s.t, slug, { name: 'Sin consentimiento', email: 'tres@example.org' }, mail(), 'es')).rejects.toMatchObject({ code: 'validation' });
@@ -255,7 +255,7 @@ describe.each(engines)('sign-on paths and hero images on %s', (engine) => {
       const stop = startPublicationTimer(s.t, 20, (e) => {
         throw e;
       });
-      const status = async () => (await s.t.db.selectFrom('statement').select(['status', 'published_at']).where('id', '=', st.id).executeTakeFirstOrThrow());
+      const status = async () => (await s.t.ownerDb.selectFrom('statement').select(['status', 'published_at']).where('id', '=', st.id).executeTakeFirstOrThrow());
       await new Promise((r) => setTimeout(r, 150));
       expect((await status()).status).toBe('scheduled');
       now = Date.parse('2031-01-01T06:00:00Z');

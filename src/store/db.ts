@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { AppError } from '../shared/errors.js';
-import { FailoverPool, parseServerUrl } from './failover-pool.js';
+import { FailoverPool, parseServerUrl, RoleError } from './failover-pool.js';
+export { takeRole } from './failover-pool.js';
 import type { Database } from './schema.js';
 
 // Dates stay 'YYYY-MM-DD' strings: a JS Date would shift a day across time zones.
@@ -149,7 +150,10 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
     } catch (e) {
       await pool.end().catch(() => {});
       throw new AppError('unavailable', {
-        message: `The PostgreSQL server in DATABASE_URL cannot be reached: ${causeMessage(e)}`,
+        message:
+          e instanceof RoleError
+            ? `${e.message}. Run the migrations (atalaya migrate) as a role that may create roles and grant them.`
+            : `The PostgreSQL server in DATABASE_URL cannot be reached: ${causeMessage(e)}`,
         cause: e,
       });
     }

@@ -72,6 +72,19 @@ export function isConnectionError(e: unknown): boolean {
   return typeof msg === 'string' && /Connection terminated|connection timeout|terminating connection|the database system is (starting up|shutting down|in recovery)/i.test(msg);
 }
 
+export class RoleError extends Error {}
+
+/** Switches a new server connection to `role` and checks it took: it throws otherwise. */
+export async function takeRole(client: pg.ClientBase, role: string): Promise<void> {
+  try {
+    await client.query(`SET ROLE ${pg.escapeIdentifier(role)}`);
+    const r = await client.query<{ u: string }>('SELECT current_user AS u');
+    if (r.rows[0]?.u !== role) throw new Error(`current_user is ${r.rows[0]?.u ?? 'unknown'}`);
+  } catch (e) {
+    throw new RoleError(`The connection could not take the role ${role}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
 class NotPrimary extends Error {
   code = 'NOT_PRIMARY';
 }
@@ -122,7 +135,7 @@ export class FailoverPool {
       const r = await client.query<{ rec: boolean }>('SELECT pg_is_in_recovery() AS rec');
       if (r.rows[0]?.rec) throw new NotPrimary('the server is a standby');
     }
-    if (this.opts.role) await client.query(`SET ROLE ${pg.escapeIdentifier(this.opts.role)}`);
+    if (this.opts.role) await takeRole(client, this.opts.role);
   }
 
   /** `switchTimeoutMs` 0: one round over the hosts (start-up checks say at once what is wrong). */

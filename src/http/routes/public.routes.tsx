@@ -33,6 +33,7 @@ import {
   requestOpenSignature,
   signWithToken,
   statementPdf,
+  statementStatusBySlug,
   statementsAtom,
   storeAnswer,
   uiLang,
@@ -43,6 +44,7 @@ import {
   type PublicIndexFilters,
   type PublicStatement,
 } from '../../statements/index.js';
+import { inTransaction, publicScope } from '../../store/index.js';
 import { isCountry } from '../../vocab/places.js';
 import { renderIndexPage } from '../../ui/public/index-page.js';
 import { PublicLayout } from '../../ui/public/public-layout.js';
@@ -287,9 +289,12 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
     if (r.kind === 'embargoed') return notice(req, reply, req.lang, 'embargoed', 404);
     if (r.kind === 'missing' && !pdf) {
       // A statement's own slug (without a language) leads to the reader's language, else the source text.
-      const st = await ctx.db.selectFrom('statement').select(['organisation_id', 'id', 'source_lang']).where('slug', '=', slug).executeTakeFirst();
+      const { st, vs } = await inTransaction(ctx.db, publicScope, async (db) => {
+        const st = await db.selectFrom('statement').select(['organisation_id', 'id', 'source_lang']).where('slug', '=', slug).executeTakeFirst();
+        const vs = st ? await db.selectFrom('statement_version').select(['lang', 'slug']).where('organisation_id', '=', st.organisation_id).where('statement_id', '=', st.id).execute() : [];
+        return { st, vs };
+      });
       if (st) {
-        const vs = await ctx.db.selectFrom('statement_version').select(['lang', 'slug']).where('organisation_id', '=', st.organisation_id).where('statement_id', '=', st.id).execute();
         const v = vs.find((x) => x.lang === req.lang) ?? vs.find((x) => x.lang === st.source_lang);
         if (v) return reply.header('cache-control', 'no-store').header('vary', 'accept-language').redirect(`/statements/${v.slug}`, 302);
       }
@@ -311,10 +316,13 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
   // ---------------------------------------------------------------- open sign-on (individuals)
 
   async function openSignTarget(slug: string) {
-    const v = await ctx.db.selectFrom('statement_version').select(['organisation_id', 'statement_id', 'title', 'lead', 'slug', 'lang']).where('slug', '=', slug.toLowerCase()).executeTakeFirst();
-    if (!v) return null;
-    const st = await ctx.db.selectFrom('statement').select(['status', 'open_signon', 'sign_deadline']).where('organisation_id', '=', v.organisation_id).where('id', '=', v.statement_id).executeTakeFirstOrThrow();
-    return { v, state: openSignState(st, nowFor(ctx)) };
+    // Read as the public reads it: a statement that does not take names from the public is closed.
+    return inTransaction(ctx.db, publicScope, async (db) => {
+      const v = await db.selectFrom('statement_version').select(['organisation_id', 'statement_id', 'title', 'lead', 'slug', 'lang']).where('slug', '=', slug.toLowerCase()).executeTakeFirst();
+      if (!v) return (await statementStatusBySlug(db, slug.toLowerCase())) ? { v: null, state: 'closed' as const } : null;
+      const st = await db.selectFrom('statement').select(['status', 'open_signon', 'sign_deadline']).where('organisation_id', '=', v.organisation_id).where('id', '=', v.statement_id).executeTakeFirstOrThrow();
+      return { v, state: openSignState(st, nowFor(ctx)) };
+    });
   }
 
   app.get<{ Params: { slug: string } }>('/statements/:slug/sign', { schema: { hide: true } }, async (req, reply) => {
@@ -322,7 +330,7 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
     if (!target) return notice(req, reply, req.lang, 'missing', 404);
     if (target.state !== 'ok') return notice(req, reply, req.lang, target.state, linkStatus[target.state]);
     const csrf = csrfTokenFor(req, reply, services);
-    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderOpenSignForm(req.lang, target.v, csrf, req.url.split('?')[0]!, base));
+    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderOpenSignForm(req.lang, target.v!, csrf, req.url.split('?')[0]!, base));
   });
 
   app.post<{ Params: { slug: string } }>('/statements/:slug/sign', { schema: { hide: true } }, async (req, reply) => {
