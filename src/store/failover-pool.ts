@@ -151,6 +151,10 @@ export class FailoverPool {
         try {
           client = await this.pool(i).connect();
           if (!this.prepared.has(client)) {
+            // A server that goes away while this connection is checked out between two queries (in
+            // a transaction) emits 'error' on it; without a listener that would end the process. The
+            // pending or next query fails instead, and the pool discards the dead connection.
+            client.on('error', () => {});
             await this.prepare(client);
             this.prepared.add(client);
           }
