@@ -15,6 +15,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import { csrf } from './plugins/csrf.js';
+import { nulBytes } from './plugins/nul-bytes.js';
 import { errors } from './plugins/errors.js';
 import { requestContext } from './plugins/request-context.js';
 import { analysisRoutes } from './routes/analysis.routes.js';
@@ -81,6 +82,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
   await app.register(errors);
   await app.register(requestContext, { services });
+  await app.register(nulBytes);
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
