@@ -280,17 +280,19 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
     const hit = cachedAnswer(ctx, `${pdf ? 'pdf' : 'page'}:${slug}`);
     if (hit) return send(req, reply, hit);
     const r = await publicStatementBySlug(ctx, slug);
-    if (r.kind === 'embargoed') return notice(req, reply, req.lang, 'embargoed', 404);
     if (r.kind === 'missing' && !pdf) {
       // A statement's own slug (without a language) leads to the reader's language, else the source text.
       const st = await ctx.db.selectFrom('statement').select(['organisation_id', 'id', 'source_lang']).where('slug', '=', slug).executeTakeFirst();
       if (st) {
         const vs = await ctx.db.selectFrom('statement_version').select(['lang', 'slug']).where('organisation_id', '=', st.organisation_id).where('statement_id', '=', st.id).execute();
         const v = vs.find((x) => x.lang === req.lang) ?? vs.find((x) => x.lang === st.source_lang);
-        if (v) return reply.header('cache-control', 'no-store').header('vary', 'accept-language').redirect(`/statements/${v.slug}`, 302);
+        // Only to a public text: a redirect for a draft would tell a guessed slug exists.
+        if (v && (await publicStatementBySlug(ctx, v.slug)).kind === 'ok') return reply.header('cache-control', 'no-store').header('vary', 'accept-language').redirect(`/statements/${v.slug}`, 302);
       }
     }
-    if (r.kind === 'missing') return notice(req, reply, req.lang, 'missing', 404);
+    // Drafts and scheduled statements answer exactly as an unknown slug does: slugs are titles, and
+    // titles can name people.
+    if (r.kind !== 'ok') return notice(req, reply, req.lang, 'missing', 404);
     const st = r.statement;
     const answer: CachedAnswer = pdf
       ? {
@@ -309,7 +311,11 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
   async function openSignTarget(slug: string) {
     const v = await ctx.db.selectFrom('statement_version').select(['organisation_id', 'statement_id', 'title', 'lead', 'slug', 'lang']).where('slug', '=', slug.toLowerCase()).executeTakeFirst();
     if (!v) return null;
-    const st = await ctx.db.selectFrom('statement').select(['status', 'open_signon', 'sign_deadline']).where('organisation_id', '=', v.organisation_id).where('id', '=', v.statement_id).executeTakeFirstOrThrow();
+    const st = await ctx.db.selectFrom('statement').select(['status', 'open_signon', 'sign_deadline', 'archived_at']).where('organisation_id', '=', v.organisation_id).where('id', '=', v.statement_id).executeTakeFirstOrThrow();
+    // A statement the public has never been shown (a draft, or one only organisations are asked to
+    // sign) is missing here too, so a guessed slug learns nothing.
+    const shown = !st.archived_at && (st.status === 'published' || st.status === 'corrected' || st.status === 'withdrawn' || (st.status === 'open' && st.open_signon));
+    if (!shown) return null;
     return { v, state: openSignState(st, nowFor(ctx)) };
   }
 
@@ -322,6 +328,7 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
   });
 
   app.post<{ Params: { slug: string } }>('/statements/:slug/sign', { schema: { hide: true } }, async (req, reply) => {
+    if (!(await openSignTarget(req.params.slug))) return notice(req, reply, req.lang, 'missing', 404);
     const state = await requestOpenSignature(ctx, req.params.slug.toLowerCase(), req.body, mail, req.lang);
     if (state !== 'ok') return notice(req, reply, req.lang, state === 'invalid' ? 'missing' : state, linkStatus[state]);
     return notice(req, reply, req.lang, 'requested', 200);
