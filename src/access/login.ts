@@ -47,10 +47,18 @@ export async function checkPassword(
 ): Promise<LoginResult> {
   const keys = [attemptKey(secret, 'account', input.email), attemptKey(secret, 'client', input.client)];
   const limits = [FREE_FAILURES.account, FREE_FAILURES.client];
-  for (const [i, k] of keys.entries()) {
-    const wait = await retryAfterMs(db, k, limits[i]!, now);
-    if (wait > 0) throw new AppError('rate_limited', { details: { retryAfterSeconds: Math.ceil(wait / 1000) } });
-  }
+  // Counted and reserved under a lock per key before the password is checked, so simultaneous
+  // guesses queue here and no burst gets more evaluations than the threshold.
+  const reserved = await db.transaction().execute(async (trx) => {
+    for (const k of [...keys].sort()) await sql`SELECT pg_advisory_xact_lock(hashtextextended(${k}, 19))`.execute(trx);
+    for (const [i, k] of keys.entries()) {
+      const wait = await retryAfterMs(trx, k, limits[i]!, now);
+      if (wait > 0) throw new AppError('rate_limited', { details: { retryAfterSeconds: Math.ceil(wait / 1000) } });
+    }
+    const ids: string[] = [];
+    for (const k of keys) ids.push((await trx.insertInto('login_attempt').values({ key_hash: k, success: false, at: now }).returning('id').executeTakeFirstOrThrow()).id);
+    return ids;
+  });
   const user = await db
     .selectFrom('app_user')
     .select(['id', 'password_hash', 'disabled_at', 'totp_enabled'])
@@ -59,7 +67,7 @@ export async function checkPassword(
   const ok = user ? await verifyPassword(user.password_hash, input.password) : await verifyPassword(await dummyHash(), input.password).then(() => false);
   const success = ok && !!user && !user.disabled_at;
   await db.transaction().execute(async (trx) => {
-    for (const k of keys) await trx.insertInto('login_attempt').values({ key_hash: k, success, at: now }).execute();
+    if (success) await trx.updateTable('login_attempt').set({ success: true }).where('id', 'in', reserved).execute();
     if (user) await setScope(trx, userScope(user.id));
     const orgs = user ? await trx.selectFrom('membership').select('organisation_id').where('user_id', '=', user.id).execute() : [];
     for (const o of orgs) {

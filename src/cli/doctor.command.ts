@@ -5,6 +5,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { loadConfig, type Config } from '../config/index.js';
 import { Keyring, loadMasterKey, keyFilePath } from '../access/index.js';
+import { sweepUnreferencedEvidence } from '../records/index.js';
 import { isAppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
 import { openDatabase, pendingMigrations, ReadRouter, verifyAudit, type DB } from '../store/index.js';
@@ -64,6 +65,8 @@ export async function run(_argv: string[], io: CliIO): Promise<number> {
             }
           }
           if (opened) ok('org_keys_ok', { count: opened });
+          const swept = await sweepUnreferencedEvidence({ db: h.db, keys, dataDir: config.dataDir });
+          ok('evidence_swept', { count: swept.removed });
         }
         const audit = await verifyAudit(h.db);
         if (audit.problems.length) bad('audit_bad', { count: audit.problems.length });

@@ -7,7 +7,7 @@ import { openRuntime } from '../access/index.js';
 import { loadConfig } from '../config/index.js';
 import { buildApp } from '../http/app.js';
 import { deriveSecret } from '../http/services.js';
-import { loadDemo, isDemoLoaded } from '../records/index.js';
+import { loadDemo, isDemoLoaded, sweepUnreferencedEvidence } from '../records/index.js';
 import { loadDemoStatement } from '../statements/index.js';
 import { t } from '../shared/i18n/index.js';
 import { startAlertTimer } from '../trends/index.js';
@@ -33,6 +33,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         io.out(t(io.lang, 'cli:serve.demo_present'));
       }
     }
+    const swept = await sweepUnreferencedEvidence(rt.ctx);
+    if (swept.removed) io.out(t(io.lang, 'cli:serve.evidence_swept', { count: swept.removed }));
     app = await buildApp({ ctx: rt.ctx, config, secret: deriveSecret(rt.master.key, 'http'), engine: rt.handle.engine, master: rt.master, reads: rt.reads });
     await app.listen({ port: config.port, host: config.host });
     // Followers hear of new incidents and escalations within five minutes (in-app and e-mail digest).

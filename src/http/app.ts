@@ -16,6 +16,7 @@ import { sql } from 'kysely';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import { csrf } from './plugins/csrf.js';
+import { nulBytes } from './plugins/nul-bytes.js';
 import { errors } from './plugins/errors.js';
 import { readRouting } from './plugins/read-routing.js';
 import { requestContext } from './plugins/request-context.js';
@@ -83,6 +84,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
   await app.register(errors);
   await app.register(requestContext, { services });
+  await app.register(nulBytes);
   await app.register(readRouting, { services });
   await app.register(helmet, {
     contentSecurityPolicy: {

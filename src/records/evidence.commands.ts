@@ -125,8 +125,15 @@ export async function storeEvidenceFile(ctx: Ctx, orgId: string, input: Readable
   // Opened synchronously ('wx': never overwrites; 0400: read-only once written) so that a refusal
   // can always remove it: a stream that opened its file later would leave it behind.
   const fd = openSync(path, 'wx', 0o400);
+  // A multipart parser that hits its size limit ends the file stream quietly and only flags it
+  // ('limit', `truncated`): the cut-off bytes must never pass for the whole file.
+  let cut = false;
+  input.once('limit', () => {
+    cut = true;
+  });
   try {
     await pipeline(input, inspector(maxBytes, result), encryptStream(key, version, aeadName(orgId, storageKey)), createWriteStream(path, { fd }));
+    if (cut || (input as { truncated?: boolean }).truncated === true) throw new AppError('too_large', { values: { max: maxBytes } });
   } catch (e) {
     try {
       unlinkSync(path);
@@ -245,8 +252,31 @@ export async function uploadEvidence(
   maxBytes = defaultMaxEvidenceBytes,
 ): Promise<{ original: Presented; stripped: Presented | null }> {
   authorize(actor, 'evidence.create');
+  const orgId = actorOrganisation(actor);
+  // The incident is checked before a byte is stored: a refused upload must leave nothing on disk.
+  const exists = isId(incidentId) && (await inTransaction(ctx.db, writeScope(actor), (trx) => getRow(trx, 'incident', orgId, incidentId)));
+  if (!exists) {
+    input.resume();
+    throw new AppError('not_found');
+  }
   const pending = await storeUpload(ctx, actor, input, meta, maxBytes);
-  return attachEvidence(ctx, actor, incidentId, pending, meta.actId ?? null);
+  try {
+    return await attachEvidence(ctx, actor, incidentId, pending, meta.actId ?? null);
+  } catch (e) {
+    removeStoredFiles(ctx, orgId, [pending.original, pending.stripped]);
+    throw e;
+  }
+}
+
+function removeStoredFiles(ctx: Ctx, orgId: string, files: readonly (StoredFile | null)[]): void {
+  for (const f of files) {
+    if (!f) continue;
+    try {
+      unlinkSync(filePath(ctx, orgId, f.storageKey));
+    } catch {
+      /* already gone */
+    }
+  }
 }
 
 export interface CustodyEntry {

@@ -39,5 +39,6 @@ export {
   type StoredFile,
   type CustodyEntry,
 } from './evidence.commands.js';
+export { sweepUnreferencedEvidence, type SweepResult } from './evidence.sweep.js';
 export { createDraft, getDraft, saveDraft, deleteDraft, listDrafts, takeDraft, type DraftSummary } from './intake-drafts.js';
 export { shareIncident, unshareIncident, listShares, coalitionsOfActor, type ShareView } from './sharing.js';

@@ -36,6 +36,16 @@ export function outboxDir(dataDir: string): string {
   return join(dataDir, 'outbox');
 }
 
+/**
+ * Sends after the current request has been answered: the answer then neither waits on the mail
+ * server nor shows, by taking longer, that there was something to send (password resets).
+ */
+export function sendMailLater(config: MailConfig, msg: MailMessage, onError: (e: unknown) => void): void {
+  setImmediate(() => {
+    sendMail(config, msg).catch(onError);
+  });
+}
+
 /** Sends one message; returns the outbox file path when no SMTP server is configured. */
 export async function sendMail(config: MailConfig, msg: MailMessage): Promise<{ file?: string }> {
   const message = {

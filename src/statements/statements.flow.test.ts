@@ -194,7 +194,7 @@ describe.each(engines)('joint statement end to end on %s', (engine) => {
     expect(names.flatMap((n) => Object.values(n.display_names))).not.toContain('Hijacked name');
   });
 
-  it('is scheduled; before the embargo time the public gets a clear 404 page that reveals nothing', async () => {
+  it('is scheduled; before the embargo time the public gets the 404 page of a missing statement', async () => {
     const editor = await (await coordinator.request('GET', `/coordinate/statements/${statementId}`)).text();
     const version = /name="version" value="(\d+)"/.exec(editor)![1]!;
     // Signatures close two days after T0; the embargo ends three days after T0.
@@ -205,7 +205,7 @@ describe.each(engines)('joint statement end to end on %s', (engine) => {
     const ok = await post(coordinator, `/coordinate/statements/${statementId}/status`, { to: 'scheduled', embargoUntil: new Date(T0 + 3 * day).toISOString().slice(0, 16) });
     expect(ok.status).toBe(303);
     now = T0 + 2 * day + hour;
-    for (const [lang, slugLang, text] of [['en', 'en', 'This statement is not public yet'], ['es', 'es', 'Este pronunciamiento aún no es público']] as const) {
+    for (const [lang, slugLang, text] of [['en', 'en', 'Statement not found'], ['es', 'es', 'Pronunciamiento no encontrado']] as const) {
       const r = await new Client(s.url, lang).request('GET', `/statements/venezuela-standing-with-defenders-of-civic-space-2030-${slugLang}`);
       expect(r.status).toBe(404);
       const html = await r.text();

@@ -270,6 +270,7 @@ export interface LoginAttemptTable {
   key_hash: string;
   at: Timestamp;
   success: boolean;
+  id: Generated<string>;
 }
 
 export interface PasswordResetTable {

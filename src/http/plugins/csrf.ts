@@ -1,11 +1,12 @@
 /**
  * CSRF protection for every state-changing request. Three independent checks: the browser's own
  * Fetch Metadata (a cross-site request is refused), the Origin header (must be this server), and a
- * synchroniser token — the session's secret token for signed-in users, or a double-submit cookie
- * for the sign-in form itself — sent as the `_csrf` form field or the `X-CSRF-Token` header.
+ * synchroniser token — the session's secret token for signed-in users, or a server-bound
+ * double-submit cookie (below) for the forms used before signing in — sent as the `_csrf` form
+ * field or the `X-CSRF-Token` header.
  * Server-side sessions make a per-session token simpler and stronger than a cookie-signed one.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { safeEqual } from '../../access/index.js';
@@ -13,17 +14,32 @@ import { AppError } from '../../shared/errors.js';
 import type { Services } from '../services.js';
 
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-export const anonCsrfCookie = 'atalaya_csrf';
+
+/**
+ * Before sign-in the token is a double submit, bound to the server: the cookie holds a random
+ * value and the form carries its HMAC under the server's secret, so a cookie an attacker manages
+ * to plant (from a sibling subdomain, or a man in the middle on plain HTTP) comes with no token
+ * they can compute. On HTTPS the cookie is `__Host-` prefixed: browsers refuse it from anywhere
+ * but this exact origin over a secure connection.
+ */
+export function anonCsrfCookieName(services: Services): string {
+  return services.config.secureCookies ? '__Host-atalaya_csrf' : 'atalaya_csrf';
+}
+
+function anonToken(services: Services, cookie: string): string {
+  return createHmac('sha256', services.secret).update(`atalaya:anon-csrf:${cookie}`).digest('base64url');
+}
 
 /** The token a page must embed in its forms for this request. */
 export function csrfTokenFor(req: FastifyRequest, reply: FastifyReply, services: Services): string {
   if (req.session) return req.session.csrfToken;
-  let t = req.cookies[anonCsrfCookie];
-  if (!t || t.length < 20 || t.length > 100) {
-    t = randomBytes(24).toString('base64url');
-    reply.setCookie(anonCsrfCookie, t, { path: '/', httpOnly: true, sameSite: 'strict', secure: services.config.secureCookies });
+  const name = anonCsrfCookieName(services);
+  let c = req.cookies[name];
+  if (!c || c.length < 20 || c.length > 100) {
+    c = randomBytes(24).toString('base64url');
+    reply.setCookie(name, c, { path: '/', httpOnly: true, sameSite: 'strict', secure: services.config.secureCookies });
   }
-  return t;
+  return anonToken(services, c);
 }
 
 function sentToken(req: FastifyRequest): string | undefined {
@@ -53,7 +69,8 @@ export function checkCsrf(req: FastifyRequest, services: Services): void {
     throw new AppError('csrf');
   }
   const sent = sentToken(req);
-  const expected = req.session ? req.session.csrfToken : req.cookies[anonCsrfCookie];
+  const cookie = req.cookies[anonCsrfCookieName(services)];
+  const expected = req.session ? req.session.csrfToken : cookie ? anonToken(services, cookie) : undefined;
   if (!sent || !expected || !safeEqual(sent, expected)) throw new AppError('csrf');
 }
 

@@ -24,7 +24,7 @@ import { HomePage } from '../../ui/pages/home.js';
 import { LoginPage } from '../../ui/pages/login.js';
 import { RecoveryCodesPage, TotpEnrolPage } from '../../ui/pages/totp.js';
 import { ForgotPage, ResetPage } from '../../ui/pages/password.js';
-import { sendMail } from '../../shared/mail.js';
+import { sendMailLater } from '../../shared/mail.js';
 import { sessionSettings } from './session.api.js';
 import type { PageContext } from '../../ui/page-context.js';
 import { translator } from '../../shared/i18n/index.js';
@@ -188,9 +188,10 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
     if (r) {
       const lang = r.lang === 'en' ? 'en' : 'es';
       const link = `${config.publicUrl}/password/reset?token=${encodeURIComponent(r.token)}`;
-      await sendMail(
+      sendMailLater(
         { smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, dataDir: config.dataDir },
         { to: email, subject: t(lang, 'access:reset_mail_subject'), text: t(lang, 'access:reset_mail_body', { link }) },
+        (e) => app.log.warn({ err: { type: (e as Error)?.name, code: (e as { code?: string })?.code } }, 'password reset mail failed'),
       );
     }
     const pc = await pageContext(req, reply, services);

@@ -33,7 +33,6 @@ import {
   requestOpenSignature,
   signWithToken,
   statementPdf,
-  statementStatusBySlug,
   statementsAtom,
   storeAnswer,
   uiLang,
@@ -286,7 +285,6 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
     const hit = cachedAnswer(ctx, `${pdf ? 'pdf' : 'page'}:${slug}`);
     if (hit) return send(req, reply, hit);
     const r = await publicStatementBySlug(await freshReadCtx(services), slug);
-    if (r.kind === 'embargoed') return notice(req, reply, req.lang, 'embargoed', 404);
     if (r.kind === 'missing' && !pdf) {
       // A statement's own slug (without a language) leads to the reader's language, else the source text.
       const { st, vs } = await inTransaction(ctx.db, publicScope, async (db) => {
@@ -296,10 +294,13 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
       });
       if (st) {
         const v = vs.find((x) => x.lang === req.lang) ?? vs.find((x) => x.lang === st.source_lang);
-        if (v) return reply.header('cache-control', 'no-store').header('vary', 'accept-language').redirect(`/statements/${v.slug}`, 302);
+        // Only to a public text: a redirect for a draft would tell a guessed slug exists.
+        if (v && (await publicStatementBySlug(ctx, v.slug)).kind === 'ok') return reply.header('cache-control', 'no-store').header('vary', 'accept-language').redirect(`/statements/${v.slug}`, 302);
       }
     }
-    if (r.kind === 'missing') return notice(req, reply, req.lang, 'missing', 404);
+    // Drafts and scheduled statements answer exactly as an unknown slug does: slugs are titles, and
+    // titles can name people.
+    if (r.kind !== 'ok') return notice(req, reply, req.lang, 'missing', 404);
     const st = r.statement;
     const answer: CachedAnswer = pdf
       ? {
@@ -316,11 +317,15 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
   // ---------------------------------------------------------------- open sign-on (individuals)
 
   async function openSignTarget(slug: string) {
-    // Read as the public reads it: a statement that does not take names from the public is closed.
+    // Read as the public reads it. A statement the public has never been shown (a draft, or one only
+    // organisations are asked to sign) is missing here too, so a guessed slug learns nothing.
     return inTransaction(ctx.db, publicScope, async (db) => {
       const v = await db.selectFrom('statement_version').select(['organisation_id', 'statement_id', 'title', 'lead', 'slug', 'lang']).where('slug', '=', slug.toLowerCase()).executeTakeFirst();
-      if (!v) return (await statementStatusBySlug(db, slug.toLowerCase())) ? { v: null, state: 'closed' as const } : null;
-      const st = await db.selectFrom('statement').select(['status', 'open_signon', 'sign_deadline']).where('organisation_id', '=', v.organisation_id).where('id', '=', v.statement_id).executeTakeFirstOrThrow();
+      if (!v) return null;
+      const st = await db.selectFrom('statement').select(['status', 'open_signon', 'sign_deadline', 'archived_at']).where('organisation_id', '=', v.organisation_id).where('id', '=', v.statement_id).executeTakeFirst();
+      if (!st) return null;
+      const shown = !st.archived_at && (st.status === 'published' || st.status === 'corrected' || st.status === 'withdrawn' || (st.status === 'open' && st.open_signon));
+      if (!shown) return null;
       return { v, state: openSignState(st, nowFor(ctx)) };
     });
   }
@@ -334,6 +339,7 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
   });
 
   app.post<{ Params: { slug: string } }>('/statements/:slug/sign', { schema: { hide: true } }, async (req, reply) => {
+    if (!(await openSignTarget(req.params.slug))) return notice(req, reply, req.lang, 'missing', 404);
     const state = await requestOpenSignature(ctx, req.params.slug.toLowerCase(), req.body, mail, req.lang);
     if (state !== 'ok') return notice(req, reply, req.lang, state === 'invalid' ? 'missing' : state, linkStatus[state]);
     return notice(req, reply, req.lang, 'requested', 200);

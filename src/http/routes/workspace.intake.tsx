@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
+import { nulByteError, nulPath } from '../plugins/nul-bytes.js';
 import { writeScope, type UserActor } from '../../access/index.js';
 import { inTransaction } from '../../store/index.js';
 import {
@@ -69,7 +70,10 @@ export async function readUpload(
   let sawFile = false;
   for await (const part of req.parts()) {
     if (part.type === 'field') {
-      if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+      if (typeof part.value === 'string') {
+        if (nulPath(part.value)) throw nulByteError([part.fieldname]);
+        fields[part.fieldname] = part.value;
+      }
       if (part.fieldname === '_csrf' && !checked) {
         (req as { body: unknown }).body = { _csrf: fields._csrf };
         checkCsrf(req, services);
