@@ -7,7 +7,7 @@ import { AppError, type FieldIssue } from '../shared/errors.js';
 import { jaroWinkler } from './jaro-winkler.similarity.js';
 import type { ComparisonConfig } from './link-config.schema.js';
 import { foldText, nameKey, nameTokens } from './names.normalize.js';
-import { parsePartialDate } from './partial-dates.parse.js';
+import { readDateColumn } from './partial-dates.parse.js';
 import { neighbourPairs, VE_NEIGHBOURS } from './ve-neighbours.data.js';
 
 /** The input the engine works on: plain records, whatever their origin (CSV file, database rows). */
@@ -333,20 +333,47 @@ function tokenFrequencyTable(flat: Int32Array, start: Int32Array, vocabSize: num
 
 const precisionCode = { day: 0, month: 1, year: 2 } as const;
 
+/** A warning for the run's report: a key of the linkage catalogue and its values. */
+export interface ComparisonWarning {
+  key: string;
+  values: Record<string, string | number>;
+}
+
 function buildDate(
   c: Extract<ComparisonConfig, { type: 'date' }>,
   records: readonly LinkRecord[],
   issues: FieldIssue[],
+  warnings: ComparisonWarning[],
 ): Comparison {
   const start = new Float64Array(records.length);
   const end = new Float64Array(records.length);
   const prec = new Int8Array(records.length);
-  records.forEach((r, i) => {
-    const v = value(r, c.column);
-    const d = v === null ? undefined : parsePartialDate(v);
-    if (v !== null && !d && issues.length < 20) {
-      issues.push({ path: [r.source, r.id, c.column], key: 'linkage:bad_date', values: { value: v.slice(0, 40) } });
+  const column = readDateColumn(
+    records.map((r) => value(r, c.column)),
+    records.map((r) => r.source),
+    c.dayMonthOrder,
+  );
+  const examples = column.examples.map((v) => `"${v}"`).join(', ');
+  // One impossible value (1945-04-93) is a typo to skip, not a reason to refuse the run; a column
+  // that is mostly not dates is the wrong column.
+  if (column.unreadable * 2 > column.present) {
+    issues.push({
+      path: ['comparisons', c.name, c.column],
+      key: 'linkage:bad_date_column',
+      values: { column: c.column, unreadable: column.unreadable, present: column.present, examples },
+    });
+  } else if (column.unreadable > 0) {
+    warnings.push({
+      key: 'linkage:warn_bad_dates',
+      values: { column: c.column, unreadable: column.unreadable, present: column.present, examples },
+    });
+  }
+  for (const o of column.orders) {
+    if (!o.inferred && o.ambiguous > 0 && c.dayMonthOrder === 'auto') {
+      warnings.push({ key: 'linkage:warn_date_order_assumed', values: { column: c.column, source: o.source, count: o.ambiguous } });
     }
+  }
+  column.dates.forEach((d, i) => {
     prec[i] = d ? precisionCode[d.precision] : -1;
     start[i] = d?.start ?? 0;
     end[i] = d?.end ?? 0;
@@ -438,8 +465,15 @@ function buildCategory(c: Extract<ComparisonConfig, { type: 'category' }>, recor
   return cmp;
 }
 
-/** Builds every comparison; throws bad_input listing values that cannot be read (e.g. dates). */
-export function buildComparisons(configs: readonly ComparisonConfig[], records: readonly LinkRecord[]): Comparison[] {
+/**
+ * Builds every comparison; throws bad_input for a column that cannot be read (mostly not dates),
+ * and adds to `warnings` what was read leniently (unreadable dates left as missing).
+ */
+export function buildComparisons(
+  configs: readonly ComparisonConfig[],
+  records: readonly LinkRecord[],
+  warnings: ComparisonWarning[] = [],
+): Comparison[] {
   const issues: FieldIssue[] = [];
   const out = configs.map((c) => {
     switch (c.type) {
@@ -450,7 +484,7 @@ export function buildComparisons(configs: readonly ComparisonConfig[], records: 
       case 'name':
         return buildName(c, records);
       case 'date':
-        return buildDate(c, records, issues);
+        return buildDate(c, records, issues, warnings);
       case 'subdivision':
         return buildSubdivision(c, records);
       case 'category':

@@ -38,10 +38,10 @@ export function runLinkage(
     clock = now;
     cpuClock = cpu;
   };
-  const { config, mode, plan, trainingPlan } = planLinkage(records, configInput, options);
+  const { config, mode, plan, trainingPlan, warnings: planWarnings } = planLinkage(records, configInput, options);
   const progress = options.onProgress;
-  const warnings: LinkWarning[] = [];
-  const comparisons = buildComparisons(config.comparisons, records);
+  const warnings: LinkWarning[] = [...planWarnings];
+  const comparisons = buildComparisons(config.comparisons, records, warnings);
   const levels = comparisons.map((c) => c.labels.length);
   const strides: number[] = [];
   let space = 1;

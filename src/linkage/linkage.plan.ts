@@ -3,7 +3,7 @@ import { AppError } from '../shared/errors.js';
 import { newKeyCache, planBlocking, type BlockingRule, type KeyCache, type LinkMode } from './blocking.pairs.js';
 import { comparisonColumns, type LinkRecord } from './comparisons.levels.js';
 import { linkConfigSchema, type LinkConfig, type LinkConfigInput } from './link-config.schema.js';
-import type { LinkOptions } from './linkage.types.js';
+import type { LinkOptions, LinkWarning } from './linkage.types.js';
 
 /** Parses a config (already JSON-decoded); zod's messages name each bad field. */
 export function parseLinkConfig(input: unknown): LinkConfig {
@@ -34,7 +34,7 @@ export function planLinkage(
   records: readonly LinkRecord[],
   configInput: LinkConfigInput | LinkConfig,
   options: LinkOptions = {},
-): { config: LinkConfig; mode: LinkMode; plan: BlockingRule[]; trainingPlan?: BlockingRule[] } {
+): { config: LinkConfig; mode: LinkMode; plan: BlockingRule[]; trainingPlan?: BlockingRule[]; warnings: LinkWarning[] } {
   const config = parseLinkConfig(configInput);
   const columns = options.columns ? new Set(options.columns) : inputColumns(records);
   const issues: AppError['issues'] = [];
@@ -59,9 +59,9 @@ export function planLinkage(
   if (issues.length) throw new AppError('bad_input', { issues });
   const sources = new Set(records.map((r) => r.source)).size;
   const mode = options.mode ?? (sources >= 2 ? 'link' : 'dedupe');
-  const cache: KeyCache = newKeyCache();
+  const cache: KeyCache = newKeyCache(new Map(config.comparisons.flatMap((c) => (c.type === 'date' ? [[c.column, c.dayMonthOrder] as const] : []))));
   const plan = planBlocking(records, config.blocking, { mode, maxPairs: config.maxPairs, columns, cache });
-  if (!config.training) return { config, mode, plan };
+  if (!config.training) return { config, mode, plan, warnings: sparseKeyWarnings(plan, records.length) };
   const trainingPlan = planBlocking(records, config.training, {
     mode,
     maxPairs: config.maxPairs,
@@ -69,7 +69,17 @@ export function planLinkage(
     path: 'training',
     cache,
   });
-  return { config, mode, plan, trainingPlan };
+  return { config, mode, plan, trainingPlan, warnings: sparseKeyWarnings([...plan, ...trainingPlan], records.length) };
+}
+
+/**
+ * A rule whose keys are missing for most records (year(date_of_birth) on values that are not
+ * dates, a misspelt column that happens to exist) pairs almost nothing and says nothing: say it.
+ */
+function sparseKeyWarnings(rules: readonly BlockingRule[], records: number): LinkWarning[] {
+  return rules
+    .filter((r) => r.keyed * 2 < records)
+    .map((r) => ({ key: 'linkage:warn_rule_keys_few', values: { rule: r.name, keyed: r.keyed, records } }));
 }
 
 /** Number of levels (null included) a comparison config yields; matches comparisons.levels.ts. */
