@@ -55,12 +55,17 @@ export function runLinkage(
   lap('prepare');
 
   // u: fixed by the config, else from random pairs.
-  const needU = config.comparisons.some((c) => !c.u);
-  const samples = Math.min(config.uSamplePairs, Math.floor(allPairs));
-  const sampledU = needU
-    ? estimateU(comparisons, levels, source, mode, samples, config.seed, (d, t) => progress?.('sampling', d, t))
-    : [];
-  const u = config.comparisons.map((c, k) => (c.u ? [1, ...c.u] : sampledU[k]!));
+  const uEstimate = estimateU(
+    comparisons,
+    levels,
+    config.comparisons.map((c) => !c.u),
+    source,
+    mode,
+    config.uSamplePairs,
+    config.seed,
+    (d, t) => progress?.('sampling', d, t),
+  );
+  const u = config.comparisons.map((c, k) => (c.u ? [1, ...c.u] : uEstimate.u[k]!));
   lap('sampling');
 
   // Candidate pairs and their comparison patterns; pattern counts per rule mask for the EM sessions.
@@ -209,7 +214,8 @@ export function runLinkage(
       weights: weights[k]!,
     })),
     sessions,
-    uSampledPairs: needU ? samples : 0,
+    uSampledPairs: uEstimate.pairs,
+    uMethod: Object.fromEntries(comparisons.map((c, k) => [c.name, uEstimate.method[k]!])),
   };
 
   // Scores: pattern weight (cached per pattern) + term-frequency adjustments on exact agreement.

@@ -36,7 +36,10 @@ export interface LinkModel {
   priorWeight: number;
   comparisons: ComparisonModel[];
   sessions: SessionReport[];
+  /** Pairs compared to estimate u (random pairs, or every pair when there were few). */
   uSampledPairs: number;
+  /** Per comparison: u from value frequencies (exact), every pair, a random sample, or fixed by the config. */
+  uMethod: Record<string, 'frequencies' | 'all-pairs' | 'sample' | 'fixed'>;
 }
 
 export interface RuleReport {
