@@ -26,7 +26,10 @@ describe('atalaya estimate', () => {
     expect(await main(['estimate', three], io)).toBe(0);
     expect(io.lines[0]).toBe('Documented cases (on at least one list): 163');
     const text = io.lines.join('\n');
-    expect(text).toMatch(/Log-linear, chosen model: 277 \(from 233 to 339\); model independence/);
+    expect(text).toMatch(/Log-linear, chosen model: 277, SE 2\d\.\d; profile-likelihood interval 233 to 339; model independence/);
+    expect(text).toMatch(/Log-linear, model average: \d+, SE [\d.]+; model-average ±z·SE \(symmetric, approximate\) interval/);
+    expect(text).toMatch(/Recommended figure: Log-linear, chosen model, 277 \(profile-likelihood interval 233 to 339\)\.\n {2}no log-linear model within 2 BIC points/);
+    expect(text).toMatch(/Computed by atalaya \d+\.\d+\.\d+ from the table with SHA-256 [0-9a-f]{64}\./);
     expect(text).toContain('Model chosen: independence, the lowest BIC of 8 models that could be estimated (8 fitted, search: all models)');
     expect(text).toContain('Before using these figures:');
   });
@@ -50,6 +53,37 @@ describe('atalaya estimate', () => {
       expect(m.upper).toBeGreaterThanOrEqual(m.estimate);
     }
     expect(out.methods[2]!.settings).toMatchObject({ K: 5, burnIn: 500, samples: 200, thinning: 2, seed: 7 });
+    const labelled = out as unknown as {
+      toolVersion: string;
+      inputHash: string;
+      recommended: { method: string; reasons: { key: string; message: string }[] };
+      methods: { interval: string; stderr: number }[];
+    };
+    expect(labelled.methods.map((m) => m.interval)).toEqual(['profile', 'model-average', 'credible']);
+    for (const m of labelled.methods) expect(m.stderr).toBeGreaterThan(0);
+    expect(labelled.toolVersion).toMatch(/^atalaya \d+\.\d+\.\d+/);
+    expect(labelled.inputHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(['loglinear', 'loglinear-averaged', 'lcmcr']).toContain(labelled.recommended.method);
+    expect(labelled.recommended.reasons[0]!.message.length).toBeGreaterThan(20);
+  });
+
+  it('two lists: Chapman recommended, and the profile interval beside the log-normal one', async () => {
+    const io = capture('en');
+    expect(await main(['estimate', csv('two.csv', 'A,B,count\n1,0,60\n0,1,40\n1,1,20\n'), '--json'], io)).toBe(0);
+    const out = JSON.parse(io.lines.join('\n')) as {
+      recommended: { method: string };
+      methods: { method: string; interval: string; otherIntervals?: { interval: string; lower: number; upper: number }[] }[];
+    };
+    expect(out.recommended.method).toBe('chapman');
+    const lp = out.methods.find((m) => m.method === 'lincoln-petersen')!;
+    expect(lp.interval).toBe('log-normal');
+    // The two-list profile interval checked against a grid search in loglinear.model.test.ts.
+    expect(lp.otherIntervals![0]!.interval).toBe('profile');
+    expect(lp.otherIntervals![0]!.lower).toBeCloseTo(181.7, 1);
+    expect(lp.otherIntervals![0]!.upper).toBeCloseTo(338.6, 1);
+    const human = capture('es');
+    expect(await main(['estimate', join(dir, 'two.csv')], human)).toBe(0);
+    expect(human.lines.join('\n')).toMatch(/también el intervalo de verosimilitud perfil: de [\d.]+ a [\d.]+/);
   });
 
   it('refuses a bad file with line and column, and exits 2', async () => {

@@ -135,12 +135,24 @@ function renderWarning(w: EstimateWarning, lang: Lang): string {
 /** Machine-readable: per method observed, estimate, lower, upper, model and settings; then details. */
 export function toJson(report: EstimateReport, lang: Lang): unknown {
   const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+  const recommended = report.recommended && {
+    method: report.recommended.method,
+    reasons: report.recommended.reasons.map((w) => ({ ...w, message: renderWarning(w, lang) })),
+  };
   return {
+    toolVersion: report.toolVersion,
+    inputHash: report.inputHash,
     observed: report.observed,
+    recommended,
     lists: report.lists,
     listTotals: report.listTotals,
     level: report.level,
-    methods: report.methods.map((m) => ({ ...m, lower: finite(m.lower), upper: finite(m.upper) })),
+    methods: report.methods.map((m) => ({
+      ...m,
+      lower: finite(m.lower),
+      upper: finite(m.upper),
+      ...(m.otherIntervals ? { otherIntervals: m.otherIntervals.map((o) => ({ ...o, lower: finite(o.lower), upper: finite(o.upper) })) } : {}),
+    })),
     loglinear: report.loglinear && {
       criterion: report.loglinear.criterion,
       search: report.loglinear.search,
@@ -182,9 +194,34 @@ function printReport(report: EstimateReport, io: CliIO): void {
   io.out(t(lang, 'estimate:cli.lists', { lists: report.lists.map((l, j) => `${l} (${whole.format(report.listTotals[j]!)})`).join(', ') }));
   io.out('');
   io.out(t(lang, 'estimate:cli.estimates', { level: one.format(report.level * 100) }));
+  const kindText = (k: string): string => t(lang, `estimate:interval_kind.${k}`);
   for (const m of report.methods) {
-    const values = { method: t(lang, `estimate:cli.method.${m.method}`), estimate: whole.format(m.estimate), lower: lowerText(m.lower), upper: upperText(m.upper), model: modelText(m.model ?? '') };
+    const values = {
+      method: t(lang, `estimate:cli.method.${m.method}`),
+      estimate: whole.format(m.estimate),
+      stderr: m.stderr === null || !Number.isFinite(m.stderr) ? t(lang, 'estimate:cli.not_computed') : one.format(m.stderr),
+      kind: kindText(m.interval),
+      lower: lowerText(m.lower),
+      upper: upperText(m.upper),
+      model: modelText(m.model ?? ''),
+    };
     io.out(t(lang, m.model && m.method === 'loglinear' ? 'estimate:cli.line_model' : 'estimate:cli.line', values));
+    for (const o of m.otherIntervals ?? []) io.out(t(lang, 'estimate:cli.other_interval', { kind: kindText(o.interval), lower: lowerText(o.lower), upper: upperText(o.upper) }));
+  }
+  const rec = report.recommended;
+  const recMethod = rec && report.methods.find((m) => m.method === rec.method);
+  if (rec && recMethod) {
+    io.out('');
+    io.out(
+      t(lang, 'estimate:cli.recommended', {
+        method: t(lang, `estimate:cli.method.${rec.method}`),
+        estimate: whole.format(recMethod.estimate),
+        kind: kindText(recMethod.interval),
+        lower: lowerText(recMethod.lower),
+        upper: upperText(recMethod.upper),
+      }),
+    );
+    for (const r of rec.reasons) io.out(`  ${renderWarning(r, lang)}`);
   }
   const ll = report.loglinear;
   if (ll?.chosen) {
@@ -245,4 +282,6 @@ function printReport(report: EstimateReport, io: CliIO): void {
   io.out('');
   io.out(t(lang, 'estimate:cli.assumptions'));
   for (const k of guidanceKeys) io.out(`  - ${t(lang, `estimate:${k}`)}`);
+  io.out('');
+  io.out(t(lang, 'estimate:cli.provenance', { version: report.toolVersion, hash: report.inputHash }));
 }

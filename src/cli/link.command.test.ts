@@ -132,15 +132,23 @@ describe('atalaya link', () => {
     expect(io.errors.join('\n')).toContain('the blocking rule "by_type" would produce 2 pairs, more than maxPairs (1)');
   });
 
-  it('names the line of a repeated id and the record of a bad date', async () => {
+  it('names the line of a repeated id, and refuses a date column that is mostly not dates, saying how many', async () => {
     const dupe = file('dupe.csv', header + 'x1,Ana,Pérez,2020-01-01,VE-A,amenaza\nx1,Ana,Pérez,2020-01-01,VE-A,amenaza\n');
     const io = capture('en');
     expect(await main(['link', '--config', cfg, '--out', join(dir, 'z'), dupe], io)).toBe(2);
     expect(io.errors.join('\n')).toContain('dupe.csv, line 3: the id "x1" was already used on line 2');
-    const badDate = file('bad-date.csv', header + 'x1,Ana,Pérez,05/01/2020,VE-A,amenaza\nx2,Ana,Pérez,2020-01-01,VE-A,amenaza\n');
+    const badDate = file('bad-date.csv', header + 'x1,Ana,Pérez,ayer,VE-A,amenaza\nx2,Ana,Pérez,mañana,VE-A,amenaza\nx3,Ana,Pérez,05/01/2020,VE-A,amenaza\n');
     const io2 = capture('es');
     expect(await main(['link', '--config', cfg, '--out', join(dir, 'z'), badDate], io2)).toBe(2);
-    expect(io2.errors.join('\n')).toContain('bad-date.x1.fecha: «05/01/2020» no es una fecha');
+    expect(io2.errors.join('\n')).toContain('la columna «fecha» no contiene fechas en su mayoría: 2 de sus 3 valores no se pueden leer');
+  });
+
+  it('reads day-first and compact dates, and runs past one impossible date with a counted warning', async () => {
+    const rows = ['x1,Ana,Pérez,05/01/2020', 'x2,Ana,Perez,20200105', 'x3,Luis,Rojas,1945-04-93', 'x4,Luis,Rojas,25/12/2019'];
+    const dates = file('dates.csv', header + rows.map((r) => `${r},VE-A,amenaza`).join('\n') + '\n');
+    const io = capture('en');
+    expect(await main(['link', '--config', cfg, '--out', join(dir, 'd'), dates], io)).toBe(0);
+    expect(io.errors.join('\n')).toContain('1 of 4 values in the date column "fecha" are not dates (e.g. "1945-04-93"); they were treated as missing.');
   });
 
   it('explains a bad config and a missing option', async () => {

@@ -240,10 +240,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const columns = inputs.map((f) => new Set(f.columns)).reduce((a, b) => new Set([...a].filter((c) => b.has(c))));
 
   if (values['count-only']) {
-    const { plan } = planLinkage(records, config, { columns });
+    const { plan, warnings } = planLinkage(records, config, { columns });
     io.out(t(io.lang, 'linkage:summary.rules'));
     for (const r of plan) io.out(t(io.lang, 'linkage:summary.rule_count', { rule: r.name, pairs: num(io.lang, r.pairs) }));
     io.out(t(io.lang, 'linkage:summary.total_upper', { total: num(io.lang, plan.reduce((s, r) => s + r.pairs, 0)) }));
+    for (const w of warnings) io.err(t(io.lang, 'linkage:summary.warning', { message: t(io.lang, w.key, w.values) }));
     return 0;
   }
 

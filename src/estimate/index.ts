@@ -34,11 +34,14 @@ export {
   lcmcrWork,
   resolveLcmcrSettings,
   stabilityRules,
+  tableHash,
   wantsLcmcr,
   type EstimateMethod,
   type EstimateOptions,
   type EstimateReport,
   type EstimateWarning,
+  type IntervalKind,
   type MethodSummary,
+  type Recommendation,
 } from './population.estimate.js';
 export { guidanceKeys } from './estimate.guidance.js';

@@ -152,6 +152,15 @@ describe('four-list data (Rcapture closedpCI example "diabetes", Bruno et al. 19
       hi: 3140.1524,
     },
   ];
+  it('all three-way interactions: both profile ends as base R glm gives them (the warm-started refit once put the upper end at 54,835)', () => {
+    const all3 = [3, 5, 6, 9, 10, 12, 7, 11, 13, 14];
+    const f = fitModel(table, all3);
+    const pi = profileInterval(table, all3, 0.95, f.estimate - 2069);
+    // R 4.x: glm.fit on the complete table with the unseen cell at z, optimize and uniroot on the profile.
+    expect(pi.lower).toBeCloseTo(2590.0896, 1);
+    expect(pi.upper).toBeCloseTo(18192.194, 0);
+  });
+
   for (const c of cases)
     it(`model ${c.name}`, () => {
       const f = fitModel(table, c.terms);

@@ -138,7 +138,9 @@ export function fitPoissonGlm(x: Float64Array, rows: number, p: number, y: Array
       linearPredictor(x, rows, p, beta, eta);
       for (let i = 0; i < rows; i++) mu[i] = Math.exp(eta[i]!);
       newDev = poissonDeviance(y, mu);
-      if (Number.isFinite(newDev) && (it === 0 || newDev <= dev * (1 + 1e-12) + 1e-12)) break;
+      // From R's start (μ = y + 0.1, no β behind it) the first step must be taken whatever it gives; from
+      // a given β the deviance there is real, and a first step that worsens it is an overshoot.
+      if (Number.isFinite(newDev) && ((it === 0 && !start) || newDev <= dev * (1 + 1e-12) + 1e-12)) break;
       for (let c = 0; c < p; c++) beta[c] = (beta[c]! + prev[c]!) / 2;
     }
     const change = Math.abs(newDev - dev) / (Math.abs(newDev) + 0.1);
@@ -360,13 +362,30 @@ export function profileInterval(table: CaptureTable, terms: number[], level = 0.
   let warm: Float64Array | undefined;
   const profile = (z: number): number => {
     y[0] = z;
-    const fit = fitPoissonGlm(x, cells.length, p, y, warm);
+    // A warm start from the last solution saves iterations, but the last z may be far away (the root
+    // search jumps between the ends): rescale the intercept so the start already totals n + z, and
+    // fall back to R's start when the warm fit does not converge. An unconverged fit used as it was
+    // (μ not summing to N) inflated the profile and pushed interval ends out by up to 15×.
+    let fit: PoissonFit | null = null;
+    if (warm) {
+      const start = Float64Array.from(warm);
+      linearPredictor(x, cells.length, p, start, eta);
+      let sum = 0;
+      for (let c = 0; c < cells.length; c++) sum += Math.exp(eta[c]!);
+      start[0] = start[0]! + Math.log((n + z) / sum);
+      fit = fitPoissonGlm(x, cells.length, p, y, start);
+    }
+    if (!fit?.converged) fit = fitPoissonGlm(x, cells.length, p, y);
     if (fit.converged) warm = fit.beta;
-    const total = n + z;
-    let l = logGamma(total + 1) - logGamma(z + 1);
-    for (let c = 0; c < cells.length; c++) if (y[c]! > 0) l += y[c]! * Math.log(fit.mu[c]! / total);
+    // Multinomial cell probabilities μ/Σμ: equal to μ/N at a converged fit, and never more likely than
+    // the true profile when a fit stops short.
+    let sum = 0;
+    for (let c = 0; c < cells.length; c++) sum += fit.mu[c]!;
+    let l = logGamma(n + z + 1) - logGamma(z + 1);
+    for (let c = 0; c < cells.length; c++) if (y[c]! > 0) l += y[c]! * Math.log(fit.mu[c]! / sum);
     return l;
   };
+  const eta = new Float64Array(cells.length);
   const z0 = Math.max(startUnseen ?? 1, 1e-3);
   const cap = 1e7 * Math.max(n, 1);
   // Bracket the maximum: walk up from the conditional estimate until the profile has fallen well past

@@ -74,3 +74,46 @@ describe('estimatePopulation', () => {
     expect(r.methods[0]!.model).toBe(r.loglinear!.chosen!.name);
   });
 });
+
+describe('which figure to report', () => {
+  it('recommends the chosen model when close models agree, and the model average when they disagree', () => {
+    const clear = estimatePopulation({ lists: ['A', 'B', 'C'], counts: [0, 50, 40, 15, 30, 12, 10, 6] });
+    expect(clear.recommended).toEqual({ method: 'loglinear', reasons: [{ key: 'recommend.clear_choice', values: { delta: 2, criterion: 'BIC' } }] });
+    // Find a table where close models disagree (the warning fires), and check the average is chosen.
+    let found = 0;
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 80 }), { minLength: 7, maxLength: 7 }), (c) => {
+        const r = estimatePopulation({ lists: ['A', 'B', 'C'], counts: [0, ...c] });
+        if (!r.warnings.some((w) => w.key === 'warnings.models_disagree')) return;
+        found++;
+        expect(r.recommended!.method).toBe('loglinear-averaged');
+        expect(r.recommended!.reasons[0]!.key).toBe('recommend.models_disagree');
+      }),
+      { numRuns: 200, seed: 11 },
+    );
+    expect(found).toBeGreaterThan(0);
+  });
+
+  it('recommends LCMCR only when its chain converged, and labels every interval', () => {
+    const table = simulateTable(standardScenarios(2000).find((s) => s.lists === 4)!, 3);
+    const short = estimatePopulation(table, { method: 'all', lcmcr: { K: 5, burnIn: 100, samples: 50, thinning: 1, seed: 1 } });
+    expect(short.recommended!.method).not.toBe('lcmcr');
+    expect(short.recommended!.reasons[0]!.key).toBe('recommend.lcmcr_not_converged');
+    expect(short.methods.map((m) => [m.method, m.interval])).toEqual([
+      ['loglinear', 'profile'],
+      ['loglinear-averaged', 'model-average'],
+      ['lcmcr', 'credible'],
+    ]);
+    const long = estimatePopulation(table, { method: 'all', lcmcr: { K: 5, burnIn: 2000, samples: 1000, thinning: 10, seed: 1 } });
+    expect(long.recommended).toMatchObject({ method: 'lcmcr', reasons: [{ key: 'recommend.lcmcr' }] });
+  });
+
+  it('records the tool version and the hash of the table (canonical JSON, as the platform stores it)', async () => {
+    const { canonicalJson } = await import('../store/canonical-json.js');
+    const { createHash } = await import('node:crypto');
+    const table = { lists: ['A', 'B'], counts: [0, 60, 40, 20] };
+    const r = estimatePopulation(table);
+    expect(r.inputHash).toBe(createHash('sha256').update(canonicalJson({ lists: table.lists, counts: table.counts })).digest('hex'));
+    expect(r.toolVersion).toMatch(/^atalaya \d+\.\d+\.\d+/);
+  });
+});

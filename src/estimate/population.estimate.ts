@@ -3,10 +3,12 @@
  * requested methods and collects the warnings a reader must see. The result always carries the
  * documented count (`observed`) beside every estimate, never instead of it.
  */
+import { createHash } from 'node:crypto';
 import { AppError } from '../shared/errors.js';
+import { toolVersion } from '../shared/version.js';
 import { assertEstimableTable, listTotals, observedTotal, pairOverlaps, type CaptureTable } from './capture-history.table.js';
 import { defaultLcmcrSettings, runLcmcr, validateLcmcrSettings, type LcmcrProgress, type LcmcrResult, type LcmcrSettings } from './lcmcr.sampler.js';
-import { fitLoglinearModels, type Criterion, type LoglinearResult } from './loglinear.model.js';
+import { fitLoglinearModels, profileInterval, type Criterion, type LoglinearResult } from './loglinear.model.js';
 import { chapman, lincolnPetersen, type TwoListEstimate } from './two-list.estimator.js';
 
 export type EstimateMethod = 'loglinear' | 'lcmcr' | 'all';
@@ -26,19 +28,41 @@ export interface EstimateWarning {
   values: Record<string, string | number>;
 }
 
+/**
+ * What an interval is, since they are not alike: a profile-likelihood interval (log-linear chosen
+ * model, two-list independence), a posterior credible interval (LCMCR), the model average's
+ * symmetric N̄ ± z·SE, and Chao's log-normal interval (two lists).
+ */
+export type IntervalKind = 'profile' | 'credible' | 'model-average' | 'log-normal';
+
 export interface MethodSummary {
   method: 'loglinear' | 'loglinear-averaged' | 'lcmcr' | 'lincoln-petersen' | 'chapman';
   observed: number;
   estimate: number;
+  /** Standard error of the estimate (LCMCR: posterior standard deviation). */
+  stderr: number | null;
+  interval: IntervalKind;
   lower: number;
   upper: number;
+  /** Another interval for the same estimate (two lists: the profile interval beside the log-normal one). */
+  otherIntervals?: { interval: IntervalKind; lower: number; upper: number }[];
   /** Chosen model (log-linear) or a description of the model (LCMCR). */
   model: string | null;
   settings: Record<string, string | number>;
 }
 
+/** Which figure to report and why, as i18n keys (namespace `estimate`) with their values. */
+export interface Recommendation {
+  method: MethodSummary['method'];
+  reasons: EstimateWarning[];
+}
+
 export interface EstimateReport {
+  /** The code that computed it and the table it was computed from (sha256 of {counts, lists} as canonical JSON). */
+  toolVersion: string;
+  inputHash: string;
   observed: number;
+  recommended: Recommendation | null;
   lists: string[];
   listTotals: number[];
   level: number;
@@ -46,7 +70,12 @@ export interface EstimateReport {
   warnings: EstimateWarning[];
   loglinear?: LoglinearResult;
   lcmcr?: LcmcrResult;
-  twoList?: { lincolnPetersen: TwoListEstimate; chapman: TwoListEstimate; both: number };
+  twoList?: { lincolnPetersen: TwoListEstimate; chapman: TwoListEstimate; both: number; profile: { lower: number; upper: number } };
+}
+
+/** The hash stored with every run: sha256 of the canonical JSON of the table (keys sorted). */
+export function tableHash(table: CaptureTable): string {
+  return createHash('sha256').update(JSON.stringify({ counts: table.counts, lists: table.lists })).digest('hex');
 }
 
 /** Rules behind the stability warnings; documented in docs/methods/estimation.md. */
@@ -83,7 +112,17 @@ export function estimateWithoutLcmcr(table: CaptureTable, options: EstimateOptio
   const n = observedTotal(table);
   const totals = listTotals(table);
   const k = table.lists.length;
-  const report: EstimateReport = { observed: n, lists: [...table.lists], listTotals: totals, level, methods: [], warnings: [] };
+  const report: EstimateReport = {
+    toolVersion,
+    inputHash: tableHash(table),
+    observed: n,
+    recommended: null,
+    lists: [...table.lists],
+    listTotals: totals,
+    level,
+    methods: [],
+    warnings: [],
+  };
   const warn = (key: string, values: Record<string, string | number> = {}): void => void report.warnings.push({ key, values });
 
   totals.forEach((nj, j) => {
@@ -101,12 +140,26 @@ export function estimateWithoutLcmcr(table: CaptureTable, options: EstimateOptio
     if (method !== 'loglinear') warn('warnings.lcmcr_needs_three');
     const lp = lincolnPetersen(totals[0]!, totals[1]!, both, level);
     const ch = chapman(totals[0]!, totals[1]!, both, level);
-    report.twoList = { lincolnPetersen: lp, chapman: ch, both };
+    // Lincoln–Petersen is the maximum-likelihood estimate of the two-list independence model, so the
+    // multinomial profile interval of that model belongs beside its log-normal one.
+    const pi = profileInterval(table, [], level, lp.estimate - n);
+    const profile = { lower: pi.lower, upper: pi.upper };
+    report.twoList = { lincolnPetersen: lp, chapman: ch, both, profile };
+    const base = { observed: n, interval: 'log-normal' as const, model: null, settings: { level } };
     report.methods.push(
-      { method: 'chapman', observed: n, estimate: ch.estimate, lower: ch.lower, upper: ch.upper, model: null, settings: { level } },
-      { method: 'lincoln-petersen', observed: n, estimate: lp.estimate, lower: lp.lower, upper: lp.upper, model: null, settings: { level } },
+      { ...base, method: 'chapman', estimate: ch.estimate, stderr: ch.stderr, lower: ch.lower, upper: ch.upper },
+      {
+        ...base,
+        method: 'lincoln-petersen',
+        estimate: lp.estimate,
+        stderr: lp.stderr,
+        lower: lp.lower,
+        upper: lp.upper,
+        otherIntervals: [{ interval: 'profile', ...profile }],
+      },
     );
     for (const m of report.methods) if (m.estimate > stabilityRules.maxRatio * n) warn('warnings.large_ratio', { method: m.method, ratio: Math.round(m.estimate / n) });
+    report.recommended = recommend(report);
     return report;
   }
 
@@ -126,6 +179,8 @@ export function estimateWithoutLcmcr(table: CaptureTable, options: EstimateOptio
         method: 'loglinear',
         observed: n,
         estimate: c.estimate,
+        stderr: c.stderr,
+        interval: 'profile',
         lower: c.lower ?? NaN,
         upper: c.upper ?? NaN,
         model: c.name,
@@ -136,6 +191,8 @@ export function estimateWithoutLcmcr(table: CaptureTable, options: EstimateOptio
           method: 'loglinear-averaged',
           observed: n,
           estimate: ll.averaged.estimate,
+          stderr: ll.averaged.stderr,
+          interval: 'model-average',
           lower: ll.averaged.lower,
           upper: ll.averaged.upper,
           model: null,
@@ -151,7 +208,37 @@ export function estimateWithoutLcmcr(table: CaptureTable, options: EstimateOptio
       if (c.estimate > stabilityRules.maxRatio * n) warn('warnings.large_ratio', { method: 'loglinear', ratio: Math.round(c.estimate / n) });
     }
   }
+  report.recommended = recommend(report);
   return report;
+}
+
+/** Whether an LCMCR run's diagnostics allow its figures to be used. */
+function lcmcrConverged(r: LcmcrResult): boolean {
+  return r.effectiveSampleSize >= stabilityRules.minEss && Math.abs(r.geweke) <= stabilityRules.maxGeweke;
+}
+
+/**
+ * The figure to report, with the reasons (docs/methods/estimation.md, "Which figure to report"):
+ * two lists → Chapman; an LCMCR run whose chain converged → LCMCR, which allows for cases that differ
+ * in visibility; otherwise the chosen log-linear model, or the model average when close models
+ * disagree (its standard error carries the disagreement).
+ */
+function recommend(report: EstimateReport): Recommendation | null {
+  const has = (m: MethodSummary['method']): boolean => report.methods.some((x) => x.method === m);
+  if (has('chapman')) return { method: 'chapman', reasons: [{ key: 'recommend.two_lists', values: {} }] };
+  const reasons: EstimateWarning[] = [];
+  const lc = report.lcmcr;
+  if (lc && lcmcrConverged(lc)) return { method: 'lcmcr', reasons: [{ key: 'recommend.lcmcr', values: { ess: Math.round(lc.effectiveSampleSize) } }] };
+  if (lc) reasons.push({ key: 'recommend.lcmcr_not_converged', values: {} });
+  const ll = report.loglinear;
+  if (!ll?.chosen) return has('lcmcr') ? { method: 'lcmcr', reasons } : null;
+  const disagree = report.warnings.find((w) => w.key === 'warnings.models_disagree');
+  if (disagree && has('loglinear-averaged')) {
+    reasons.push({ key: 'recommend.models_disagree', values: disagree.values });
+    return { method: 'loglinear-averaged', reasons };
+  }
+  reasons.push({ key: 'recommend.clear_choice', values: { delta: stabilityRules.closeDelta, criterion: ll.criterion.toUpperCase() } });
+  return { method: 'loglinear', reasons };
 }
 
 /** Adds an LCMCR run to a report (from this thread or a worker) with its diagnostics' warnings. */
@@ -162,6 +249,8 @@ export function addLcmcr(report: EstimateReport, r: LcmcrResult): EstimateReport
     method: 'lcmcr',
     observed: report.observed,
     estimate: r.estimate,
+    stderr: standardDeviation(r.trace),
+    interval: 'credible',
     lower: r.lower,
     upper: r.upper,
     model: `LCMCR K=${s.K}`,
@@ -172,7 +261,17 @@ export function addLcmcr(report: EstimateReport, r: LcmcrResult): EstimateReport
   if (r.estimate > stabilityRules.maxRatio * report.observed) report.warnings.push({ key: 'warnings.large_ratio', values: { method: 'lcmcr', ratio: Math.round(r.estimate / report.observed) } });
   const ll = report.methods.find((m) => m.method === 'loglinear');
   if (ll && (ll.upper < r.lower || r.upper < ll.lower)) report.warnings.push({ key: 'warnings.methods_disagree', values: {} });
+  report.recommended = recommend(report);
   return report;
+}
+
+function standardDeviation(xs: readonly number[]): number | null {
+  if (xs.length < 2) return null;
+  let mean = 0;
+  for (const x of xs) mean += x / xs.length;
+  let ss = 0;
+  for (const x of xs) ss += (x - mean) ** 2;
+  return Math.sqrt(ss / (xs.length - 1));
 }
 
 /** Whether the requested method includes LCMCR for this table (never for two lists: not identifiable). */

@@ -8,7 +8,7 @@ import { AppError } from '../shared/errors.js';
 import type { LinkRecord } from './comparisons.levels.js';
 import type { BlockingRuleConfig } from './link-config.schema.js';
 import { foldText, nameTokens, soundex } from './names.normalize.js';
-import { monthKey, parsePartialDate, yearKey } from './partial-dates.parse.js';
+import { parseDate, readDateColumn, type DayMonthOrder, type PartialDate } from './partial-dates.parse.js';
 
 export type LinkMode = 'dedupe' | 'link';
 
@@ -41,12 +41,19 @@ const keyFunctions: Record<string, KeyFn> = {
     const codes = [...new Set(nameTokens(v).map((t) => soundex(t)).filter((c) => c !== ''))].sort();
     return codes.length ? codes.join('.') : undefined;
   },
-  year: (v) => yearKey(v),
-  month: (v) => monthKey(v),
-  day: (v) => {
-    const d = parsePartialDate(v);
-    return d && d.precision === 'day' ? String(d.start) : undefined;
-  },
+  year: (v) => dateKeys.year(parseDate(v)),
+  month: (v) => dateKeys.month(parseDate(v)),
+  day: (v) => dateKeys.day(parseDate(v)),
+};
+
+/**
+ * Keys of a date. On one column they are read with the column's day/month order (readDateColumn),
+ * as the date comparison reads it; the functions above serve dates spread over several columns.
+ */
+const dateKeys: Record<'year' | 'month' | 'day', (d: PartialDate | undefined) => string | undefined> = {
+  year: (d) => (d ? String(new Date(d.start * 86_400_000).getUTCFullYear()) : undefined),
+  month: (d) => (d && d.precision !== 'year' ? new Date(d.start * 86_400_000).toISOString().slice(0, 7) : undefined),
+  day: (d) => (d && d.precision === 'day' ? String(d.start) : undefined),
 };
 
 export const keyFunctionNames = [...Object.keys(keyFunctions), ...Object.keys(multiKeyFunctions)];
@@ -89,6 +96,8 @@ export interface BlockingRule {
   keys: Int32Array;
   /** Candidate pairs this rule produces on its own (before removing those of earlier rules). */
   pairs: number;
+  /** Records with every key part present: the only ones the rule can pair. */
+  keyed: number;
 }
 
 /** Per-record source index (0, 1, …) in order of first appearance. */
@@ -116,10 +125,12 @@ export function sourceIndex(records: readonly LinkRecord[]): { of: Int32Array; n
 export interface KeyCache {
   values: Map<string, Map<string, string | null>>;
   parts: Map<string, { ids: Int32Array; count: number }>;
+  /** Day/month order stated for a date column by its comparison (else inferred per file). */
+  dayMonthOrder: ReadonlyMap<string, DayMonthOrder | 'auto'>;
 }
 
-export function newKeyCache(): KeyCache {
-  return { values: new Map(), parts: new Map() };
+export function newKeyCache(dayMonthOrder: ReadonlyMap<string, DayMonthOrder | 'auto'> = new Map()): KeyCache {
+  return { values: new Map(), parts: new Map(), dayMonthOrder };
 }
 
 const CACHE_LIMIT = 2_000_000;
@@ -143,10 +154,14 @@ function expressionParts(records: readonly LinkRecord[], e: KeyExpression, cache
   const interned = new Map<string, number>();
   const mf = multiKeyFunctions[e.fn];
   const fn = keyFunctions[e.fn];
+  const dateKey = e.columns.length === 1 && Object.hasOwn(dateKeys, e.fn) ? dateKeys[e.fn as keyof typeof dateKeys] : undefined;
+  const dates = dateKey ? dateColumn(records, e.columns[0]!, cache) : undefined;
   for (let i = 0; i < records.length; i++) {
     const f = records[i]!.fields;
     let v: string | undefined;
-    if (mf) {
+    if (dates) {
+      v = dateKey!(dates[i]);
+    } else if (mf) {
       const values = e.columns.map((c) => f[c] ?? '');
       v = cached(cache, e.fn, values.join('\u0002'), () => mf(values));
     } else {
@@ -168,6 +183,18 @@ function expressionParts(records: readonly LinkRecord[], e: KeyExpression, cache
   const out = { ids, count: interned.size };
   cache.parts.set(text, out);
   return out;
+}
+
+function dateColumn(records: readonly LinkRecord[], column: string, cache: KeyCache): (PartialDate | undefined)[] {
+  const values = records.map((r) => {
+    const v = r.fields[column]?.trim();
+    return v ? v : null;
+  });
+  return readDateColumn(
+    values,
+    records.map((r) => r.source),
+    cache.dayMonthOrder.get(column) ?? 'auto',
+  ).dates;
 }
 
 /**
@@ -291,7 +318,9 @@ export function planBlocking(
     const expressions = parsed[idx] as KeyExpression[];
     const keys = ruleKeys(records, expressions, cache);
     const pairs = countPairs(groupByKey(keys), of, opts.mode, names.length);
-    return { name: ruleName(r), expressions, columns: [...new Set(expressions.flatMap((e) => e.columns))], keys, pairs };
+    let keyed = 0;
+    for (const k of keys) if (k >= 0) keyed++;
+    return { name: ruleName(r), expressions, columns: [...new Set(expressions.flatMap((e) => e.columns))], keys, pairs, keyed };
   });
   const total = plan.reduce((s, r) => s + r.pairs, 0);
   const over = plan.filter((r) => r.pairs > opts.maxPairs);

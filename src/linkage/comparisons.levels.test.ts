@@ -67,9 +67,55 @@ describe('comparison levels', () => {
     expect(levels(base, { ...base, act: 'amenaza' }).act).toBe('else');
   });
 
-  it('refuse a value that is not a date, naming the record and column', () => {
-    expect(() => buildComparisons(config.comparisons, records([base, { ...base, date: '05/11/2020' }]))).toThrow(
-      expect.objectContaining({ code: 'bad_input', issues: [expect.objectContaining({ path: ['s', '1', 'date'], key: 'linkage:bad_date' })] }),
+  it('read YYYYMMDD and day-first dates, and treat one impossible value as missing with a counted warning', () => {
+    const rows = [
+      base,
+      { ...base, date: '20201105' },
+      { ...base, date: '25/12/2020' },
+      { ...base, date: '05/11/2020' },
+      { ...base, date: '1945-04-93' },
+    ];
+    const warnings: { key: string; values: Record<string, string | number> }[] = [];
+    const [, date] = buildComparisons(config.comparisons, records(rows), warnings);
+    expect(date!.labels[date!.level(0, 1)]).toBe('exact');
+    // 25/12/2020 settles the column as day first, so 05/11/2020 is 5 November.
+    expect(date!.labels[date!.level(0, 3)]).toBe('exact');
+    expect(date!.labels[date!.level(0, 2)]).toBe('within_60d');
+    expect(date!.labels[date!.level(0, 4)]).toBe('null');
+    expect(warnings).toEqual([
+      { key: 'linkage:warn_bad_dates', values: { column: 'date', unreadable: 1, present: 5, examples: '"1945-04-93"' } },
+    ]);
+  });
+
+  it('infer month-first dates per file, and say when a file leaves the order open', () => {
+    const rows: LinkRecord[] = [
+      { source: 'us', id: '1', fields: { ...base, date: '12/25/2020' } },
+      { source: 'us', id: '2', fields: { ...base, date: '11/05/2020' } },
+      { source: 've', id: '3', fields: { ...base, date: '05/11/2020' } },
+    ];
+    const warnings: { key: string; values: Record<string, string | number> }[] = [];
+    const [, date] = buildComparisons(config.comparisons, rows, warnings);
+    expect(date!.labels[date!.level(1, 2)]).toBe('exact');
+    expect(warnings).toEqual([{ key: 'linkage:warn_date_order_assumed', values: { column: 'date', source: 've', count: 1 } }]);
+    const stated = linkConfigSchema.parse({ ...config, comparisons: [{ name: 'date', type: 'date', column: 'date', dayMonthOrder: 'mdy' }] });
+    const [fixed] = buildComparisons(stated.comparisons, rows.slice(1));
+    // Stated month first, the Venezuelan file's 05/11/2020 becomes 11 May: six months from 5 November.
+    expect(fixed!.labels[fixed!.level(0, 1)]).toBe('else');
+  });
+
+  it('refuse a column that is mostly not dates, saying how many values cannot be read', () => {
+    const rows = [base, ...['ayer', 'VE-M', 'x', '2020-13-01'].map((date) => ({ ...base, date }))];
+    expect(() => buildComparisons(config.comparisons, records(rows))).toThrow(
+      expect.objectContaining({
+        code: 'bad_input',
+        issues: [
+          expect.objectContaining({
+            path: ['comparisons', 'date', 'date'],
+            key: 'linkage:bad_date_column',
+            values: expect.objectContaining({ unreadable: 4, present: 5 }),
+          }),
+        ],
+      }),
     );
   });
 

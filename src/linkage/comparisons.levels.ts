@@ -7,7 +7,7 @@ import { AppError, type FieldIssue } from '../shared/errors.js';
 import { jaroWinkler } from './jaro-winkler.similarity.js';
 import type { ComparisonConfig } from './link-config.schema.js';
 import { foldText, nameKey, nameTokens } from './names.normalize.js';
-import { parsePartialDate } from './partial-dates.parse.js';
+import { readDateColumn } from './partial-dates.parse.js';
 import { neighbourPairs, VE_NEIGHBOURS } from './ve-neighbours.data.js';
 
 /** The input the engine works on: plain records, whatever their origin (CSV file, database rows). */
@@ -29,6 +29,12 @@ export interface Comparison {
    * (level 1) for single values; for names, on every level where words agree (see buildName).
    */
   tfAdjustment?: (i: number, j: number, level: number) => number;
+  /**
+   * For comparisons whose level depends only on which value each side has, with "exact" at level 1,
+   * `related` pairs of values at level 2 and the rest at the last level: the value of each record
+   * (-1 when missing) so that u can be computed exactly from value frequencies, without sampling.
+   */
+  values?: { ids: Int32Array; distinct: number; related?: ReadonlySet<number> };
 }
 
 class Interner {
@@ -77,6 +83,28 @@ function tfFunction(keys: Int32Array, table: Float64Array): (i: number, j: numbe
   };
 }
 
+/**
+ * Jaro–Winkler of two distinct values (or words) by their ids, computed once per pair: names and
+ * words repeat across the candidate pairs and the u sample, and the score was most of their cost.
+ * Bounded so that a million distinct names cannot fill the memory.
+ */
+class ScoreCache {
+  private readonly scores = new Map<number, number>();
+  constructor(
+    private readonly text: (id: number) => string,
+    private readonly distinct: number,
+  ) {}
+  score(a: number, b: number): number {
+    const key = a < b ? a * this.distinct + b : b * this.distinct + a;
+    let s = this.scores.get(key);
+    if (s === undefined) {
+      s = jaroWinkler(this.text(a), this.text(b));
+      if (this.scores.size < 4_000_000) this.scores.set(key, s);
+    }
+    return s;
+  }
+}
+
 function thresholdLabels(ts: readonly number[]): string[] {
   return ts.map((t) => `jw>=${t}`);
 }
@@ -99,6 +127,7 @@ function buildExact(c: Extract<ComparisonConfig, { type: 'exact' }>, records: re
       if (a < 0 || b < 0) return 0;
       return a === b ? 1 : 2;
     },
+    values: { ids, distinct: intern.ids.size },
   };
   if (c.tf) cmp.tfAdjustment = tfFunction(ids, tfTable(ids, intern.ids.size));
   return cmp;
@@ -107,14 +136,14 @@ function buildExact(c: Extract<ComparisonConfig, { type: 'exact' }>, records: re
 function buildString(c: Extract<ComparisonConfig, { type: 'string' }>, records: readonly LinkRecord[]): Comparison {
   const intern = new Interner();
   const ids = new Int32Array(records.length);
-  const folded: string[] = new Array<string>(records.length);
   records.forEach((r, i) => {
     const v = value(r, c.column);
     const f = v === null ? '' : foldText(v);
-    folded[i] = f;
     ids[i] = f === '' ? -1 : intern.id(f);
   });
   const ts = c.thresholds;
+  const texts = [...intern.ids.keys()];
+  const cache = new ScoreCache((id) => texts[id]!, texts.length);
   const cmp: Comparison = {
     name: c.name,
     type: c.type,
@@ -125,7 +154,7 @@ function buildString(c: Extract<ComparisonConfig, { type: 'string' }>, records: 
       const b = ids[j]!;
       if (a < 0 || b < 0) return 0;
       if (a === b) return 1;
-      const s = jaroWinkler(folded[i]!, folded[j]!);
+      const s = cache.score(a, b);
       for (let k = 0; k < ts.length; k++) if (s >= ts[k]!) return 2 + k;
       return 2 + ts.length;
     },
@@ -208,7 +237,10 @@ class TokenSimilarity {
   subset = false;
   fuzzySubset = false;
   close = 0;
-  constructor(private readonly words: readonly string[]) {}
+  private readonly cache: ScoreCache;
+  constructor(words: readonly string[]) {
+    this.cache = new ScoreCache((id) => words[id]!, words.length);
+  }
 
   /** Compares a[a0..a1) with b[b0..b1) (word ids). */
   compare(a: Int32Array, a0: number, a1: number, b: Int32Array, b0: number, b1: number, tokenThreshold: number): void {
@@ -232,7 +264,7 @@ class TokenSimilarity {
           best = 1;
           break;
         }
-        const v = jaroWinkler(this.words[x]!, this.words[y]!);
+        const v = this.cache.score(x, y);
         if (v > best) best = v;
       }
       if (best < 1) allIn = false;
@@ -333,20 +365,47 @@ function tokenFrequencyTable(flat: Int32Array, start: Int32Array, vocabSize: num
 
 const precisionCode = { day: 0, month: 1, year: 2 } as const;
 
+/** A warning for the run's report: a key of the linkage catalogue and its values. */
+export interface ComparisonWarning {
+  key: string;
+  values: Record<string, string | number>;
+}
+
 function buildDate(
   c: Extract<ComparisonConfig, { type: 'date' }>,
   records: readonly LinkRecord[],
   issues: FieldIssue[],
+  warnings: ComparisonWarning[],
 ): Comparison {
   const start = new Float64Array(records.length);
   const end = new Float64Array(records.length);
   const prec = new Int8Array(records.length);
-  records.forEach((r, i) => {
-    const v = value(r, c.column);
-    const d = v === null ? undefined : parsePartialDate(v);
-    if (v !== null && !d && issues.length < 20) {
-      issues.push({ path: [r.source, r.id, c.column], key: 'linkage:bad_date', values: { value: v.slice(0, 40) } });
+  const column = readDateColumn(
+    records.map((r) => value(r, c.column)),
+    records.map((r) => r.source),
+    c.dayMonthOrder,
+  );
+  const examples = column.examples.map((v) => `"${v}"`).join(', ');
+  // One impossible value (1945-04-93) is a typo to skip, not a reason to refuse the run; a column
+  // that is mostly not dates is the wrong column.
+  if (column.unreadable * 2 > column.present) {
+    issues.push({
+      path: ['comparisons', c.name, c.column],
+      key: 'linkage:bad_date_column',
+      values: { column: c.column, unreadable: column.unreadable, present: column.present, examples },
+    });
+  } else if (column.unreadable > 0) {
+    warnings.push({
+      key: 'linkage:warn_bad_dates',
+      values: { column: c.column, unreadable: column.unreadable, present: column.present, examples },
+    });
+  }
+  for (const o of column.orders) {
+    if (!o.inferred && o.ambiguous > 0 && c.dayMonthOrder === 'auto') {
+      warnings.push({ key: 'linkage:warn_date_order_assumed', values: { column: c.column, source: o.source, count: o.ambiguous } });
     }
+  }
+  column.dates.forEach((d, i) => {
     prec[i] = d ? precisionCode[d.precision] : -1;
     start[i] = d?.start ?? 0;
     end[i] = d?.end ?? 0;
@@ -405,6 +464,7 @@ function buildSubdivision(
       if (a === b) return 1;
       return near.has(a * n + b) ? 2 : 3;
     },
+    values: { ids, distinct: n, related: near },
   };
 }
 
@@ -433,13 +493,21 @@ function buildCategory(c: Extract<ComparisonConfig, { type: 'category' }>, recor
       if (a === b) return 1;
       return related.has(a * n + b) ? 2 : 3;
     },
+    values: { ids, distinct: n, related },
   };
   if (c.tf) cmp.tfAdjustment = tfFunction(ids, tfTable(ids, n));
   return cmp;
 }
 
-/** Builds every comparison; throws bad_input listing values that cannot be read (e.g. dates). */
-export function buildComparisons(configs: readonly ComparisonConfig[], records: readonly LinkRecord[]): Comparison[] {
+/**
+ * Builds every comparison; throws bad_input for a column that cannot be read (mostly not dates),
+ * and adds to `warnings` what was read leniently (unreadable dates left as missing).
+ */
+export function buildComparisons(
+  configs: readonly ComparisonConfig[],
+  records: readonly LinkRecord[],
+  warnings: ComparisonWarning[] = [],
+): Comparison[] {
   const issues: FieldIssue[] = [];
   const out = configs.map((c) => {
     switch (c.type) {
@@ -450,7 +518,7 @@ export function buildComparisons(configs: readonly ComparisonConfig[], records: 
       case 'name':
         return buildName(c, records);
       case 'date':
-        return buildDate(c, records, issues);
+        return buildDate(c, records, issues, warnings);
       case 'subdivision':
         return buildSubdivision(c, records);
       case 'category':

@@ -63,6 +63,13 @@ export const dateComparisonSchema = z.object({
     .max(4)
     .default([7, 60])
     .refine((a) => a.every((x, i) => i === 0 || x > a[i - 1]!), 'withinDays must increase'),
+  dayMonthOrder: z
+    .enum(['auto', 'dmy', 'mdy'])
+    .default('auto')
+    .describe(
+      'How to read 05/11/2020: "dmy" (5 November), "mdy" (11 May), or "auto": per file, from values whose ' +
+        'first or second number is above 12, day first when none settles it. ISO dates, YYYYMMDD and M/YYYY are read whatever this says.',
+    ),
 });
 
 export const subdivisionComparisonSchema = z.object({
@@ -99,7 +106,20 @@ export const blockingRuleSchema = z.object({
   name: z.string().min(1).optional(),
   on: z
     .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-    .describe('Key expressions joined by "+" (or a list): column, fold(c), soundex(c), initial(c), first_token(c), year(c), month(c), day(c).'),
+    .describe(
+      'Key expressions joined by "+" (or a list); two records are paired when every key is present and equal. ' +
+        'A bare column means fold(column). Key functions: ' +
+        'exact(c): the value with accents, case and spacing folded (as fold); ' +
+        'fold(c): the same; ' +
+        'first_token(c): the first word of a name; ' +
+        'initial(c): the first letter of that word; ' +
+        'soundex(c): the Soundex code of that word; ' +
+        'soundex_set(c, …): the sorted Soundex codes of every word of the columns (order-free: given names and surnames swapped); ' +
+        'soundex_firsts(c1, c2, …): the sorted Soundex codes of the first word of each column (tolerates a lost second name); ' +
+        'year(c), month(c), day(c): the year, YYYY-MM or day of a date (read as the date comparison reads it; ' +
+        'missing when the date is not that precise). Several columns in one function are joined by a space, except for soundex_firsts. ' +
+        'A rule whose keys are missing for more than half of the records is reported with a warning.',
+    ),
 });
 
 export const linkConfigSchema = z.object({

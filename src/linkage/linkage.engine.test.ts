@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { keyFunctionNames } from './blocking.pairs.js';
 import type { LinkRecord } from './comparisons.levels.js';
 import { linkConfigJsonSchema, type LinkConfigInput } from './link-config.schema.js';
 import { parseLinkConfig, planLinkage, runLinkage } from './linkage.engine.js';
@@ -131,6 +132,30 @@ describe('linkage engine configuration', () => {
     const records = generateSynthetic({ records: 600, duplicates: 0.2, seed: 5 }).records;
     const r = runLinkage(records, syntheticLinkConfig({ em: { maxIterations: 2, tolerance: 1e-12 } }));
     expect(r.warnings.filter((w) => w.key === 'linkage:warn_em_not_converged').length).toBeGreaterThan(0);
+  });
+
+  it('warns when a blocking rule keys fewer than half the records (year() of values that are not dates)', () => {
+    const records: LinkRecord[] = Array.from({ length: 10 }, (_, k) => ({
+      source: 'a',
+      id: String(k),
+      fields: { name: k % 2 ? 'Ana Pérez' : 'Ana Peres', born: k < 3 ? `0${k + 1}/05/1980` : 'desconocida', state: 'VE-A' },
+    }));
+    const cfg = { ...base, blocking: [{ on: 'year(born)' }, { on: 'state' }] };
+    const { warnings } = planLinkage(records, cfg);
+    expect(warnings).toEqual([{ key: 'linkage:warn_rule_keys_few', values: { rule: 'year(born)', keyed: 3, records: 10 } }]);
+    expect(runLinkage(records, cfg).warnings).toContainEqual(warnings[0]);
+    // Day-first dates key every record: no warning.
+    const dated = records.map((r, k) => ({ ...r, fields: { ...r.fields, born: `${k + 13}/05/1980` } }));
+    expect(planLinkage(dated, cfg).warnings).toEqual([]);
+  });
+
+  it('lists every blocking key function in the config schema and in the methods documentation', () => {
+    const description = JSON.stringify(linkConfigJsonSchema());
+    const docs = readFileSync(new URL('../../docs/methods/linkage.md', import.meta.url), 'utf8');
+    for (const fn of keyFunctionNames) {
+      expect(description).toContain(`${fn}(`);
+      expect(docs).toContain(`\`${fn}(`);
+    }
   });
 
   it('publishes the JSON Schema generated from the zod schema', () => {

@@ -5,314 +5,19 @@
  * the same engine serves a CSV file and the coalition's shared acts read from the database.
  */
 import { AppError } from '../shared/errors.js';
-import {
-  forEachCandidatePair,
-  newKeyCache,
-  planBlocking,
-  sourceIndex,
-  type BlockingRule,
-  type KeyCache,
-  type LinkMode,
-} from './blocking.pairs.js';
+import { forEachCandidatePair, sourceIndex, type BlockingRule } from './blocking.pairs.js';
 import { clusterLinks, type Edge } from './clusters.graph.js';
-import { buildComparisons, comparisonColumns, type Comparison, type LinkRecord } from './comparisons.levels.js';
-import { estimateGlobalLambda, initialM, runEm, type EmRole, type PatternCounts } from './em.estimate.js';
-import { linkConfigSchema, type LinkConfig, type LinkConfigInput } from './link-config.schema.js';
+import { buildComparisons, type LinkRecord } from './comparisons.levels.js';
+import { estimateGlobalLambda, initialM, runEm, type EmRole } from './em.estimate.js';
+import type { LinkConfig, LinkConfigInput } from './link-config.schema.js';
+import { PairBuffer, toPatternCounts } from './candidate-pairs.buffer.js';
+import { planLinkage } from './linkage.plan.js';
+import type { LinkModel, LinkOptions, LinkResult, LinkWarning, PairExplanation, ScoredPairs, SessionReport } from './linkage.types.js';
+import { allPairsCount, estimateU, seededRandom } from './u-probabilities.sample.js';
 
-export type LinkPhase = 'sampling' | 'comparing' | 'training' | 'scoring' | 'clustering';
-
-export interface LinkWarning {
-  key: string;
-  values: Record<string, string | number>;
-}
-
-export interface ComparisonModel {
-  name: string;
-  type: string;
-  labels: string[];
-  /** Per level, index 0 (null) included with value 1 so that its weight is 0. */
-  m: number[];
-  u: number[];
-  weights: number[];
-}
-
-export interface SessionReport {
-  rule: string;
-  pairs: number;
-  iterations: number;
-  converged: boolean;
-  /** Comparisons left out of this session because the rule blocks on their columns. */
-  off: string[];
-}
-
-export interface LinkModel {
-  version: 1;
-  mode: LinkMode;
-  /** λ: probability that two records drawn at random match. */
-  lambda: number;
-  priorWeight: number;
-  comparisons: ComparisonModel[];
-  sessions: SessionReport[];
-  uSampledPairs: number;
-}
-
-export interface RuleReport {
-  name: string;
-  /** Pairs the rule produces on its own (known before generating any). */
-  pairs: number;
-  /** Pairs it adds to those of the rules before it. */
-  newPairs: number;
-}
-
-export interface ScoredPairs {
-  left: Int32Array;
-  right: Int32Array;
-  weight: Float64Array;
-  probability: Float64Array;
-  length: number;
-}
-
-export interface ThresholdEstimate {
-  threshold: number;
-  pairsAbove: number;
-  /** Σ P(match) over pairs above the threshold, over pairs above, and over all candidates. */
-  expectedTruePositives: number;
-  expectedMatchesInCandidates: number;
-  precision: number;
-  recall: number;
-}
-
-export interface PairExplanation {
-  priorWeight: number;
-  comparisons: { name: string; level: string; m: number; u: number; weight: number; tfAdjustment: number }[];
-  weight: number;
-  probability: number;
-}
-
-export interface LinkResult {
-  config: LinkConfig;
-  mode: LinkMode;
-  rules: RuleReport[];
-  candidatePairs: number;
-  model: LinkModel;
-  /** Candidate pairs at or above `outputFloor`, indices into the input records. */
-  pairs: ScoredPairs;
-  estimate: ThresholdEstimate;
-  clusterOf: Int32Array;
-  clusterCount: number;
-  cutLinks: number;
-  warnings: LinkWarning[];
-  /** Milliseconds spent in each phase: wall clock, and CPU time of the process (user + system). */
-  timings: Record<'prepare' | LinkPhase, number>;
-  cpuTimings: Record<'prepare' | LinkPhase, number>;
-  explain(i: number, j: number): PairExplanation;
-}
-
-export interface LinkOptions {
-  /** Defaults to 'link' when the records come from two or more sources, else 'dedupe'. */
-  mode?: LinkMode;
-  /** The columns the input has; defaults to every field name seen on the first record of each source. */
-  columns?: Iterable<string>;
-  onProgress?: (phase: LinkPhase, done: number, total: number) => void;
-}
-
-/** Parses a config (already JSON-decoded); zod's messages name each bad field. */
-export function parseLinkConfig(input: unknown): LinkConfig {
-  const r = linkConfigSchema.safeParse(input);
-  if (r.success) return r.data;
-  throw new AppError('validation', {
-    issues: r.error.issues.map((i) => ({
-      path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-      key: 'linkage:config_issue',
-      message: i.message,
-    })),
-  });
-}
-
-function inputColumns(records: readonly LinkRecord[]): Set<string> {
-  const seen = new Set<string>();
-  const out = new Set<string>();
-  for (const r of records) {
-    if (seen.has(r.source)) continue;
-    seen.add(r.source);
-    for (const k of Object.keys(r.fields)) out.add(k);
-  }
-  return out;
-}
-
-/** Checks the columns and counts the candidate pairs of each rule without generating any. */
-export function planLinkage(
-  records: readonly LinkRecord[],
-  configInput: LinkConfigInput | LinkConfig,
-  options: LinkOptions = {},
-): { config: LinkConfig; mode: LinkMode; plan: BlockingRule[]; trainingPlan?: BlockingRule[] } {
-  const config = parseLinkConfig(configInput);
-  const columns = options.columns ? new Set(options.columns) : inputColumns(records);
-  const issues: AppError['issues'] = [];
-  config.comparisons.forEach((c, idx) => {
-    for (const col of comparisonColumns(c)) {
-      if (!columns.has(col)) {
-        issues.push({ path: ['comparisons', idx, c.name], key: 'linkage:missing_column', values: { column: col } });
-      }
-    }
-    const levels = comparisonLevels(c);
-    for (const which of ['m', 'u'] as const) {
-      const fixed = c[which];
-      if (fixed && fixed.length !== levels - 1) {
-        issues.push({
-          path: ['comparisons', idx, which],
-          key: 'linkage:fixed_levels',
-          values: { expected: levels - 1, got: fixed.length },
-        });
-      }
-    }
-  });
-  if (issues.length) throw new AppError('bad_input', { issues });
-  const sources = new Set(records.map((r) => r.source)).size;
-  const mode = options.mode ?? (sources >= 2 ? 'link' : 'dedupe');
-  const cache: KeyCache = newKeyCache();
-  const plan = planBlocking(records, config.blocking, { mode, maxPairs: config.maxPairs, columns, cache });
-  if (!config.training) return { config, mode, plan };
-  const trainingPlan = planBlocking(records, config.training, {
-    mode,
-    maxPairs: config.maxPairs,
-    columns,
-    path: 'training',
-    cache,
-  });
-  return { config, mode, plan, trainingPlan };
-}
-
-/** Number of levels (null included) a comparison config yields; matches comparisons.levels.ts. */
-export function comparisonLevels(c: LinkConfig['comparisons'][number]): number {
-  switch (c.type) {
-    case 'exact':
-      return 3;
-    case 'string':
-      return 3 + c.thresholds.length;
-    case 'name':
-      return 5 + c.thresholds.length;
-    case 'date':
-      return 4 + c.withinDays.length;
-    case 'subdivision':
-    case 'category':
-      return 4;
-  }
-}
-
-/**
- * Columns of candidate pairs, 12 bytes a pair. Sized from the rules' counts (an upper bound known
- * before generating), so they never grow: growing by doubling held two copies at once and up to twice
- * the room needed.
- */
-class PairBuffer {
-  left: Int32Array;
-  right: Int32Array;
-  code: Uint32Array;
-  length = 0;
-  constructor(capacity: number) {
-    const n = Math.max(16, capacity);
-    this.left = new Int32Array(n);
-    this.right = new Int32Array(n);
-    this.code = new Uint32Array(n);
-  }
-  push(i: number, j: number, code: number): void {
-    if (this.length === this.left.length) {
-      const cap = this.left.length * 2;
-      const grow = <T extends Int32Array | Uint32Array>(a: T, make: (n: number) => T): T => {
-        const b = make(cap);
-        b.set(a);
-        return b;
-      };
-      this.left = grow(this.left, (n) => new Int32Array(n));
-      this.right = grow(this.right, (n) => new Int32Array(n));
-      this.code = grow(this.code, (n) => new Uint32Array(n));
-    }
-    this.left[this.length] = i;
-    this.right[this.length] = j;
-    this.code[this.length] = code;
-    this.length++;
-  }
-  /** Frees the columns (the closures of a run keep the buffer itself reachable). */
-  release(): void {
-    this.left = new Int32Array(0);
-    this.right = new Int32Array(0);
-    this.code = new Uint32Array(0);
-    this.length = 0;
-  }
-}
-
-/** mulberry32: small, fast, seedable; Math.random cannot be seeded. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function allPairsCount(source: Int32Array, sourceCount: number, mode: LinkMode): number {
-  const n = source.length;
-  if (mode === 'dedupe') return (n * (n - 1)) / 2;
-  const per = new Float64Array(sourceCount);
-  for (const s of source) per[s]!++;
-  let sq = 0;
-  for (const c of per) sq += c * c;
-  return (n * n - sq) / 2;
-}
-
-/** u per level from random pairs (nearly all non-matches), with add-one smoothing over non-null levels. */
-function estimateU(
-  comparisons: readonly Comparison[],
-  levels: readonly number[],
-  source: Int32Array,
-  mode: LinkMode,
-  samples: number,
-  seed: number,
-  progress?: (done: number, total: number) => void,
-): number[][] {
-  const n = source.length;
-  const counts = levels.map((L) => new Float64Array(L));
-  const rand = seededRandom(seed);
-  let drawn = 0;
-  let tries = 0;
-  while (drawn < samples && tries < samples * 20) {
-    tries++;
-    const i = Math.floor(rand() * n);
-    const j = Math.floor(rand() * n);
-    if (i === j || (mode === 'link' && source[i] === source[j])) continue;
-    drawn++;
-    for (let c = 0; c < comparisons.length; c++) counts[c]![comparisons[c]!.level(i, j)]!++;
-    if (progress && drawn % 65536 === 0) progress(drawn, samples);
-  }
-  return counts.map((cnt) => {
-    let nonNull = 0;
-    for (let l = 1; l < cnt.length; l++) nonNull += cnt[l]!;
-    const out = [1];
-    for (let l = 1; l < cnt.length; l++) out.push((cnt[l]! + 1) / (nonNull + cnt.length - 1));
-    return out;
-  });
-}
-
-function toPatternCounts(map: Map<number, number>, levels: readonly number[]): PatternCounts {
-  const C = levels.length;
-  const patterns = new Int32Array(map.size * C);
-  const counts = new Float64Array(map.size);
-  let p = 0;
-  for (const [code, n] of map) {
-    let rest = code;
-    for (let c = 0; c < C; c++) {
-      patterns[p * C + c] = rest % levels[c]!;
-      rest = Math.floor(rest / levels[c]!);
-    }
-    counts[p] = n;
-    p++;
-  }
-  return { levels, patterns, counts };
-}
+export type * from './linkage.types.js';
+export { comparisonLevels, parseLinkConfig, planLinkage } from './linkage.plan.js';
+export { seededRandom } from './u-probabilities.sample.js';
 
 const log2 = Math.log2;
 
@@ -333,10 +38,10 @@ export function runLinkage(
     clock = now;
     cpuClock = cpu;
   };
-  const { config, mode, plan, trainingPlan } = planLinkage(records, configInput, options);
+  const { config, mode, plan, trainingPlan, warnings: planWarnings } = planLinkage(records, configInput, options);
   const progress = options.onProgress;
-  const warnings: LinkWarning[] = [];
-  const comparisons = buildComparisons(config.comparisons, records);
+  const warnings: LinkWarning[] = [...planWarnings];
+  const comparisons = buildComparisons(config.comparisons, records, warnings);
   const levels = comparisons.map((c) => c.labels.length);
   const strides: number[] = [];
   let space = 1;
@@ -350,12 +55,17 @@ export function runLinkage(
   lap('prepare');
 
   // u: fixed by the config, else from random pairs.
-  const needU = config.comparisons.some((c) => !c.u);
-  const samples = Math.min(config.uSamplePairs, Math.floor(allPairs));
-  const sampledU = needU
-    ? estimateU(comparisons, levels, source, mode, samples, config.seed, (d, t) => progress?.('sampling', d, t))
-    : [];
-  const u = config.comparisons.map((c, k) => (c.u ? [1, ...c.u] : sampledU[k]!));
+  const uEstimate = estimateU(
+    comparisons,
+    levels,
+    config.comparisons.map((c) => !c.u),
+    source,
+    mode,
+    config.uSamplePairs,
+    config.seed,
+    (d, t) => progress?.('sampling', d, t),
+  );
+  const u = config.comparisons.map((c, k) => (c.u ? [1, ...c.u] : uEstimate.u[k]!));
   lap('sampling');
 
   // Candidate pairs and their comparison patterns; pattern counts per rule mask for the EM sessions.
@@ -504,7 +214,8 @@ export function runLinkage(
       weights: weights[k]!,
     })),
     sessions,
-    uSampledPairs: needU ? samples : 0,
+    uSampledPairs: uEstimate.pairs,
+    uMethod: Object.fromEntries(comparisons.map((c, k) => [c.name, uEstimate.method[k]!])),
   };
 
   // Scores: pattern weight (cached per pattern) + term-frequency adjustments on exact agreement.

@@ -1,6 +1,8 @@
 /**
- * Dates as they are written in case files: a day (2020-11-05), a month (2020-11) or a year (2020).
+ * Dates as they are written in case files: a day (2020-11-05), a month (2020-11) or a year (2020),
+ * and in the other shapes real files hold them (20201105, 05/11/2020, 11/05/2020, 11/2020).
  * Each becomes the interval of days it covers, so a month-only date can be compared with a day.
+ * Whether 05/11/2020 is 5 November or 11 May is settled per column (see readDateColumn).
  */
 
 export type DatePrecision = 'day' | 'month' | 'year';
@@ -19,20 +21,127 @@ const re = /^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$/;
 export function parsePartialDate(text: string): PartialDate | undefined {
   const m = re.exec(text);
   if (!m) return undefined;
-  const y = Number(m[1]);
-  if (m[2] === undefined) {
+  return fromParts(Number(m[1]), m[2] === undefined ? undefined : Number(m[2]), m[3] === undefined ? undefined : Number(m[3]));
+}
+
+function fromParts(y: number, mo: number | undefined, d: number | undefined): PartialDate | undefined {
+  if (mo === undefined) {
     return { precision: 'year', start: Date.UTC(y, 0, 1) / DAY_MS, end: Date.UTC(y, 11, 31) / DAY_MS };
   }
-  const mo = Number(m[2]);
   if (mo < 1 || mo > 12) return undefined;
-  if (m[3] === undefined) {
+  if (d === undefined) {
     return { precision: 'month', start: Date.UTC(y, mo - 1, 1) / DAY_MS, end: Date.UTC(y, mo, 0) / DAY_MS };
   }
-  const d = Number(m[3]);
   const t = Date.UTC(y, mo - 1, d);
   const back = new Date(t);
-  if (d < 1 || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return undefined;
+  if (d < 1 || back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return undefined;
   return { precision: 'day', start: t / DAY_MS, end: t / DAY_MS };
+}
+
+/** Day before month (05/11/2020 is 5 November) or month before day (11 May). */
+export type DayMonthOrder = 'dmy' | 'mdy';
+
+// A time of day after the date ("2020-11-05T10:30", "05/11/2020 10:30:00") is dropped.
+const timeSuffix = /(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)$/;
+const yearFirst = /^(\d{4})(?:([-/.])(\d{1,2})(?:\2(\d{1,2}))?)?$/;
+const compact = /^(\d{4})(\d{2})(\d{2})$/;
+const yearLast = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$/;
+const monthYear = /^(\d{1,2})[-/.](\d{4})$/;
+
+/**
+ * Reads a date in any accepted shape: YYYY, YYYY-MM, YYYY-MM-DD (also with / or .), YYYYMMDD,
+ * D/M/YYYY or M/D/YYYY as `order` says (also with - or .), M/YYYY. Undefined when it is none of
+ * these or not a real day (1945-04-93, 31/02/2020).
+ */
+export function parseDate(text: string, order: DayMonthOrder = 'dmy'): PartialDate | undefined {
+  const s = text.trim().replace(timeSuffix, '');
+  let m = yearFirst.exec(s);
+  if (m) return fromParts(Number(m[1]), m[3] === undefined ? undefined : Number(m[3]), m[4] === undefined ? undefined : Number(m[4]));
+  m = compact.exec(s);
+  if (m) return fromParts(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = yearLast.exec(s);
+  if (m) {
+    const [a, b] = [Number(m[1]), Number(m[3])];
+    return order === 'dmy' ? fromParts(Number(m[4]), b, a) : fromParts(Number(m[4]), a, b);
+  }
+  m = monthYear.exec(s);
+  if (m) return fromParts(Number(m[2]), Number(m[1]), undefined);
+  return undefined;
+}
+
+/**
+ * The order of a column's day-and-month dates, from its values as the import reads a column: a
+ * first number above 12 (25/03/2020) can only be a day, a second above 12 (03/25/2020) only a day
+ * too. The side with more such values wins; with none, the column is ambiguous and `fallback`
+ * (the config's stated order, day first unless it says otherwise) applies.
+ */
+export function inferDayMonthOrder(
+  values: Iterable<string>,
+  fallback: DayMonthOrder = 'dmy',
+): { order: DayMonthOrder; inferred: boolean; ambiguous: number } {
+  let dayFirst = 0;
+  let monthFirst = 0;
+  let ambiguous = 0;
+  for (const v of values) {
+    const m = yearLast.exec(v.trim().replace(timeSuffix, ''));
+    if (!m) continue;
+    const [a, b] = [Number(m[1]), Number(m[3])];
+    if (a > 12 && b <= 12) dayFirst++;
+    else if (b > 12 && a <= 12) monthFirst++;
+    else if (a !== b) ambiguous++;
+  }
+  if (dayFirst === 0 && monthFirst === 0) return { order: fallback, inferred: false, ambiguous };
+  return { order: dayFirst >= monthFirst ? 'dmy' : 'mdy', inferred: true, ambiguous };
+}
+
+export interface DateColumn {
+  dates: (PartialDate | undefined)[];
+  /** Non-empty values that are not dates in any accepted shape, and a few of them. */
+  unreadable: number;
+  present: number;
+  examples: string[];
+  /** Per source (file): the day/month order used and whether its values settled it. */
+  orders: { source: string; order: DayMonthOrder; inferred: boolean; ambiguous: number }[];
+}
+
+/**
+ * Reads one date column of records from one or more sources. The day/month order is inferred per
+ * source, since two files linked together need not write dates alike; `stated` fixes it instead.
+ */
+export function readDateColumn(
+  values: readonly (string | null)[],
+  sources: readonly string[],
+  stated: DayMonthOrder | 'auto' = 'auto',
+): DateColumn {
+  const bySource = new Map<string, string[]>();
+  values.forEach((v, i) => {
+    if (v === null) return;
+    const s = sources[i]!;
+    let list = bySource.get(s);
+    if (!list) bySource.set(s, (list = []));
+    list.push(v);
+  });
+  const orders: DateColumn['orders'] = [];
+  const orderOf = new Map<string, DayMonthOrder>();
+  for (const [source, list] of bySource) {
+    const r = stated === 'auto' ? inferDayMonthOrder(list) : { order: stated, inferred: false, ambiguous: 0 };
+    orderOf.set(source, r.order);
+    orders.push({ source, ...r });
+  }
+  let unreadable = 0;
+  let present = 0;
+  const examples: string[] = [];
+  const dates = values.map((v, i) => {
+    if (v === null) return undefined;
+    present++;
+    const d = parseDate(v, orderOf.get(sources[i]!)!);
+    if (!d) {
+      unreadable++;
+      if (examples.length < 5) examples.push(v.slice(0, 40));
+    }
+    return d;
+  });
+  return { dates, unreadable, present, examples, orders };
 }
 
 /** YYYY-MM of a date precise to the month or day; undefined for a year-only date. */

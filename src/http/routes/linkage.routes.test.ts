@@ -118,6 +118,11 @@ describe.each(engines)('linkage and estimation pages on %s', (engine) => {
     expect(html).toContain('id="estimates"');
     expect(html).toMatch(/LCMCR/);
     expect(html).toContain('población es cerrada');
+    // Each interval's kind, the standard error, the recommended figure and where the figures came from.
+    expect(html).toContain('Tipo de intervalo');
+    expect(html).toMatch(/de credibilidad a posteriori|de verosimilitud perfil/);
+    expect(html).toContain('id="recommended"');
+    expect(html).toMatch(/Calculado por atalaya \d+\.\d+\.\d+ a partir de la tabla con SHA-256 [0-9a-f]{64}/);
   });
 
   it('explains, in the user’s language, why a stratum cannot be estimated', async () => {

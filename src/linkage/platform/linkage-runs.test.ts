@@ -116,5 +116,12 @@ describe.each(engines)('linkage runs on %s', (engine) => {
     const stored = await inTransaction(t.ownerDb ?? t.db, readScope(reviewer), (trx) => trx.selectFrom('estimate_run').selectAll().where('id', '=', out.id).executeTakeFirstOrThrow());
     expect(stored.input_hash).toBe(out.inputHash);
     expect((stored.settings as { stratum: unknown }).stratum).toEqual({ year: '2021' });
+    // The stored result names the code that computed it, the table's hash (the same as the run's)
+    // and which figure to report, with each interval's kind and the standard error.
+    const result = stored.result as { report: { toolVersion: string; inputHash: string; recommended: { method: string } | null; methods: { interval: string; stderr: number }[] } };
+    expect(result.report.toolVersion).toMatch(/^atalaya \d+\.\d+\.\d+/);
+    expect(result.report.inputHash).toBe(out.inputHash);
+    expect(result.report.methods.map((m) => m.interval)).toEqual(out.report.methods.map((m) => m.interval));
+    if (out.report.methods.length) expect(result.report.recommended).not.toBeNull();
   });
 });

@@ -78,18 +78,32 @@ function Results(props: { pc: PageContext; out: EstimateOutcome; stratumText: st
               <tr>
                 <th scope="col">{t('estimateui:col_method')}</th>
                 <th scope="col">{t('estimateui:col_estimate')}</th>
+                <th scope="col">{t('estimateui:col_stderr')}</th>
                 <th scope="col">{t('estimateui:col_interval')}</th>
+                <th scope="col">{t('estimateui:col_interval_kind')}</th>
                 <th scope="col">{t('estimateui:col_model')}</th>
               </tr>
             </thead>
             <tbody>
               {report.methods.map((m) => (
                 <tr>
-                  <th scope="row">{t(`estimate:cli.method.${m.method}`)}</th>
+                  <th scope="row">
+                    {t(`estimate:cli.method.${m.method}`)}
+                    {report.recommended?.method === m.method ? <> ({t('estimateui:recommended_mark')})</> : null}
+                  </th>
                   <td>{num(lang, m.estimate)}</td>
+                  <td>{m.stderr === null || m.stderr === undefined ? '—' : m.stderr.toFixed(1)}</td>
                   <td>
                     {num(lang, m.lower)} – {upper(m.upper)}
+                    {(m.otherIntervals ?? []).map((o) => (
+                      <>
+                        <br />
+                        {t(`estimate:interval_kind.${o.interval}`)}: {num(lang, o.lower)} – {upper(o.upper)}
+                      </>
+                    ))}
                   </td>
+                  {/* Runs stored before intervals were labelled have no kind. */}
+                  <td>{m.interval ? t(`estimate:interval_kind.${m.interval}`) : '—'}</td>
                   <td>{m.model ?? '—'}</td>
                 </tr>
               ))}
@@ -97,6 +111,19 @@ function Results(props: { pc: PageContext; out: EstimateOutcome; stratumText: st
           </table>
         </div>
       ) : null}
+      {report.recommended ? (
+        <div id="recommended">
+          <p>
+            <strong>{t('estimateui:recommended', { method: t(`estimate:cli.method.${report.recommended.method}`) })}</strong>
+          </p>
+          <ul>
+            {report.recommended.reasons.map((r) => (
+              <li>{t(`estimate:${r.key}`, r.values)}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {report.toolVersion ? <p class="hint">{t('estimate:cli.provenance', { version: report.toolVersion, hash: report.inputHash })}</p> : null}
       {ll && ll.chosen ? (
         <>
           <p>

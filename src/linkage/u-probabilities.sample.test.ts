@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { sourceIndex } from './blocking.pairs.js';
+import { buildComparisons, type LinkRecord } from './comparisons.levels.js';
+import { linkConfigSchema } from './link-config.schema.js';
+import { estimateU } from './u-probabilities.sample.js';
+
+const config = linkConfigSchema.parse({
+  idColumn: 'id',
+  comparisons: [
+    { name: 'act', type: 'category', column: 'act', related: [['a', 'b', 'c']] },
+    { name: 'place', type: 'subdivision', column: 'state' },
+    { name: 'code', type: 'exact', column: 'code' },
+  ],
+  blocking: [{ on: 'state' }],
+});
+
+const recordsArb = fc.array(
+  fc.record({
+    source: fc.constantFrom('x', 'y'),
+    act: fc.option(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { nil: null }),
+    state: fc.option(fc.constantFrom('VE-A', 'VE-B', 'VE-C', 'VE-M', 'VE-Z'), { nil: null }),
+    code: fc.option(fc.constantFrom('1', '2', '3'), { nil: null }),
+  }),
+  { minLength: 3, maxLength: 40 },
+);
+
+describe('u-probabilities', () => {
+  it('from value frequencies equal the level shares over every pair (exact, category, subdivision; dedupe and link)', () => {
+    fc.assert(
+      fc.property(recordsArb, fc.constantFrom('dedupe' as const, 'link' as const), (rows, mode) => {
+        const records: LinkRecord[] = rows.map((r, k) => ({ source: r.source, id: String(k), fields: { act: r.act, state: r.state, code: r.code } }));
+        const comparisons = buildComparisons(config.comparisons, records);
+        const levels = comparisons.map((c) => c.labels.length);
+        const { of } = sourceIndex(records);
+        const got = estimateU(comparisons, levels, [true, true, true], of, mode, 1e6, 1);
+        expect(got.method).toEqual(['frequencies', 'frequencies', 'frequencies']);
+        expect(got.pairs).toBe(0);
+        // Brute force over every pair, with the same half-pair smoothing.
+        comparisons.forEach((c, k) => {
+          const counts = new Array<number>(levels[k]!).fill(0);
+          for (let i = 0; i < records.length; i++)
+            for (let j = i + 1; j < records.length; j++) if (mode === 'dedupe' || of[i] !== of[j]) counts[c.level(i, j)]!++;
+          const nonNull = counts.slice(1).reduce((a, b) => a + b, 0);
+          const expected = [1, ...counts.slice(1).map((x) => (x + 0.5) / (nonNull + 0.5 * (levels[k]! - 1)))];
+          got.u[k]!.forEach((v, l) => expect(v).toBeCloseTo(expected[l]!, 12));
+        });
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('compares every pair once, without sampling, when there are no more pairs than the cap', () => {
+    const records: LinkRecord[] = Array.from({ length: 300 }, (_, k) => ({ source: 's', id: String(k), fields: { name: `Ana ${k % 17}`, act: 'a', state: 'VE-A', code: '1' } }));
+    const cfg = linkConfigSchema.parse({ idColumn: 'id', comparisons: [{ name: 'name', type: 'string', column: 'name' }], blocking: [{ on: 'name' }] });
+    const comparisons = buildComparisons(cfg.comparisons, records);
+    const { of } = sourceIndex(records);
+    const r = estimateU(comparisons, [comparisons[0]!.labels.length], [true], of, 'dedupe', 1_000_000, 1);
+    expect(r.method).toEqual(['all-pairs']);
+    expect(r.pairs).toBe((300 * 299) / 2);
+    // 17 names in 300 records: exact agreement in Σ C(c_v, 2) of the pairs.
+    const exactPairs = 11 * ((18 * 17) / 2) + 6 * ((17 * 16) / 2); // 11 names 18 times, 6 names 17 times
+    expect(r.u[0]![1]).toBeCloseTo((exactPairs + 1) / (r.pairs + comparisons[0]!.labels.length - 1), 12);
+  });
+});
