@@ -151,6 +151,7 @@ describe.each(engines)('public intake on %s', (engine) => {
     const incidentId = /\/incidents\/([0-9a-f-]{36})/.exec(saved.headers.get('location')!)![1]!;
     const rep = await sql<{ status: string; case_id: string }>`SELECT status, case_id FROM intake_report WHERE organisation_id = ${orgA} AND id = ${id}`.execute(s.t.ownerDb);
     expect(rep.rows[0]).toEqual({ status: 'case', case_id: incidentId });
+    expect(await (await doc.request('GET', `/incidents/${incidentId}`)).text()).toContain(`href="/intake/reports/${id}"`);
     const ev = await sql<{ id: string; sha256: string; derivation: string | null }>`SELECT id, sha256, derivation FROM evidence WHERE organisation_id = ${orgA} AND incident_id = ${incidentId}`.execute(s.t.ownerDb);
     expect(ev.rows).toHaveLength(2);
     const files = await sql<{ sha256: string }>`SELECT sha256 FROM intake_file WHERE organisation_id = ${orgA} AND report_id = ${id}`.execute(s.t.ownerDb);
