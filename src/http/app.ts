@@ -32,6 +32,7 @@ import { statementRoutes } from './routes/statements.routes.js';
 import { vocabApi } from './routes/vocab.api.js';
 import { workspaceRoutes } from './routes/workspace.routes.js';
 import { interopRoutes } from './routes/interop.routes.js';
+import { intakeRoutes as publicIntakeRoutes, type IntakeOptions } from './routes/intake.routes.js';
 import type { Services } from './services.js';
 
 const assetsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'ui', 'assets');
@@ -46,6 +47,8 @@ declare module 'fastify' {
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
+  /** Proof-of-work and code-throttle rules of the public intake (tests make them quick). */
+  intake?: IntakeOptions;
 }
 
 /** Log lines carry method, path (no query string: it can hold search terms) and status; never addresses. */
@@ -164,5 +167,6 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(linkageRoutes, { services });
   await app.register(estimateRoutes, { services });
   await app.register(interopRoutes, { services });
+  await app.register(publicIntakeRoutes, { services, intake: opts.intake });
   return app;
 }

@@ -32,6 +32,8 @@ export {
   openSealedFile,
   sealedFileWriter,
   discardPendingFiles,
+  storeEvidenceFile,
+  stripMetadata,
   downloadName,
   evidenceTypes,
   defaultMaxEvidenceBytes,

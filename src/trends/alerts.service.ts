@@ -28,7 +28,7 @@ export interface Follow {
 
 export interface NotificationItem {
   id: string;
-  kind: 'new_incident' | 'escalation';
+  kind: 'new_incident' | 'escalation' | 'new_report';
   payload: Record<string, unknown>;
   createdAt: Date;
   readAt: Date | null;

@@ -42,7 +42,7 @@ export interface NotificationTable {
   id: string;
   user_id: string;
   follow_id: string | null;
-  kind: 'new_incident' | 'escalation';
+  kind: 'new_incident' | 'escalation' | 'new_report';
   payload: Json<Record<string, unknown>>;
   created_at: Generated<Date>;
   read_at: Date | null;

@@ -49,6 +49,11 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
                   <li>
                     <a href="/import">{t('interop:nav')}</a>
                   </li>
+                  {['documenter', 'reviewer'].includes(pc.user.role) ? (
+                    <li>
+                      <a href="/intake/reports">{t('intake:queue.nav')}</a>
+                    </li>
+                  ) : null}
                   {pc.user.role === 'admin' ? (
                     <li>
                       <a href="/admin">{t('admin:nav_label')}</a>

@@ -10,7 +10,9 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCoalition } from '../../src/access/organisations.js';
+import { setIntakeSetting, storeReportFile, submitReport } from '../../src/intake/index.js';
 import { createRecord } from '../../src/records/index.js';
+import { Readable } from 'node:stream';
 import type { Role } from '../../src/store/index.js';
 import { Client, startTestApp, type TestApp } from '../support/app.js';
 import { engines } from '../support/db.js';
@@ -24,6 +26,8 @@ interface Canaries {
   narrative: string;
   victimName: string;
   sourceIdentity: string;
+  /** A public report received by the owner (issue 21): only its documenters and reviewers may see it. */
+  reportText: string;
 }
 
 const canaryArb = fc.record({
@@ -60,6 +64,7 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
         narrative: `NARR-${sample.tag}`,
         victimName: `VICT-${sample.tag}`,
         sourceIdentity: `SRCE-${sample.tag}`,
+        reportText: `RPRT-${sample.tag}`,
       };
       const priv = await createRecord(s.t, owner, 'incident', { title: c.privateTitle, narrative: c.narrative, visibility: 'private' });
       const shared = await createRecord(s.t, owner, 'incident', { title: `Compartido ${sample.tag}`, narrative: c.narrative, narrativeSensitive: true, visibility: 'coalition' });
@@ -68,7 +73,12 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
       const privAct = await createRecord(s.t, owner, 'act', { incidentId: priv.id, victimId: victim.id, actType: 'raid' });
       const source = await createRecord(s.t, owner, 'source', { incidentId: shared.id, sourceType: 'testimony_witness', identity: c.sourceIdentity });
       await s.t.ownerDb.insertInto('record_share').values({ organisation_id: orgA, incident_id: shared.id, coalition_id: coalition.id, fields: null }).execute();
-      records.push({ ids: { priv: priv.id, shared: shared.id, victim: victim.id, act: act.id, privAct: privAct.id, source: source.id }, canaries: c });
+      await setIntakeSetting(s.t, { ...owner, role: 'admin' }, true, 100);
+      const file = await storeReportFile(s.t, orgA, Readable.from([Buffer.from(`nota ${c.reportText}`)]), 'nota.txt');
+      await submitReport(s.t, orgA, { what: c.reportText, when: { year: '2025', month: '', day: '', approximate: false }, place: { country: 'VE', subdivision: '', detail: '' }, toWhom: 'me', whoAffected: '', byWhom: '', contact: { mode: 'code', detail: '' }, lang: 'es' }, [file]);
+      const rep = await sql<{ id: string }>`SELECT id FROM intake_report WHERE organisation_id = ${orgA}`.execute(s.t.ownerDb);
+      const fileRow = await sql<{ id: string }>`SELECT id FROM intake_file WHERE organisation_id = ${orgA}`.execute(s.t.ownerDb);
+      records.push({ ids: { priv: priv.id, shared: shared.id, victim: victim.id, act: act.id, privAct: privAct.id, source: source.id, report: rep.rows[0]!.id, file: fileRow.rows[0]!.id }, canaries: c });
     }
     const users: { role: Role; relation: Relation; user: TestUser }[] = [];
     for (const role of roles) {
@@ -93,6 +103,8 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
     let cases = 0;
     const failures: string[] = [];
     const idFor = (name: string, rec: (typeof records)[number]) => {
+      if (/report/i.test(name)) return rec.ids.report!;
+      if (/file/i.test(name)) return rec.ids.file!;
       if (/act/i.test(name)) return rec.ids.privAct!;
       if (/actor|victim/i.test(name)) return rec.ids.victim!;
       if (/source/i.test(name)) return rec.ids.source!;
@@ -105,6 +117,7 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
             if (/id$/i.test(name)) return target === 'shared' && !/actor|victim|act|source/i.test(name) ? rec.ids.shared! : idFor(name, rec);
             if (/code|country/i.test(name)) return 'VE';
             if (/lang/i.test(name)) return 'en';
+            if (name === 'variant') return 'original';
             return 'x';
           }).replace(/\*$/, 'x');
           const body = route.method === 'GET' ? undefined : { version: 1, title: 'Intento de cambio', reason: 'matriz', name: 'x', _csrf: '' };
@@ -116,6 +129,8 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
             const forbidden: string[] = [];
             if (relation !== 'own') forbidden.push(rec.canaries.privateTitle.slice(0, 13), rec.canaries.victimName, rec.canaries.sourceIdentity);
             if (relation !== 'own') forbidden.push(rec.canaries.narrative);
+            // Reports: only the owner's documenters and reviewers, never admins, analysts or viewers.
+            if (relation !== 'own' || !['documenter', 'reviewer'].includes(role)) forbidden.push(rec.canaries.reportText);
             for (const c of forbidden) {
               if (text.includes(c)) failures.push(`${route.method} ${route.url} as ${relation}/${role} revealed ${c.slice(0, 4)}`);
             }

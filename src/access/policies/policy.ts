@@ -56,15 +56,18 @@ export const actions = [
   'org.manage',
   'user.manage',
   'vocab.propose',
+  // Reports sent through the public intake: read and answered by documenters and reviewers only
+  // (not admins, analysts or viewers), so fewer people ever see a reporter's words.
+  'report.moderate',
 ] as const;
 export type Action = (typeof actions)[number];
 
 const roleActions: Record<Role, readonly Action[]> = {
-  admin: actions,
+  admin: actions.filter((a) => a !== 'report.moderate'),
   documenter: [
     'record.read', 'record.create', 'record.update', 'record.archive', 'record.share', 'record.comment', 'record.link',
     'evidence.read', 'evidence.create', 'analysis.read', 'analysis.export', 'statement.read', 'statement.create',
-    'statement.update', 'statement.sign', 'import.run', 'vocab.propose',
+    'statement.update', 'statement.sign', 'import.run', 'vocab.propose', 'report.moderate',
   ],
   analyst: [
     'record.read', 'record.comment', 'record.link', 'evidence.read', 'analysis.read', 'analysis.export', 'linkage.run',
@@ -73,7 +76,7 @@ const roleActions: Record<Role, readonly Action[]> = {
   reviewer: [
     'record.read', 'record.review', 'record.comment', 'record.link', 'evidence.read', 'analysis.read', 'analysis.export',
     'linkage.run', 'linkage.review', 'statement.read', 'statement.update', 'statement.publish', 'statement.sign',
-    'vocab.propose',
+    'vocab.propose', 'report.moderate',
   ],
   viewer: ['record.read', 'analysis.read', 'statement.read'],
 };

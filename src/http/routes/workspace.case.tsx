@@ -1,4 +1,5 @@
 /** Case page, edits with conflict merge, history, actor page and evidence files. */
+import { reportOfCase } from '../../intake/index.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can, type UserActor } from '../../access/index.js';
 import {
@@ -49,7 +50,9 @@ export async function caseRoutes(app: FastifyInstance, opts: { services: Service
     const q = req.query as Record<string, unknown>;
     const notice = q.saved ? t(req.lang, 'workspace:intake.finished') : q.version ? t(req.lang, 'workspace:edit.saved', { version: String(q.version) }) : null;
     const pc = await pageContext(req, reply, services);
-    return html(reply, renderDocument(<CasePage pc={pc} file={file} shares={shares} notice={notice} canEdit={can(actor, 'record.update')} />));
+    const report = file.owner ? await reportOfCase(ctx, actor, req.params.id) : null;
+    const fromReport = report ? { ...report, canOpen: can(actor, 'report.moderate') } : null;
+    return html(reply, renderDocument(<CasePage pc={pc} file={file} shares={shares} notice={notice} canEdit={can(actor, 'record.update')} fromReport={fromReport} />));
   });
 
   app.get<IdParams>('/incidents/:id/history', async (req, reply) => {

@@ -23,6 +23,7 @@ import {
   defaultMaxEvidenceBytes,
   type StoredFile,
 } from '../../records/index.js';
+import { linkReportToCase } from '../../intake/index.js';
 import { AppError } from '../../shared/errors.js';
 import { t } from '../../shared/i18n/index.js';
 import { renderDocument } from '../../ui/render.js';
@@ -210,6 +211,7 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
       for (const p of draft.perpetrators) await createRecord(ctx, actor, 'involvement', involvementInput(p, actIds.get(p.actKey)!), lang, trx);
       for (const s of draft.sources) await createRecord(ctx, actor, 'source', sourceInput(s, inc.id), lang, trx);
       for (const e of draft.evidence) await attachEvidence(ctx, actor, inc.id, e, null, trx);
+      if (draft.fromReport) await linkReportToCase(ctx, actor, trx, draft.fromReport, inc.id);
       return inc;
     });
     return reply.redirect(`/incidents/${incident.id}?saved=1`, 303);

@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { authorize, membershipsOf, updateSession, type UserActor } from '../../access/index.js';
 import { defaultMaxEvidenceBytes, incidentFacets, listIncidents, parseInput, recordInput, type Presented } from '../../records/index.js';
+import { openReportCount } from '../../intake/index.js';
 import { t } from '../../shared/i18n/index.js';
 import { appendAudit, inTransaction } from '../../store/index.js';
 import { CaseListPage, filterParams, listHref } from '../../ui/workspace/case-list.page.js';
@@ -71,7 +72,8 @@ export async function workspaceRoutes(app: FastifyInstance, opts: { services: Se
     const { cursor: _c, limit: _l, ...filters } = base;
     const nextHref = page.nextCursor ? listHref(filters, { cursor: page.nextCursor }) : null;
     const orgNames = await orgNamesFor(services, actor, facets.facets.organisation);
-    return html(reply, renderDocument(<CaseListPage pc={pc} base={filters} items={page.items} rankedAmong={page.rankedAmong} facets={facets} nextHref={nextHref} paged={!!q.cursor} orgNames={orgNames} />));
+    const openReports = await openReportCount(ctx, actor);
+    return html(reply, renderDocument(<CaseListPage pc={pc} base={filters} items={page.items} rankedAmong={page.rankedAmong} facets={facets} nextHref={nextHref} paged={!!q.cursor} orgNames={orgNames} openReports={openReports} />));
   });
 
   app.get('/incidents.csv', async (req, reply) => {

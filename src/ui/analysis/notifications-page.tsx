@@ -38,12 +38,20 @@ export function NotificationsPage(props: { pc: PageContext; items: NotificationI
                 <li class="card">
                   <p>
                     {n.readAt ? null : <span class="tag">{t('analysis:notifications.unread')}</span>}{' '}
-                    {n.kind === 'escalation'
+                    {n.kind === 'new_report'
+                      ? t('intake:notice.new_report')
+                      : n.kind === 'escalation'
                       ? t('analysis:notifications.escalation', { what: whatText, sentence: String(p.sentence ?? '') })
                       : t('analysis:notifications.new_incident', { what: whatText, title: typeof p.more === 'number' ? `+${p.more}` : String(p.title ?? '') })}
                   </p>
                   <p class="meta">
                     {dateTimeLabel(new Date(n.createdAt).toISOString(), pc.lang)}
+                    {n.kind === 'new_report' && typeof p.reportId === 'string' ? (
+                      <>
+                        {' · '}
+                        <a href={`/intake/reports/${p.reportId}`}>{t('analysis:notifications.open')}</a>
+                      </>
+                    ) : null}
                     {typeof p.incidentId === 'string' ? (
                       <>
                         {' · '}

@@ -1,5 +1,6 @@
 /** The case list: search, facets with counts, sort, keyset paging and CSV of exactly what is filtered. */
 import type { Facet, FacetCounts, Presented } from '../../records/index.js';
+import { OpenReportsBanner } from '../intake/queue-pages.js';
 import { countryName, isCountry, isSubdivision, subdivisionName } from '../../vocab/places.js';
 import { dateRangeLabel, placeLabel, vocabLabel } from '../format.js';
 import { Layout } from '../layout.js';
@@ -53,7 +54,7 @@ function facetChange(facet: Facet, value: string | null): Record<string, string 
   return { [facet]: value };
 }
 
-export function CaseListPage(props: { pc: PageContext; base: Record<string, string>; items: Presented[]; rankedAmong?: number | undefined; facets: FacetCounts; nextHref: string | null; paged: boolean; orgNames: Map<string, string> }) {
+export function CaseListPage(props: { pc: PageContext; base: Record<string, string>; items: Presented[]; rankedAmong?: number | undefined; facets: FacetCounts; nextHref: string | null; paged: boolean; orgNames: Map<string, string>; openReports?: number | null }) {
   const { pc, base, facets } = props;
   const { t } = pc;
   const active = facetOrder.filter((f) => selectedValue(base, f));
@@ -65,6 +66,7 @@ export function CaseListPage(props: { pc: PageContext; base: Record<string, stri
           {t('workspace:list.new')}
         </a>
       </div>
+      <OpenReportsBanner pc={pc} count={props.openReports ?? null} />
       <form method="get" action="/incidents" class="list-search" role="search">
         {facetOrder.filter((f) => f !== 'year').map((f) => (base[f] ? <input type="hidden" name={f} value={base[f]} /> : null))}
         <div class="field grow">

@@ -47,7 +47,7 @@ function size(n: unknown): string {
   return `${(b / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { name: string; fields: string[] }[]; notice?: string | null; canEdit: boolean }) {
+export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { name: string; fields: string[] }[]; notice?: string | null; canEdit: boolean; fromReport?: { id: string; receivedOn: string; canOpen: boolean } | null }) {
   const { pc, file } = props;
   const { t, lang } = pc;
   const inc = file.incident;
@@ -61,6 +61,15 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { nam
       ) : null}
       <h1>{String(inc.title)}</h1>
       {!file.owner ? <p class="notice">{t('ui:case.shared_notice')}</p> : null}
+      {props.fromReport ? (
+        <p class="notice">
+          {props.fromReport.canOpen ? (
+            <a href={`/intake/reports/${props.fromReport.id}`}>{t('intake:report.from_report', { date: formatPartialDate(props.fromReport.receivedOn, lang) })}</a>
+          ) : (
+            t('intake:report.from_report', { date: formatPartialDate(props.fromReport.receivedOn, lang) })
+          )}
+        </p>
+      ) : null}
       {file.owner ? (
         <p class="case-actions">
           {props.canEdit ? (

@@ -71,6 +71,8 @@ export interface IncidentDraft {
   perpetrators: PerpetratorDraft[];
   sources: SourceDraft[];
   evidence: (PendingEvidence & { key: string })[];
+  /** The public report this draft was started from; the saved case remembers it. */
+  fromReport?: string;
 }
 
 export function emptyDraft(): IncidentDraft {
