@@ -1,22 +1,7 @@
 export { createRecord, updateRecordCommand, archiveRecord, recordSchemas, type EditableTable } from './records.commands.js';
-export {
-  getRecord,
-  listIncidents,
-  incidentFacets,
-  type FacetCounts,
-  type Facet,
-  listChildren,
-  getCaseFile,
-  getHistory,
-  findActorsByName,
-  actorTimeline,
-  findVisibleRow,
-  caseShares,
-  userNames,
-  type CaseFile,
-  type Page,
-  type PresentedHistoryEntry,
-} from './records.queries.js';
+export { getRecord, listChildren, getCaseFile, findActorsByName, actorTimeline, findVisibleRow, caseShares, type CaseFile } from './records.queries.js';
+export { listIncidents, incidentFacets, type FacetCounts, type Facet, type Page } from './case-list.queries.js';
+export { getHistory, userNames, type PresentedHistoryEntry } from './record-history.queries.js';
 export { presentRow, ownerView, partnerWithheld, shareableFields, type Presented, type Viewer } from './records.present.js';
 export { parseInput, zodIssues } from './parse-input.js';
 export * as recordInput from './records.schema.js';
