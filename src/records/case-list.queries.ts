@@ -459,3 +459,14 @@ export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery, opts:
   }
   return out;
 }
+
+/**
+ * Ids of every incident of the scope's own organisations that matches the list's filters: no page
+ * and no cap (sharing every match must share every match), newest entered first.
+ */
+export async function ownMatchingIncidentIds(trx: DB, scope: Scope, q: ListQuery): Promise<string[]> {
+  const f = splitFilters(scope, q, undefined, 'own');
+  const r = await sql<{ id: string }>`SELECT t.id FROM incident t WHERE ${sql.join([...f.rows, ...f.matches], sql` AND `)}
+    ORDER BY ${orderBy.entered}`.execute(trx);
+  return r.rows.map((x) => x.id);
+}

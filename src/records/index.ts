@@ -25,4 +25,15 @@ export {
   type CustodyEntry,
 } from './evidence.commands.js';
 export { createDraft, getDraft, saveDraft, deleteDraft, listDrafts, takeDraft, type DraftSummary } from './intake-drafts.js';
-export { shareIncident, unshareIncident, listShares, coalitionsOfActor, type ShareView } from './sharing.js';
+export {
+  shareIncident,
+  unshareIncident,
+  listShares,
+  coalitionsOfActor,
+  setCaseSharing,
+  countShareable,
+  shareMatching,
+  caseAudience,
+  type ShareView,
+  type CaseAudience,
+} from './sharing.js';

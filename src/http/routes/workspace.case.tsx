@@ -4,7 +4,7 @@ import { can, type UserActor } from '../../access/index.js';
 import {
   actorTimeline,
   createRecord,
-  caseShares,
+  caseAudience,
   downloadName,
   getCaseFile,
   getEvidence,
@@ -45,11 +45,17 @@ export async function caseRoutes(app: FastifyInstance, opts: { services: Service
     const actor = requireUser(req, reply);
     if (!actor) return reply;
     const file = await getCaseFile(ctx, actor, req.params.id);
-    const shares = file.owner ? await caseShares(ctx, actor, req.params.id) : [];
+    const audience = file.owner ? await caseAudience(ctx, actor, req.params.id) : null;
     const q = req.query as Record<string, unknown>;
-    const notice = q.saved ? t(req.lang, 'workspace:intake.finished') : q.version ? t(req.lang, 'workspace:edit.saved', { version: String(q.version) }) : null;
+    const notice = q.saved
+      ? t(req.lang, 'workspace:intake.finished')
+      : q.version
+        ? t(req.lang, 'workspace:edit.saved', { version: String(q.version) })
+        : q.shared
+          ? t(req.lang, 'workspace:sharing.saved')
+          : null;
     const pc = await pageContext(req, reply, services);
-    return html(reply, renderDocument(<CasePage pc={pc} file={file} shares={shares} notice={notice} canEdit={can(actor, 'record.update')} />));
+    return html(reply, renderDocument(<CasePage pc={pc} file={file} audience={audience} canShare={can(actor, 'record.share')} notice={notice} canEdit={can(actor, 'record.update')} />));
   });
 
   app.get<IdParams>('/incidents/:id/history', async (req, reply) => {

@@ -1,5 +1,5 @@
 /** The case page, its version history, the actor page and the evidence file page. */
-import type { CaseFile, CustodyEntry, Presented, PresentedHistoryEntry } from '../../records/index.js';
+import type { CaseAudience, CaseFile, CustodyEntry, Presented, PresentedHistoryEntry } from '../../records/index.js';
 import { formatPartialDate } from '../../shared/dates.js';
 import { countryName, isCountry, isSubdivision, subdivisionName } from '../../vocab/places.js';
 import { dateRangeLabel, dateTimeLabel, placeLabel, vocabLabel } from '../format.js';
@@ -7,6 +7,7 @@ import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { fieldLabel } from './edit.page.js';
 import { UploadForm } from './intake.page.js';
+import { CaseAudienceSection } from './case-sharing.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -47,7 +48,7 @@ function size(n: unknown): string {
   return `${(b / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { name: string; fields: string[] }[]; notice?: string | null; canEdit: boolean }) {
+export function CasePage(props: { pc: PageContext; file: CaseFile; audience: CaseAudience | null; canShare: boolean; notice?: string | null; canEdit: boolean }) {
   const { pc, file } = props;
   const { t, lang } = pc;
   const inc = file.incident;
@@ -238,23 +239,7 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { nam
           <a href={`/incidents/${inc.id}/links/new`}>{t('workspace:case.add_link')}</a>
         </p>
       ) : null}
-      {file.owner ? (
-        <>
-          <h2>{t('workspace:case.shared_with')}</h2>
-          {props.shares.length === 0 ? (
-            <p class="muted">{t('workspace:case.not_shared')}</p>
-          ) : (
-            <ul>
-              {props.shares.map((s) => (
-                <li>
-                  {s.name}
-                  {s.fields.length ? ` · ${t('workspace:case.shared_fields', { fields: s.fields.join(', ') })}` : ''}
-                </li>
-              ))}
-            </ul>
-          )}
-        </>
-      ) : null}
+      {file.owner && props.audience ? <CaseAudienceSection pc={pc} incidentId={inc.id} audience={props.audience} canShare={props.canShare} /> : null}
     </Layout>
   );
 }
