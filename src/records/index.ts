@@ -1,7 +1,16 @@
 export { createRecord, updateRecordCommand, archiveRecord, recordSchemas, type EditableTable } from './records.commands.js';
 export { getRecord, listChildren, getCaseFile, findActorsByName, actorTimeline, findVisibleRow, caseShares, type CaseFile } from './records.queries.js';
 export { listIncidents, incidentFacets, type FacetCounts, type Facet, type Page } from './case-list.queries.js';
-export { getHistory, userNames, type PresentedHistoryEntry } from './record-history.queries.js';
+export {
+  getHistory,
+  getCaseHistory,
+  isPartOfCase,
+  caseRecordTables,
+  userNames,
+  type PresentedHistoryEntry,
+  type CaseHistoryEntry,
+  type CaseRecordTable,
+} from './record-history.queries.js';
 export { presentRow, ownerView, partnerWithheld, shareableFields, type Presented, type Viewer } from './records.present.js';
 export { parseInput, zodIssues } from './parse-input.js';
 export * as recordInput from './records.schema.js';

@@ -48,6 +48,19 @@ function size(n: unknown): string {
   return `${(b / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** A link to one record's own history (owners only: partners see no history). */
+function RecordHistoryLink(props: { pc: PageContext; incidentId: string; table: string; id: string; label: string }) {
+  return (
+    <>
+      {' · '}
+      <a href={`/incidents/${props.incidentId}/history/${props.table}/${props.id}`}>
+        {props.pc.t('workspace:history.link')}
+        <span class="visually-hidden">: {props.label}</span>
+      </a>
+    </>
+  );
+}
+
 export function CasePage(props: { pc: PageContext; file: CaseFile; audience: CaseAudience | null; canShare: boolean; notice?: string | null; canEdit: boolean }) {
   const { pc, file } = props;
   const { t, lang } = pc;
@@ -139,6 +152,8 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; audience: Cas
                     {t('workspace:case.edit_act')}
                     <span class="visually-hidden">: {vocabLabel('act_type', a.actType, lang)}</span>
                   </a>
+                  <RecordHistoryLink pc={pc} incidentId={inc.id} table="act" id={a.id} label={vocabLabel('act_type', a.actType, lang)} />
+                  {a.victim ? <RecordHistoryLink pc={pc} incidentId={inc.id} table="actor" id={a.victim.id} label={actorName(pc, a.victim)} /> : null}
                 </p>
               ) : null}
             </li>
@@ -170,6 +185,7 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; audience: Cas
                     {t('workspace:case.edit_source')}
                     <span class="visually-hidden">: {vocabLabel('source_type', s.sourceType, lang)}</span>
                   </a>
+                  <RecordHistoryLink pc={pc} incidentId={inc.id} table="source" id={s.id} label={vocabLabel('source_type', s.sourceType, lang)} />
                 </>
               ) : null}
             </li>
@@ -188,6 +204,7 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; audience: Cas
                 {' · '}
                 {String(e.mediaType)} · {size(e.sizeBytes)}
                 {e.derivation ? ` · ${t('workspace:case.stripped_copy')}` : ''}
+                {file.owner ? <RecordHistoryLink pc={pc} incidentId={inc.id} table="evidence" id={e.id} label={str(e.originalName) || String(e.mediaType)} /> : null}
               </p>
               <p class="meta sha">
                 SHA-256: <code>{String(e.sha256)}</code>
@@ -213,6 +230,7 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; audience: Cas
               {str(i.byWhom) ? ` · ${str(i.byWhom)}` : ''}
               {str(i.reference) ? ` · ${str(i.reference)}` : ''}
               {i.response ? ` · ${vocabLabel('intervention_response', i.response, lang)}` : ''}
+              {file.owner ? <RecordHistoryLink pc={pc} incidentId={inc.id} table="intervention" id={i.id} label={vocabLabel('intervention_type', i.interventionType, lang)} /> : null}
             </li>
           ))}
         </ul>
@@ -230,6 +248,7 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; audience: Cas
           {file.links.map((l) => (
             <li>
               {vocabLabel('incident_link_type', l.linkType, lang)}: <a href={`/incidents/${String(l.direction === 'from' ? l.toIncidentId : l.fromIncidentId)}`}>{l.otherTitle ?? ''}</a>
+              {file.owner ? <RecordHistoryLink pc={pc} incidentId={inc.id} table="incident_link" id={l.id} label={vocabLabel('incident_link_type', l.linkType, lang)} /> : null}
             </li>
           ))}
         </ul>
@@ -248,7 +267,16 @@ function historyValue(pc: PageContext, field: string, v: unknown): string {
   if (v == null || v === '') return pc.t('workspace:field.empty');
   if (typeof v === 'boolean') return pc.t(v ? 'workspace:field.yes' : 'workspace:field.no');
   if (Array.isArray(v)) return v.join(', ');
-  const vocabs: Record<string, Parameters<typeof vocabLabel>[0]> = { status: 'incident_status', actType: 'act_type', victimStatus: 'victim_status', detentionType: 'detention_type' };
+  const vocabs: Record<string, Parameters<typeof vocabLabel>[0]> = {
+    status: 'incident_status',
+    actType: 'act_type',
+    victimStatus: 'victim_status',
+    detentionType: 'detention_type',
+    perpetratorType: 'perpetrator_type',
+    sourceType: 'source_type',
+    interventionType: 'intervention_type',
+    linkType: 'incident_link_type',
+  };
   if (vocabs[field]) return vocabLabel(vocabs[field]!, v, pc.lang);
   if (field === 'visibility') return pc.t(`ui:visibility.${String(v)}`);
   if (field === 'country' && isCountry(String(v))) return countryName(String(v), pc.lang);
@@ -257,60 +285,38 @@ function historyValue(pc: PageContext, field: string, v: unknown): string {
   return String(v);
 }
 
-export function HistoryPage(props: { pc: PageContext; incident: Presented; entries: PresentedHistoryEntry[]; names: Map<string, string> }) {
-  const { pc, incident } = props;
-  const { t, lang } = pc;
-  const title = t('workspace:history.title', { title: String(incident.title) });
-  return (
-    <Layout pc={pc} title={title}>
-      <p>
-        <a href={`/incidents/${incident.id}`}>{t('workspace:history.back')}</a>
-      </p>
-      <h1>{title}</h1>
-      <ol class="history" reversed>
-        {[...props.entries].reverse().map((e) => (
-          <li>
-            <h2>
-              {t('workspace:history.version', { version: e.version })}: {t(`workspace:history.action.${e.action}`)}
-            </h2>
-            <p class="meta">
-              {dateTimeLabel(e.changedAt, lang)} · {t('workspace:history.by', { who: (e.changedBy && props.names.get(e.changedBy)) || '—' })}
-            </p>
-            <p>
-              <strong>{t('workspace:history.reason')}:</strong> {e.reason || t('workspace:history.no_reason')}
-            </p>
-            {e.changes.length ? (
-              <div class="table-wrap">
-                <table class="diff">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('workspace:history.field')}</th>
-                      <th scope="col">{t('workspace:history.before')}</th>
-                      <th scope="col">{t('workspace:history.after')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {e.changes.map((c) => (
-                      <tr>
-                        <th scope="row">{fieldLabel(pc, c.field)}</th>
-                        <td class="before">
-                          <del>{historyValue(pc, c.field, c.before)}</del>
-                        </td>
-                        <td class="after">
-                          <ins>{historyValue(pc, c.field, c.after)}</ins>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            ) : (
-              <p class="muted">{t('workspace:history.no_changes')}</p>
-            )}
-          </li>
-        ))}
-      </ol>
-    </Layout>
+/** What changed in one version: a table of fields with their values before and after. */
+export function HistoryChanges(props: { pc: PageContext; entry: PresentedHistoryEntry }) {
+  const { pc } = props;
+  const { t } = pc;
+  const e = props.entry;
+  return e.changes.length ? (
+    <div class="table-wrap">
+      <table class="diff">
+        <thead>
+          <tr>
+            <th scope="col">{t('workspace:history.field')}</th>
+            <th scope="col">{t('workspace:history.before')}</th>
+            <th scope="col">{t('workspace:history.after')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {e.changes.map((c) => (
+            <tr>
+              <th scope="row">{fieldLabel(pc, c.field)}</th>
+              <td class="before">
+                <del>{historyValue(pc, c.field, c.before)}</del>
+              </td>
+              <td class="after">
+                <ins>{historyValue(pc, c.field, c.after)}</ins>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  ) : (
+    <p class="muted">{t('workspace:history.no_changes')}</p>
   );
 }
 
