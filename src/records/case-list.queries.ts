@@ -12,6 +12,7 @@ import type { Row } from './record-store.js';
 import { partnerViewer, scopePartCondition, scopeParts, type ScopePart } from './record-scope.js';
 import { presentRow, type Presented, type Viewer } from './records.present.js';
 import type { ListQuery } from './records.schema.js';
+import { keyedSearch, type KeyedSearch } from './word-index.js';
 
 export interface Page<T> {
   items: T[];
@@ -78,7 +79,24 @@ interface Filters {
   text: RawBuilder<unknown> | null;
 }
 
-function splitFilters(scope: Scope, q: ListQuery, except?: Facet, part: ScopePart = 'all'): Filters {
+/**
+ * The keyed matches of a search, for the scope's own organisations only: a victim whose name is the
+ * search (blind index), or an encrypted narrative holding every word of it (word index).
+ */
+function keyedMatch(keyed: readonly KeyedSearch[]): RawBuilder<unknown>[] {
+  return keyed.map((k) => {
+    const byName = sql`(t.organisation_id, t.id) IN (SELECT a.organisation_id, a.incident_id FROM actor v
+      JOIN act a ON a.organisation_id = v.organisation_id AND a.victim_id = v.id
+      WHERE v.organisation_id = ${k.organisationId} AND v.name_bidx = ${k.nameIndex} AND a.archived_at IS NULL)`;
+    const byWords = k.tokens.length
+      ? sql` OR t.id IN (SELECT w.incident_id FROM incident_word w WHERE w.organisation_id = ${k.organisationId}
+          AND w.token = ANY(${k.tokens}::bytea[]) GROUP BY w.incident_id HAVING count(*) = ${k.tokens.length})`
+      : sql``;
+    return sql`(t.organisation_id = ${k.organisationId}::uuid AND (${byName}${byWords}))`;
+  });
+}
+
+function splitFilters(scope: Scope, q: ListQuery, except?: Facet, part: ScopePart = 'all', keyed: readonly KeyedSearch[] = []): Filters {
   const where: RawBuilder<unknown>[] = [scopePartCondition(scope, part)];
   const matches: RawBuilder<unknown>[] = [];
   if (q.archived === 'exclude') where.push(sql`t.archived_at IS NULL`);
@@ -107,7 +125,7 @@ function splitFilters(scope: Scope, q: ListQuery, except?: Facet, part: ScopePar
         AND ${q.sector} = ANY(v.sectors))`);
   }
   const acts = [...matches];
-  const text = q.q ? sql`t.search @@ ${textQuery(q.q)}` : null;
+  const text = q.q ? sql`(${sql.join([sql`t.search @@ ${textQuery(q.q)}`, ...(part === 'shared' ? [] : keyedMatch(keyed))], sql` OR `)})` : null;
   if (text) matches.push(text);
   return { rows: where, matches, acts, text };
 }
@@ -267,7 +285,8 @@ export async function listIncidents(
   const sort: SortKey = q.sort === 'relevance' && !q.q ? 'entered' : (q.sort ?? 'entered');
   const cursor = q.cursor ? decodeCursor(q.cursor, sort) : null;
   const after = cursor && sort !== 'relevance' ? [afterCursor(sort, ...cursor)] : [];
-  const filters = scopeParts(scope).map((part) => splitFilters(scope, q, undefined, part));
+  const keyed = q.q ? await keyedSearch(ctx, ctx.db, scope.organisationIds, q.q) : [];
+  const filters = scopeParts(scope).map((part) => splitFilters(scope, q, undefined, part, keyed));
   // One page of each part in the sort order, then the page of their union (the top of a union is
   // among the tops of its parts).
   const parts = filters.map(
@@ -402,8 +421,9 @@ export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery, opts:
   }
   type C = { facet: string; value: string | null; label: string | null; count: string };
   const out: FacetCounts = { total: 0, facets: { country: [], subdivision: [], visibility: [], organisation: [], year: [], actType: [], perpetratorType: [], sector: [] } };
+  const keyed = q.q ? await keyedSearch(ctx, ctx.db, scope.organisationIds, q.q) : [];
   const counted = [...groups].map(([except, facets]) => cancelledAsTimeout(() => inTransaction(ctx.db, scope, async (trx) => {
-    const filters = scopeParts(scope).map((part) => splitFilters(scope, q, except || undefined, part));
+    const filters = scopeParts(scope).map((part) => splitFilters(scope, q, except || undefined, part, keyed));
     const parts = filters.map(
       (f) => sql`(SELECT t.organisation_id, t.id, t.country, t.subdivision, t.visibility, extract(year FROM t.start_date)::int AS year
         FROM incident t WHERE ${sql.join([...f.rows, ...f.matches], sql` AND `)} LIMIT ${cap + 1})`,
@@ -464,8 +484,9 @@ export async function incidentFacets(ctx: Ctx, actor: Actor, q: ListQuery, opts:
  * Ids of every incident of the scope's own organisations that matches the list's filters: no page
  * and no cap (sharing every match must share every match), newest entered first.
  */
-export async function ownMatchingIncidentIds(trx: DB, scope: Scope, q: ListQuery): Promise<string[]> {
-  const f = splitFilters(scope, q, undefined, 'own');
+export async function ownMatchingIncidentIds(ctx: Ctx, trx: DB, scope: Scope, q: ListQuery): Promise<string[]> {
+  const keyed = q.q ? await keyedSearch(ctx, trx, scope.organisationIds, q.q) : [];
+  const f = splitFilters(scope, q, undefined, 'own', keyed);
   const r = await sql<{ id: string }>`SELECT t.id FROM incident t WHERE ${sql.join([...f.rows, ...f.matches], sql` AND `)}
     ORDER BY ${orderBy.entered}`.execute(trx);
   return r.rows.map((x) => x.id);

@@ -46,3 +46,4 @@ export {
   type ShareView,
   type CaseAudience,
 } from './sharing.js';
+export { wordIndexRows, insertWordRows, replaceIncidentWords, indexWords, type WordRow } from './word-index.js';

@@ -205,7 +205,7 @@ export async function setCaseSharing(ctx: Ctx, actor: Actor, incidentId: string,
 /** How many of the actor's own organisation's cases match the list's filters (all of them, no cap). */
 export async function countShareable(ctx: Ctx, actor: Actor, q: ListQuery): Promise<number> {
   authorize(actor, 'record.share');
-  return inTransaction(ctx.db, writeScope(actor), async (trx) => (await ownMatchingIncidentIds(trx, readScope(actor), q)).length);
+  return inTransaction(ctx.db, writeScope(actor), async (trx) => (await ownMatchingIncidentIds(ctx, trx, readScope(actor), q)).length);
 }
 
 /**
@@ -221,7 +221,7 @@ export async function shareMatching(ctx: Ctx, actor: Actor, q: ListQuery, body: 
     if (!(await isMember(trx, who.organisationId, input.coalitionId))) {
       throw new AppError('validation', { issues: [{ path: ['coalitionId'], key: 'admin:not_in_coalition' }] });
     }
-    const ids = await ownMatchingIncidentIds(trx, readScope(actor), q);
+    const ids = await ownMatchingIncidentIds(ctx, trx, readScope(actor), q);
     if (ids.length !== input.expected) {
       throw new AppError('conflict', { details: { expected: input.expected, matching: ids.length } });
     }
