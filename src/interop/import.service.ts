@@ -19,7 +19,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { actorOrganisation, actorUserId, authorize, writeScope, type Actor, type Ctx } from '../access/index.js';
-import { getRow, insertRecord, updateRecord, type Row, type Who } from '../records/index.js';
+import { getRow, insertRecord, insertWordRows, replaceIncidentWords, updateRecord, wordIndexRows, type Row, type Who, type WordRow } from '../records/index.js';
 import { t, type Lang } from '../shared/i18n/index.js';
 import { newId } from '../shared/ids.js';
 import { toStored } from '../shared/dates.js';
@@ -392,6 +392,7 @@ class Writer {
   acts: Record<string, unknown>[] = [];
   involvements: Record<string, unknown>[] = [];
   keys: { bidx: Buffer; incidentId: string; hash: string }[] = [];
+  words: WordRow[] = [];
   private ids = new IdPool();
   constructor(
     private ctx: Ctx,
@@ -444,6 +445,8 @@ class Writer {
 
   async narrative(id: string, m: MappedIncident): Promise<Buffer | null> {
     if (!m.narrative || !this.profile.defaults.narrativeSensitive) return null;
+    // Its whole words go to the keyed word index (records/word-index.ts), written with the batch.
+    this.words.push(...(await wordIndexRows(this.ctx, this.trx, this.w.organisationId, id, m.narrative)));
     return this.ctx.keys.encrypt(this.trx, this.w.organisationId, `incident.narrative_enc:${id}`, m.narrative);
   }
 
@@ -480,7 +483,10 @@ class Writer {
     this.acts = [];
     this.involvements = [];
     this.keys = [];
+    const words = this.words;
+    this.words = [];
     await bulkInsertRecords(this.trx, 'incident', this.types.incident, incidents, this.w.userId, reason);
+    await insertWordRows(this.trx, words);
     await bulkInsertRecords(this.trx, 'actor', this.types.actor, actors, this.w.userId, reason);
     await bulkInsertRecords(this.trx, 'act', this.types.act, acts, this.w.userId, reason);
     await bulkInsertRecords(this.trx, 'involvement', this.types.involvement, involvements, this.w.userId, reason);
@@ -649,6 +655,7 @@ async function updateImported(ctx: Ctx, trx: DB, w: Who, writer: Writer, existin
     if (String(a) !== String(b)) changed[c] = b;
   }
   if ((content.incident.narrative ?? null) !== oldNarrative) {
+    await replaceIncidentWords(ctx, trx, orgId, existing.id, null);
     narrativeEnc = await writer.narrative(existing.id, content.incident);
     Object.assign(changed, { narrative: narrativeEnc ? null : content.incident.narrative, narrative_enc: narrativeEnc, narrative_sensitive: narrativeEnc !== null });
   }

@@ -1,22 +1,16 @@
 export { createRecord, updateRecordCommand, archiveRecord, recordSchemas, type EditableTable } from './records.commands.js';
+export { getRecord, listChildren, getCaseFile, findActorsByName, actorTimeline, findVisibleRow, caseShares, type CaseFile } from './records.queries.js';
+export { listIncidents, incidentFacets, type FacetCounts, type Facet, type Page } from './case-list.queries.js';
 export {
-  getRecord,
-  listIncidents,
-  incidentFacets,
-  type FacetCounts,
-  type Facet,
-  listChildren,
-  getCaseFile,
   getHistory,
-  findActorsByName,
-  actorTimeline,
-  findVisibleRow,
-  caseShares,
+  getCaseHistory,
+  isPartOfCase,
+  caseRecordTables,
   userNames,
-  type CaseFile,
-  type Page,
   type PresentedHistoryEntry,
-} from './records.queries.js';
+  type CaseHistoryEntry,
+  type CaseRecordTable,
+} from './record-history.queries.js';
 export { presentRow, ownerView, partnerWithheld, shareableFields, type Presented, type Viewer } from './records.present.js';
 export { parseInput, zodIssues } from './parse-input.js';
 export * as recordInput from './records.schema.js';
@@ -43,4 +37,16 @@ export {
 } from './evidence.commands.js';
 export { sweepUnreferencedEvidence, type SweepResult } from './evidence.sweep.js';
 export { createDraft, getDraft, saveDraft, deleteDraft, listDrafts, takeDraft, type DraftSummary } from './intake-drafts.js';
-export { shareIncident, unshareIncident, listShares, coalitionsOfActor, type ShareView } from './sharing.js';
+export {
+  shareIncident,
+  unshareIncident,
+  listShares,
+  coalitionsOfActor,
+  setCaseSharing,
+  countShareable,
+  shareMatching,
+  caseAudience,
+  type ShareView,
+  type CaseAudience,
+} from './sharing.js';
+export { wordIndexRows, insertWordRows, replaceIncidentWords, indexWords, type WordRow } from './word-index.js';

@@ -11,6 +11,7 @@ import { parseInput } from './parse-input.js';
 import { getRow, insertRecord, toColumns, updateRecord, type Row, type Who } from './record-store.js';
 import * as S from './records.schema.js';
 import { presentRow, type Presented } from './records.present.js';
+import { replaceIncidentWords } from './word-index.js';
 
 type Schemas = { create: z.ZodType; update: z.ZodType };
 
@@ -58,6 +59,13 @@ async function specialColumns(ctx: Ctx, trx: DB, table: RecordTable, orgId: stri
   return cols;
 }
 
+/** After an incident's narrative was written: its encrypted words go to the keyed word index. */
+async function indexNarrative(ctx: Ctx, trx: DB, table: RecordTable, row: Row, input: Record<string, unknown>): Promise<void> {
+  if (table !== 'incident' || !('narrative' in input || 'narrativeSensitive' in input)) return;
+  const text = row.narrative_enc ? await ctx.keys.decrypt(trx, row.organisation_id, `incident.narrative_enc:${row.id}`, row.narrative_enc as Buffer) : null;
+  await replaceIncidentWords(ctx, trx, row.organisation_id, row.id, text);
+}
+
 /**
  * Creates one record. With `inTrx` (a transaction the caller opened with the actor's write scope)
  * several records can be created all-or-nothing, as the intake does for a whole incident.
@@ -74,6 +82,7 @@ export async function createRecord(ctx: Ctx, actor: Actor, table: EditableTable,
       ...(await specialColumns(ctx, trx, table, who.organisationId, id, input)),
     };
     const row = await insertRecord(trx, table, who, id, cols);
+    await indexNarrative(ctx, trx, table, row, input);
     return presentRow(ctx, trx, table, row);
   });
 }
@@ -110,6 +119,7 @@ export async function updateRecordCommand(
         ...(await specialColumns(ctx, trx, table, who.organisationId, id, input, existing)),
       };
       const row = await updateRecord(trx, table, who, id, version, cols, { reason });
+      await indexNarrative(ctx, trx, table, row, input);
       return presentRow(ctx, trx, table, row);
     });
   } catch (e) {

@@ -249,6 +249,14 @@ export interface Database extends SessionTables {
   record_share: RecordShareTable;
   record_history: RecordHistoryTable;
   audit_log: AuditLogTable;
+  incident_word: IncidentWordTable;
+}
+
+/** A keyed token of one whole word of an incident's encrypted narrative (migration 066). */
+export interface IncidentWordTable {
+  organisation_id: string;
+  token: Buffer;
+  incident_id: string;
 }
 
 /** Tables whose rows are versioned records with history. */

@@ -73,12 +73,17 @@ async function writeCanaries(engine: 'pglite' | 'postgres') {
     alias: `CANARYALIAS${tag}`,
     contact: `CANARYCONTACT${tag}`,
     narrative: `CANARYNARRATIVE${tag}`,
+    // Every word of an encrypted narrative, as written and as the word index folds it.
+    narrativeWord: `Canarypalabra${tag}`,
+    narrativeWordFolded: `canarypalabra${tag}`,
+    narrativeWordAccented: `Cañaryvoz${tag}`,
+    narrativeWordAccentedFolded: `canaryvoz${tag}`,
     source: `CANARYSOURCE${tag}`,
     notes: `CANARYNOTES${tag}`,
   };
   const inc = await c.json<{ id: string }>('POST', '/api/incidents', {
     title: 'Caso con canarios',
-    narrative: canaries.narrative,
+    narrative: `${canaries.narrative} ${canaries.narrativeWord}, ${canaries.narrativeWordAccented}.`,
     narrativeSensitive: true,
   });
   const actor = await c.json<{ id: string }>('POST', '/api/actors', {
@@ -102,6 +107,9 @@ async function writeCanaries(engine: 'pglite' | 'postgres') {
   const read = await c.json<{ name: string }>('GET', `/api/actors/${actor.body.id}`);
   expect(read.body.name).toBe(canaries.name);
   await c.json('GET', `/api/actors?name=${encodeURIComponent(canaries.name)}`);
+  // The keyed word index finds a whole word of the encrypted narrative (accents and case folded).
+  const found = await (await c.request('GET', `/incidents?q=${encodeURIComponent(canaries.narrativeWordAccentedFolded.toUpperCase())}`)).text();
+  expect(found).toContain('Caso con canarios');
   await app.close();
   await handle.close();
   return { dataDir, databaseUrl, drop, canaries, logs, cookies: [...c.cookies.values()] };

@@ -50,6 +50,7 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
   let orgA: string;
   const clients: { role: Role | 'none'; relation: Relation; client: Client }[] = [];
   const records: { ids: Record<string, string>; canaries: Canaries }[] = [];
+  let coalitionId = '';
 
   beforeAll(async () => {
     s = await startTestApp(engine, { ATALAYA_RATE_LIMIT_PER_MINUTE: '1000000' }, { rls: true });
@@ -57,6 +58,7 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
     const orgB = await makeOrg(s.t);
     const orgC = await makeOrg(s.t);
     const coalition = await createCoalition(s.t.db, { slug: `matrix-${Date.now()}`, name: 'Matrix coalition', members: [orgA, orgB] });
+    coalitionId = coalition.id;
     const owner = await makeUser(s.t, orgA, 'documenter', [coalition.id]);
     for (const sample of fc.sample(canaryArb, { numRuns: 1, seed: 20210212 })) {
       const c: Canaries = {
@@ -155,6 +157,19 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
       ] as const) {
         const res = await client.request(method, path, body);
         expect([401, 403, 404, 422], `${method} ${path} as ${relation}`).toContain(res.status);
+      }
+      // Sharing forms (issue 16 §4): refused for another organisation's case; sharing "every match"
+      // shares only the caller's own organisation's cases (or is refused), never the owner's.
+      for (const [path, body] of [
+        [`/incidents/${rec.ids.shared}/sharing`, { coalition: [] }],
+        [`/incidents/${rec.ids.priv}/sharing`, { coalition: coalitionId, [`fields_${coalitionId}`]: 'victim_names' }],
+        ['/incidents/share', { coalitionId, expected: 0, q: 'zzzz' }],
+        ['/incidents/share', { coalitionId, expected: 1 }],
+      ] as const) {
+        const res = await client.request('POST', path, body);
+        expect(res.status, `POST ${path} as ${relation}`).toBeLessThan(500);
+        if (path !== '/incidents/share') expect([303, 401, 403, 404], `POST ${path} as ${relation}`).toContain(res.status);
+        if (res.status === 303) expect(res.headers.get('location'), `POST ${path} as ${relation}`).toMatch(/^\/login|^\/incidents\?/);
       }
     }
     expect(await ownerFingerprint(s, orgA)).toBe(before);

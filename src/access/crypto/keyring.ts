@@ -131,6 +131,17 @@ export class Keyring {
     return createHmac('sha256', keys.blindIndex).update(normaliseForIndex(value)).digest().subarray(0, 16);
   }
 
+  /**
+   * Keyed tokens of whole words (already normalised) for the word index of encrypted narratives:
+   * HMAC under a key derived from the blind-index key, so a word's token never equals a name's
+   * blind index. 8 bytes: a collision among an organisation's words is vanishingly rare.
+   */
+  async wordTokens(db: DB, orgId: string, words: readonly string[]): Promise<Buffer[]> {
+    const keys = await this.load(db, orgId);
+    const key = createHmac('sha256', keys.blindIndex).update('atalaya:word-token:v1').digest();
+    return words.map((w) => createHmac('sha256', key).update(w).digest().subarray(0, 8));
+  }
+
   /** The raw data key for streaming file encryption (evidence). */
   async fileKey(db: DB, orgId: string): Promise<{ version: number; key: Buffer }> {
     const keys = await this.load(db, orgId);

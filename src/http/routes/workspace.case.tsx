@@ -5,11 +5,14 @@ import { can, type UserActor } from '../../access/index.js';
 import {
   actorTimeline,
   createRecord,
-  caseShares,
+  caseAudience,
   downloadName,
   getCaseFile,
   getEvidence,
   getHistory,
+  getCaseHistory,
+  isPartOfCase,
+  caseRecordTables,
   getRecord,
   openEvidence,
   updateRecordCommand,
@@ -21,7 +24,8 @@ import {
 import { AppError } from '../../shared/errors.js';
 import { t } from '../../shared/i18n/index.js';
 import { renderDocument } from '../../ui/render.js';
-import { ActorPage, CasePage, EvidencePage, HistoryPage } from '../../ui/workspace/case.page.js';
+import { ActorPage, CasePage, EvidencePage } from '../../ui/workspace/case.page.js';
+import { CaseHistoryPage, RecordHistoryPage } from '../../ui/workspace/case-history.page.js';
 import { editSpecs, formValues, mergedValues, postedValues, updateInput, type EditField } from '../../ui/workspace/edit.model.js';
 import { ConflictPage, EditPage } from '../../ui/workspace/edit.page.js';
 import { vocabLabel } from '../../ui/format.js';
@@ -46,23 +50,43 @@ export async function caseRoutes(app: FastifyInstance, opts: { services: Service
     const actor = requireUser(req, reply);
     if (!actor) return reply;
     const file = await getCaseFile(ctx, actor, req.params.id);
-    const shares = file.owner ? await caseShares(ctx, actor, req.params.id) : [];
+    const audience = file.owner ? await caseAudience(ctx, actor, req.params.id) : null;
     const q = req.query as Record<string, unknown>;
-    const notice = q.saved ? t(req.lang, 'workspace:intake.finished') : q.version ? t(req.lang, 'workspace:edit.saved', { version: String(q.version) }) : null;
+    const notice = q.saved
+      ? t(req.lang, 'workspace:intake.finished')
+      : q.version
+        ? t(req.lang, 'workspace:edit.saved', { version: String(q.version) })
+        : q.shared
+          ? t(req.lang, 'workspace:sharing.saved')
+          : null;
     const pc = await pageContext(req, reply, services);
     const report = file.owner ? await reportOfCase(ctx, actor, req.params.id) : null;
     const fromReport = report ? { ...report, canOpen: can(actor, 'report.moderate') } : null;
-    return html(reply, renderDocument(<CasePage pc={pc} file={file} shares={shares} notice={notice} canEdit={can(actor, 'record.update')} fromReport={fromReport} />));
+    return html(reply, renderDocument(<CasePage pc={pc} file={file} audience={audience} canShare={can(actor, 'record.share')} notice={notice} canEdit={can(actor, 'record.update')} fromReport={fromReport} />));
   });
 
   app.get<IdParams>('/incidents/:id/history', async (req, reply) => {
     const actor = requireUser(req, reply);
     if (!actor) return reply;
     const incident = await getRecord(ctx, actor, 'incident', req.params.id, { audit: false });
-    const entries = await getHistory(ctx, actor, 'incident', req.params.id);
+    const entries = await getCaseHistory(ctx, actor, req.params.id);
     const names = await userNames(ctx, entries.map((e) => e.changedBy));
     const pc = await pageContext(req, reply, services);
-    return html(reply, renderDocument(<HistoryPage pc={pc} incident={incident} entries={entries} names={names} />));
+    return html(reply, renderDocument(<CaseHistoryPage pc={pc} incident={incident} entries={entries} names={names} />));
+  });
+
+  /** One record's own history, reached from its case (and only for a record of that case). */
+  app.get<{ Params: { id: string; table: string; recordId: string } }>('/incidents/:id/history/:table/:recordId', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const table = caseRecordTables.find((x) => x === req.params.table);
+    if (!table || !(await isPartOfCase(ctx, actor, req.params.id, table, req.params.recordId))) throw new AppError('not_found');
+    const incident = await getRecord(ctx, actor, 'incident', req.params.id, { audit: false });
+    const record = await getRecord(ctx, actor, table, req.params.recordId, { audit: false });
+    const entries = await getHistory(ctx, actor, table, req.params.recordId);
+    const names = await userNames(ctx, entries.map((e) => e.changedBy));
+    const pc = await pageContext(req, reply, services);
+    return html(reply, renderDocument(<RecordHistoryPage pc={pc} incident={incident} table={table} record={record} entries={entries} names={names} />));
   });
 
   /** One edit flow for incidents and acts: form, save with version, conflict merge on a stale version. */

@@ -10,7 +10,7 @@ import multipart from '@fastify/multipart';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { authorize, membershipsOf, updateSession, type UserActor } from '../../access/index.js';
+import { authorize, can, membershipsOf, updateSession, type UserActor } from '../../access/index.js';
 import { defaultMaxEvidenceBytes, incidentFacets, listIncidents, parseInput, recordInput, type Presented } from '../../records/index.js';
 import { openReportCount } from '../../intake/index.js';
 import { t } from '../../shared/i18n/index.js';
@@ -21,6 +21,7 @@ import type { Services } from '../services.js';
 import { html, pageContext, requireUser } from './pages.routes.js';
 import { intakeRoutes } from './workspace.intake.js';
 import { caseRoutes } from './workspace.case.js';
+import { sharingRoutes } from './workspace.sharing.js';
 
 const assetsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui', 'assets');
 
@@ -73,7 +74,25 @@ export async function workspaceRoutes(app: FastifyInstance, opts: { services: Se
     const nextHref = page.nextCursor ? listHref(filters, { cursor: page.nextCursor }) : null;
     const orgNames = await orgNamesFor(services, actor, facets.facets.organisation);
     const openReports = await openReportCount(ctx, actor);
-    return html(reply, renderDocument(<CaseListPage pc={pc} base={filters} items={page.items} rankedAmong={page.rankedAmong} facets={facets} nextHref={nextHref} paged={!!q.cursor} orgNames={orgNames} openReports={openReports} />));
+    const shared = Number((req.query as Record<string, unknown>).shared);
+    return html(
+      reply,
+      renderDocument(
+        <CaseListPage
+          pc={pc}
+          base={filters}
+          items={page.items}
+          rankedAmong={page.rankedAmong}
+          facets={facets}
+          nextHref={nextHref}
+          paged={!!q.cursor}
+          orgNames={orgNames}
+          openReports={openReports}
+          canShare={can(actor, 'record.share')}
+          sharedCount={Number.isInteger(shared) && shared >= 0 ? shared : null}
+        />,
+      ),
+    );
   });
 
   app.get('/incidents.csv', async (req, reply) => {
@@ -121,4 +140,5 @@ export async function workspaceRoutes(app: FastifyInstance, opts: { services: Se
 
   await app.register(intakeRoutes, { services });
   await app.register(caseRoutes, { services });
+  await app.register(sharingRoutes, { services });
 }

@@ -1,8 +1,8 @@
 /** Loads the demo dataset into an empty database through the same commands users go through. */
 import { randomBytes } from 'node:crypto';
 import { createCoalition, createOrganisation, createUser, type Actor, type Ctx } from '../../access/index.js';
-import { inTransaction, systemScope } from '../../store/index.js';
 import { createRecord } from '../records.commands.js';
+import { shareIncident } from '../sharing.js';
 import { demoActors, demoIncidents, demoLinks } from './demo-data.js';
 
 export const demoSlugs = { observatorio: 'observatorio-demo', red: 'red-solidaridad-demo', coalition: 'coalicion-venezuela-demo' } as const;
@@ -99,9 +99,7 @@ export async function loadDemo(ctx: Ctx, opts: { password?: string } = {}): Prom
     for (const s of inc.sources) await createRecord(ctx, as, 'source', { incidentId: incident.id, ...s });
     for (const i of inc.interventions ?? []) await createRecord(ctx, as, 'intervention', { incidentId: incident.id, ...i });
     if (inc.shareWithCoalition) {
-      await inTransaction(ctx.db, systemScope([orgId]), (trx) =>
-        trx.insertInto('record_share').values({ organisation_id: orgId, incident_id: incident.id, coalition_id: coalitionId, fields: null }).execute(),
-      );
+      await shareIncident(ctx, as, { incidentId: incident.id, coalitionId });
     }
   }
   for (const l of demoLinks) {

@@ -201,37 +201,11 @@ export function SharingPage(props: { pc: PageContext; shares: ShareView[]; coali
         </div>
       )}
       <h2>{t('admin:sharing.add_title')}</h2>
-      {props.coalitions.length === 0 ? (
-        <p class="muted">{t('admin:sharing.no_coalition')}</p>
-      ) : (
-        <form method="post" action="/admin/sharing">
-          <Hidden pc={pc} />
-          <label for="share-incident">{t('admin:sharing.incident')}</label>
-          <select id="share-incident" name="incidentId" required>
-            {props.incidents.map((i) => (
-              <option value={i.id}>{i.title}</option>
-            ))}
-          </select>
-          <label for="share-coalition">{t('admin:sharing.coalition')}</label>
-          <select id="share-coalition" name="coalitionId" required>
-            {props.coalitions.map((c) => (
-              <option value={c.id}>{c.name}</option>
-            ))}
-          </select>
-          <fieldset>
-            <legend>{t('admin:sharing.extra')}</legend>
-            <p class="hint">{t('admin:sharing.extra_hint')}</p>
-            {(['narrative', 'victim_names', 'place_names', 'source_urls'] as const).map((f) => (
-              <label class="check">
-                <input type="checkbox" name="fields" value={f} /> {t(`admin:sharing.field.${f}`)}
-              </label>
-            ))}
-          </fieldset>
-          <p>
-            <button type="submit">{t('admin:sharing.share')}</button>
-          </p>
-        </form>
-      )}
+      {/* Sharing is done where the cases are: from a case's page, or every match of a filtered list (no cap). */}
+      <p>{t('admin:sharing.where')}</p>
+      <p>
+        <a href="/incidents">{t('admin:sharing.to_list')}</a>
+      </p>
     </Layout>
   );
 }

@@ -54,12 +54,29 @@ function facetChange(facet: Facet, value: string | null): Record<string, string 
   return { [facet]: value };
 }
 
-export function CaseListPage(props: { pc: PageContext; base: Record<string, string>; items: Presented[]; rankedAmong?: number | undefined; facets: FacetCounts; nextHref: string | null; paged: boolean; orgNames: Map<string, string>; openReports?: number | null }) {
+export function CaseListPage(props: {
+  pc: PageContext;
+  base: Record<string, string>;
+  items: Presented[];
+  rankedAmong?: number | undefined;
+  facets: FacetCounts;
+  nextHref: string | null;
+  paged: boolean;
+  orgNames: Map<string, string>;
+  openReports?: number | null;
+  canShare?: boolean;
+  sharedCount?: number | null;
+}) {
   const { pc, base, facets } = props;
   const { t } = pc;
   const active = facetOrder.filter((f) => selectedValue(base, f));
   return (
     <Layout pc={pc} title={t('workspace:list.title')} wide>
+      {props.sharedCount != null ? (
+        <p class="notice ok-notice" role="status">
+          {t('workspace:sharing.bulk_done', { count: props.sharedCount })}
+        </p>
+      ) : null}
       <div class="list-head">
         <h1>{t('workspace:list.title')}</h1>
         <a class="button" href="/incidents/new">
@@ -188,6 +205,11 @@ export function CaseListPage(props: { pc: PageContext; base: Record<string, stri
             </a>
             <span class="hint">{t('workspace:list.csv_hint')}</span>
           </p>
+          {props.canShare ? (
+            <p>
+              <a href={listHref(base, {}, '/incidents/share')}>{t('workspace:sharing.bulk_link')}</a>
+            </p>
+          ) : null}
         </section>
       </div>
     </Layout>

@@ -1,5 +1,5 @@
 /** The case page, its version history, the actor page and the evidence file page. */
-import type { CaseFile, CustodyEntry, Presented, PresentedHistoryEntry } from '../../records/index.js';
+import type { CaseAudience, CaseFile, CustodyEntry, Presented, PresentedHistoryEntry } from '../../records/index.js';
 import { formatPartialDate } from '../../shared/dates.js';
 import { countryName, isCountry, isSubdivision, subdivisionName } from '../../vocab/places.js';
 import { dateRangeLabel, dateTimeLabel, placeLabel, vocabLabel } from '../format.js';
@@ -7,6 +7,7 @@ import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { fieldLabel } from './edit.page.js';
 import { UploadForm } from './intake.page.js';
+import { CaseAudienceSection } from './case-sharing.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -47,7 +48,28 @@ function size(n: unknown): string {
   return `${(b / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { name: string; fields: string[] }[]; notice?: string | null; canEdit: boolean; fromReport?: { id: string; receivedOn: string; canOpen: boolean } | null }) {
+/** A link to one record's own history (owners only: partners see no history). */
+function RecordHistoryLink(props: { pc: PageContext; incidentId: string; table: string; id: string; label: string }) {
+  return (
+    <>
+      {' · '}
+      <a href={`/incidents/${props.incidentId}/history/${props.table}/${props.id}`}>
+        {props.pc.t('workspace:history.link')}
+        <span class="visually-hidden">: {props.label}</span>
+      </a>
+    </>
+  );
+}
+
+export function CasePage(props: {
+  pc: PageContext;
+  file: CaseFile;
+  audience: CaseAudience | null;
+  canShare: boolean;
+  notice?: string | null;
+  canEdit: boolean;
+  fromReport?: { id: string; receivedOn: string; canOpen: boolean } | null;
+}) {
   const { pc, file } = props;
   const { t, lang } = pc;
   const inc = file.incident;
@@ -147,6 +169,8 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { nam
                     {t('workspace:case.edit_act')}
                     <span class="visually-hidden">: {vocabLabel('act_type', a.actType, lang)}</span>
                   </a>
+                  <RecordHistoryLink pc={pc} incidentId={inc.id} table="act" id={a.id} label={vocabLabel('act_type', a.actType, lang)} />
+                  {a.victim ? <RecordHistoryLink pc={pc} incidentId={inc.id} table="actor" id={a.victim.id} label={actorName(pc, a.victim)} /> : null}
                 </p>
               ) : null}
             </li>
@@ -178,6 +202,7 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { nam
                     {t('workspace:case.edit_source')}
                     <span class="visually-hidden">: {vocabLabel('source_type', s.sourceType, lang)}</span>
                   </a>
+                  <RecordHistoryLink pc={pc} incidentId={inc.id} table="source" id={s.id} label={vocabLabel('source_type', s.sourceType, lang)} />
                 </>
               ) : null}
             </li>
@@ -196,6 +221,7 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { nam
                 {' · '}
                 {String(e.mediaType)} · {size(e.sizeBytes)}
                 {e.derivation ? ` · ${t('workspace:case.stripped_copy')}` : ''}
+                {file.owner ? <RecordHistoryLink pc={pc} incidentId={inc.id} table="evidence" id={e.id} label={str(e.originalName) || String(e.mediaType)} /> : null}
               </p>
               <p class="meta sha">
                 SHA-256: <code>{String(e.sha256)}</code>
@@ -221,6 +247,7 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { nam
               {str(i.byWhom) ? ` · ${str(i.byWhom)}` : ''}
               {str(i.reference) ? ` · ${str(i.reference)}` : ''}
               {i.response ? ` · ${vocabLabel('intervention_response', i.response, lang)}` : ''}
+              {file.owner ? <RecordHistoryLink pc={pc} incidentId={inc.id} table="intervention" id={i.id} label={vocabLabel('intervention_type', i.interventionType, lang)} /> : null}
             </li>
           ))}
         </ul>
@@ -238,6 +265,7 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { nam
           {file.links.map((l) => (
             <li>
               {vocabLabel('incident_link_type', l.linkType, lang)}: <a href={`/incidents/${String(l.direction === 'from' ? l.toIncidentId : l.fromIncidentId)}`}>{l.otherTitle ?? ''}</a>
+              {file.owner ? <RecordHistoryLink pc={pc} incidentId={inc.id} table="incident_link" id={l.id} label={vocabLabel('incident_link_type', l.linkType, lang)} /> : null}
             </li>
           ))}
         </ul>
@@ -247,23 +275,7 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { nam
           <a href={`/incidents/${inc.id}/links/new`}>{t('workspace:case.add_link')}</a>
         </p>
       ) : null}
-      {file.owner ? (
-        <>
-          <h2>{t('workspace:case.shared_with')}</h2>
-          {props.shares.length === 0 ? (
-            <p class="muted">{t('workspace:case.not_shared')}</p>
-          ) : (
-            <ul>
-              {props.shares.map((s) => (
-                <li>
-                  {s.name}
-                  {s.fields.length ? ` · ${t('workspace:case.shared_fields', { fields: s.fields.join(', ') })}` : ''}
-                </li>
-              ))}
-            </ul>
-          )}
-        </>
-      ) : null}
+      {file.owner && props.audience ? <CaseAudienceSection pc={pc} incidentId={inc.id} audience={props.audience} canShare={props.canShare} /> : null}
     </Layout>
   );
 }
@@ -272,7 +284,16 @@ function historyValue(pc: PageContext, field: string, v: unknown): string {
   if (v == null || v === '') return pc.t('workspace:field.empty');
   if (typeof v === 'boolean') return pc.t(v ? 'workspace:field.yes' : 'workspace:field.no');
   if (Array.isArray(v)) return v.join(', ');
-  const vocabs: Record<string, Parameters<typeof vocabLabel>[0]> = { status: 'incident_status', actType: 'act_type', victimStatus: 'victim_status', detentionType: 'detention_type' };
+  const vocabs: Record<string, Parameters<typeof vocabLabel>[0]> = {
+    status: 'incident_status',
+    actType: 'act_type',
+    victimStatus: 'victim_status',
+    detentionType: 'detention_type',
+    perpetratorType: 'perpetrator_type',
+    sourceType: 'source_type',
+    interventionType: 'intervention_type',
+    linkType: 'incident_link_type',
+  };
   if (vocabs[field]) return vocabLabel(vocabs[field]!, v, pc.lang);
   if (field === 'visibility') return pc.t(`ui:visibility.${String(v)}`);
   if (field === 'country' && isCountry(String(v))) return countryName(String(v), pc.lang);
@@ -281,60 +302,38 @@ function historyValue(pc: PageContext, field: string, v: unknown): string {
   return String(v);
 }
 
-export function HistoryPage(props: { pc: PageContext; incident: Presented; entries: PresentedHistoryEntry[]; names: Map<string, string> }) {
-  const { pc, incident } = props;
-  const { t, lang } = pc;
-  const title = t('workspace:history.title', { title: String(incident.title) });
-  return (
-    <Layout pc={pc} title={title}>
-      <p>
-        <a href={`/incidents/${incident.id}`}>{t('workspace:history.back')}</a>
-      </p>
-      <h1>{title}</h1>
-      <ol class="history" reversed>
-        {[...props.entries].reverse().map((e) => (
-          <li>
-            <h2>
-              {t('workspace:history.version', { version: e.version })}: {t(`workspace:history.action.${e.action}`)}
-            </h2>
-            <p class="meta">
-              {dateTimeLabel(e.changedAt, lang)} · {t('workspace:history.by', { who: (e.changedBy && props.names.get(e.changedBy)) || '—' })}
-            </p>
-            <p>
-              <strong>{t('workspace:history.reason')}:</strong> {e.reason || t('workspace:history.no_reason')}
-            </p>
-            {e.changes.length ? (
-              <div class="table-wrap">
-                <table class="diff">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('workspace:history.field')}</th>
-                      <th scope="col">{t('workspace:history.before')}</th>
-                      <th scope="col">{t('workspace:history.after')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {e.changes.map((c) => (
-                      <tr>
-                        <th scope="row">{fieldLabel(pc, c.field)}</th>
-                        <td class="before">
-                          <del>{historyValue(pc, c.field, c.before)}</del>
-                        </td>
-                        <td class="after">
-                          <ins>{historyValue(pc, c.field, c.after)}</ins>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            ) : (
-              <p class="muted">{t('workspace:history.no_changes')}</p>
-            )}
-          </li>
-        ))}
-      </ol>
-    </Layout>
+/** What changed in one version: a table of fields with their values before and after. */
+export function HistoryChanges(props: { pc: PageContext; entry: PresentedHistoryEntry }) {
+  const { pc } = props;
+  const { t } = pc;
+  const e = props.entry;
+  return e.changes.length ? (
+    <div class="table-wrap">
+      <table class="diff">
+        <thead>
+          <tr>
+            <th scope="col">{t('workspace:history.field')}</th>
+            <th scope="col">{t('workspace:history.before')}</th>
+            <th scope="col">{t('workspace:history.after')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {e.changes.map((c) => (
+            <tr>
+              <th scope="row">{fieldLabel(pc, c.field)}</th>
+              <td class="before">
+                <del>{historyValue(pc, c.field, c.before)}</del>
+              </td>
+              <td class="after">
+                <ins>{historyValue(pc, c.field, c.after)}</ins>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  ) : (
+    <p class="muted">{t('workspace:history.no_changes')}</p>
   );
 }
 

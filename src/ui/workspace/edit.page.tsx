@@ -37,7 +37,8 @@ export function EditFields(props: { pc: PageContext; spec: EditField[]; values: 
             return <Select id={f.name} label={label} value={v[f.name]} empty={null} options={['person', 'organisation', 'group'].map((x) => ({ value: x, label: pc.t(`workspace:field.kind_${x}`) }))} />;
           case 'visibility':
             return (
-              <Select id={f.name} label={label} value={v[f.name]} empty={null} options={['private', 'coalition', 'public'].map((x) => ({ value: x, label: pc.t(`ui:visibility.${x}`) }))} />
+              // Shared or not is set by the shares (case page), never here: only "public" is chosen.
+              <Select id={f.name} label={label} hint={pc.t('workspace:sharing.visibility_hint')} value={v[f.name]} empty={null} options={[v[f.name] === 'coalition' ? 'coalition' : 'private', 'public'].map((x) => ({ value: x, label: pc.t(`ui:visibility.${x}`) }))} />
             );
         }
       })}

@@ -141,7 +141,8 @@ export function IntakeStepPage(props: { pc: PageContext; draftId: string; step: 
               label={t('workspace:field.visibility')}
               value={d.incident.visibility}
               empty={null}
-              options={['private', 'coalition', 'public'].map((v) => ({ value: v, label: t(`ui:visibility.${v}`) }))}
+              hint={t('workspace:sharing.visibility_hint')}
+              options={['private', 'public'].map((v) => ({ value: v, label: t(`ui:visibility.${v}`) }))}
             />
           </>
         ) : null}
