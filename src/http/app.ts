@@ -20,6 +20,7 @@ import { nulBytes } from './plugins/nul-bytes.js';
 import { errors } from './plugins/errors.js';
 import { readRouting } from './plugins/read-routing.js';
 import { requestContext } from './plugins/request-context.js';
+import { revalidation } from './plugins/revalidate.js';
 import { analysisRoutes } from './routes/analysis.routes.js';
 import { estimateRoutes } from './routes/estimate.routes.js';
 import { linkageRoutes } from './routes/linkage.routes.js';
@@ -120,6 +121,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
     allowList: (req) => req.url.startsWith('/assets/'),
   });
   await app.register(csrf, { services });
+  await app.register(revalidation);
 
   // Authenticated answers must never be kept by a browser or proxy (a seized laptop's cache).
   app.addHook('onSend', async (req, reply) => {

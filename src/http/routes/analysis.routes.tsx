@@ -29,6 +29,7 @@ import type { Ctx, UserActor } from '../../access/index.js';
 import { renderDocument } from '../../ui/render.js';
 import type { Services } from '../services.js';
 import { dashboardRoutes } from './dashboard.routes.js';
+import { unitDominanceSentence } from '../../ui/analysis/unit-dominance.js';
 import { html, pageContext, requireUser } from './pages.routes.js';
 
 function str(v: unknown): string {
@@ -63,6 +64,8 @@ interface Charts {
   byType: RenderedChart | null;
   map: RenderedChart | null;
   sentence: string;
+  /** Set when a few incidents with many victims (or acts) make the change counted in that unit. */
+  dominance: string;
   method: { method: string; replicates: number; seed: number };
   excluded: { undated: number; imprecise: number };
 }
@@ -75,6 +78,7 @@ async function buildCharts(services: Services, rc: Ctx, actor: UserActor, p: Ana
   const subject = escalationSubject(req, lang);
   let monthly: RenderedChart | null = null;
   let sentence = '';
+  let dominance = '';
   let method = { method: '', replicates: 0, seed: 0 };
   let excluded = { undated: 0, imprecise: 0 };
   if (!only || only === 'monthly') {
@@ -82,6 +86,10 @@ async function buildCharts(services: Services, rc: Ctx, actor: UserActor, p: Ana
     sentence = escalationSentence(a, req, lang);
     method = { method: a.result.method, replicates: a.replicates, seed: a.seed };
     excluded = a.excluded;
+    if (p.unit === 'victims' || p.unit === 'acts') {
+      const byIncident = await analyseEscalation(ctx, actor, { ...req, unit: 'incidents' }, opts);
+      dominance = unitDominanceSentence(lang, p.unit, a.series, byIncident.series);
+    }
     if (a.series.length > 0) {
       monthly = monthlyChart({ lang, title: t(lang, 'analysis:page.monthly_title', { subject }), unit: p.unit, points: a.series.map((s) => ({ period: s.period, value: s.count })), escalation: a.result });
     }
@@ -98,7 +106,7 @@ async function buildCharts(services: Services, rc: Ctx, actor: UserActor, p: Ana
     const rows = facetRows(r.rows, 'subdivision');
     if (rows.length) map = stateMap({ lang, title: t(lang, 'analysis:page.map_title', { subject }), unit: p.unit, rows });
   }
-  return { monthly, byType, map, sentence, method, excluded };
+  return { monthly, byType, map, sentence, dominance, method, excluded };
 }
 
 function pickChart(c: Charts, which: string): RenderedChart {

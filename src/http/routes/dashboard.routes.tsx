@@ -59,6 +59,8 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { services: Se
     const country = countryParam(req.params.country);
     const d = await countryDashboard(ctx.db, country, config.disclosureK, req.lang, req.readCtx().db);
     const pc = await pageContext(req, reply, services);
+    // Visitors' browsers may keep the public page and revalidate it (ETag); a signed-in user's never.
+    if (!pc.user) reply.header('cache-control', 'private, no-cache');
     return html(reply, renderDocument(<DashboardPage pc={pc} dashboard={d} countryName={countName(country, req.lang)} {...charts(d, req.lang)} />));
   });
 

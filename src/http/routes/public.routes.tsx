@@ -5,7 +5,7 @@
  * their embargo time passes — checked on each request and by a timer while the server runs.
  */
 import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -52,6 +52,7 @@ import { renderStatementPage } from '../../ui/public/statement-page.js';
 import { renderDocument } from '../../ui/render.js';
 import { csrfTokenFor } from '../plugins/csrf.js';
 import { freshReadCtx } from '../plugins/read-routing.js';
+import { etagOf, revalidate } from '../plugins/revalidate.js';
 import type { Services } from '../services.js';
 
 const assetsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui', 'assets');
@@ -89,24 +90,52 @@ function uiOf(req: FastifyRequest): Lang {
   return isLang(ui) ? ui : req.lang;
 }
 
-const gzipped = new WeakMap<CachedAnswer, Buffer>();
+interface Encoded {
+  etag: string;
+  br?: { body: Buffer; etag: string };
+  gzip?: { body: Buffer; etag: string };
+}
+const encoded = new WeakMap<CachedAnswer, Encoded>();
 
-/** Text answers go out gzipped when the client accepts it; the compressed copy is made once per cached answer. */
-function send(req: FastifyRequest, reply: FastifyReply, a: CachedAnswer): FastifyReply {
+/** brotli first (about a fifth smaller than gzip on these pages), then gzip, then the plain bytes. */
+function pickEncoding(req: FastifyRequest): 'br' | 'gzip' | null {
+  const ae = String(req.headers['accept-encoding'] ?? '');
+  if (/\bbr\b(?!;q=0(?:\.0*)?\b)/.test(ae)) return 'br';
+  if (/\bgzip\b(?!;q=0(?:\.0*)?\b)/.test(ae)) return 'gzip';
+  return null;
+}
+
+/**
+ * Cached answers are compressed once, at brotli's best quality (a cached page is sent thousands of
+ * times), and carry a strong ETag per representation so browsers and proxies revalidate with 304.
+ */
+function send(req: FastifyRequest, reply: FastifyReply, a: CachedAnswer, maxAge = 60): FastifyReply {
   reply.status(a.status).type(a.type);
-  reply.header('cache-control', a.status === 200 ? 'public, max-age=60' : 'no-store');
+  reply.header('cache-control', a.status === 200 ? `public, max-age=${maxAge}` : 'no-store');
   reply.header('vary', 'accept-encoding');
   for (const [k, v] of Object.entries(a.headers ?? {})) reply.header(k, v);
-  const textual = typeof a.body === 'string' && a.body.length > 1024;
-  if (textual && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-    let z = gzipped.get(a);
-    if (!z) {
-      z = gzipSync(a.body);
-      gzipped.set(a, z);
-    }
-    reply.header('content-encoding', 'gzip');
-    return reply.send(z);
+  let e = encoded.get(a);
+  if (!e) {
+    e = { etag: etagOf(a.body) };
+    encoded.set(a, e);
   }
+  const textual = typeof a.body === 'string' && a.body.length > 1024;
+  const enc = textual ? pickEncoding(req) : null;
+  if (enc) {
+    let z = e[enc];
+    if (!z) {
+      const body =
+        enc === 'br'
+          ? brotliCompressSync(a.body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT } })
+          : gzipSync(a.body, { level: 9 });
+      z = { body, etag: `"${e.etag.slice(1, -1)}-${enc}"` };
+      e[enc] = z;
+    }
+    reply.header('content-encoding', enc);
+    if (a.status === 200 && revalidate(req, reply, z.etag)) return reply.send();
+    return reply.send(z.body);
+  }
+  if (a.status === 200 && revalidate(req, reply, e.etag)) return reply.send();
   return reply.send(a.body);
 }
 
@@ -166,13 +195,8 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
   const stopTimer = startPublicationTimer(ctx, PUBLISH_INTERVAL_MS, (e) => app.log.error({ err: { type: (e as Error)?.name } }, 'scheduled publication failed'));
   app.addHook('onClose', async () => stopTimer());
 
-  const css = readFileSync(join(assetsDir, 'public.css'));
-  const cssGz = gzipSync(css);
-  app.get('/assets/public.css', async (req, reply) => {
-    reply.header('cache-control', 'public, max-age=86400').header('vary', 'accept-encoding').type('text/css; charset=utf-8');
-    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(cssGz);
-    return reply.send(css);
-  });
+  const css: CachedAnswer = { status: 200, type: 'text/css; charset=utf-8', body: readFileSync(join(assetsDir, 'public.css'), 'utf8') };
+  app.get('/assets/public.css', async (req, reply) => send(req, reply, css, 86400));
 
   // Answers are cached until the next statement change, so a miss reads a standby only if it has
   // replayed everything the primary had at that moment (see plugins/read-routing.ts).

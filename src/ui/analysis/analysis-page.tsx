@@ -33,6 +33,7 @@ export function AnalysisPage(props: {
   byType: RenderedChart | null;
   map: RenderedChart | null;
   sentence: string;
+  dominance?: string;
   method: { method: string; replicates: number; seed: number };
   excluded: { undated: number; imprecise: number };
   following: boolean;
@@ -108,6 +109,11 @@ export function AnalysisPage(props: {
         <p class="sentence" id="escalation-sentence">
           {props.sentence}
         </p>
+        {props.dominance ? (
+          <p class="sentence" id="unit-dominance">
+            {props.dominance}
+          </p>
+        ) : null}
         <p class="hint">{t('analysis:page.method_note', props.method)}</p>
         {props.excluded.undated || props.excluded.imprecise ? <p class="hint">{t('analysis:page.excluded', props.excluded)}</p> : null}
       </section>
@@ -117,7 +123,14 @@ export function AnalysisPage(props: {
       ) : (
         <p class="muted">{t('analysis:page.no_data')}</p>
       )}
-      {props.byType ? <ChartFigure pc={pc} chart={props.byType} id="by-type" svgHref={`/analysis/chart.svg?${qs}&chart=act_type`} csvHref={`/analysis/data.csv?${qs}&chart=act_type`} /> : null}
+      {props.byType ? (
+        <>
+          <ChartFigure pc={pc} chart={props.byType} id="by-type" svgHref={`/analysis/chart.svg?${qs}&chart=act_type`} csvHref={`/analysis/data.csv?${qs}&chart=act_type`} />
+          <p class="hint" id="by-type-note">
+            {t('analysis:dominance.by_type_note')}
+          </p>
+        </>
+      ) : null}
       {props.map ? (
         <ChartFigure pc={pc} chart={props.map} id="map" svgHref={`/analysis/chart.svg?${qs}&chart=map`} csvHref={`/analysis/data.csv?${qs}&chart=map`} />
       ) : params.country !== 'VE' ? (

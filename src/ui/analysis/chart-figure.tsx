@@ -11,7 +11,7 @@ export function ChartFigure(props: { pc: PageContext; chart: RenderedChart; id: 
       <figcaption id={`${props.id}-title`} class="visually-hidden">
         <strong>{chart.title}</strong>
       </figcaption>
-      <div class="chart-svg">
+      <div class="chart-svg" tabindex={0} role="region" aria-label={chart.title}>
         {raw(chart.svg)}
       </div>
       <p id={`${props.id}-desc`} class="chart-desc">

@@ -27,12 +27,14 @@ describe('renderBarChart', () => {
     expect(r.svg).toContain('<desc id=');
     expect(svgSafetyProblems(r.svg)).toEqual([]);
     expect(r.description).toBe(
-      'Actos por tipo: 5 categorías. La mayor es Amenazas y hostigamiento (2.210); la menor, ' +
-        '<script>alert(1)</script> (12). Total mostrado: 2.405. Valores ocultos por corresponder a menos de 5 ' +
-        'casos: 1; se dejan en blanco, no como cero.',
+      // A hidden category is below 5 but not zero: it is never "the lowest" unsaid nor left out of the total unsaid.
+      'Actos por tipo: 5 categorías. La mayor es Amenazas y hostigamiento (2.210); las 1 categorías ocultas tienen menos de 5 cada una. ' +
+        'Total de los valores mostrados: 2.405; no incluye 1 valores ocultos (cada uno menor que 5).',
     );
     // The description is escaped inside the SVG.
-    expect(r.svg).toContain('la menor, &lt;script&gt;alert(1)&lt;/script&gt; (12)');
+    const named = renderBarChart({ lang: 'es', title: 'Actos por tipo', categories: acts.filter((a) => typeof a.value === 'number') });
+    expect(named.description).toContain('la menor, <script>alert(1)</script> (12)');
+    expect(named.svg).toContain('la menor, &lt;script&gt;alert(1)&lt;/script&gt; (12)');
   });
 
   it('escapes hostile category names in the drawing', () => {

@@ -5,7 +5,7 @@
 import { AppError, type FieldIssue } from '../../shared/errors.js';
 import { t, type Lang } from '../../shared/i18n/index.js';
 import { readCell, readK, readSize, readText, tableCell, type Cell, type CellInput } from './chart-cells.js';
-import { joinSentences, suppressedSentence } from './chart-describe.js';
+import { joinSentences } from './chart-describe.js';
 import { formatNumber } from './chart-format.js';
 import {
   axisColor,
@@ -68,7 +68,12 @@ function describe(input: BarChartInput, c: Checked): string {
   const parts = [
     t(lang, 'charts:desc.bar_range', { title: input.title, n: formatNumber(lang, c.items.length) }),
   ];
-  if (shown.length === 0) {
+  const hidden = c.items.filter((i) => i.cell.suppressed).length;
+  const positive = shown.filter((i) => i.cell.value! > 0);
+  // Hidden categories are below k but not zero: never the lowest shown as "the lowest", nor a total that omits them unsaid.
+  if (positive.length === 0 && hidden > 0) {
+    parts.push(t(lang, 'charts:desc.all_hidden', { count: formatNumber(lang, hidden), k: c.k }));
+  } else if (shown.length === 0) {
     parts.push(t(lang, 'charts:desc.no_values'));
   } else {
     let hi = shown[0]!;
@@ -80,16 +85,21 @@ function describe(input: BarChartInput, c: Checked): string {
       total += i.cell.value!;
     }
     parts.push(
-      t(lang, 'charts:desc.bar_top', {
-        name: hi.label,
-        value: formatNumber(lang, hi.cell.value!),
-        lowName: lo.label,
-        lowValue: formatNumber(lang, lo.cell.value!),
-      }),
+      hidden > 0
+        ? t(lang, 'charts:desc.bar_top_hidden', { name: hi.label, value: formatNumber(lang, hi.cell.value!), count: formatNumber(lang, hidden), k: c.k })
+        : t(lang, 'charts:desc.bar_top', {
+            name: hi.label,
+            value: formatNumber(lang, hi.cell.value!),
+            lowName: lo.label,
+            lowValue: formatNumber(lang, lo.cell.value!),
+          }),
     );
-    parts.push(t(lang, 'charts:desc.total', { total: formatNumber(lang, total) }));
+    parts.push(
+      hidden > 0
+        ? t(lang, 'charts:desc.total_hidden', { total: formatNumber(lang, total), count: formatNumber(lang, hidden), k: c.k })
+        : t(lang, 'charts:desc.total', { total: formatNumber(lang, total) }),
+    );
   }
-  parts.push(suppressedSentence(lang, c.items.filter((i) => i.cell.suppressed).length, c.k));
   return joinSentences(parts);
 }
 

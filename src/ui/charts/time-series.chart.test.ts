@@ -65,7 +65,7 @@ describe('renderTimeSeriesChart', () => {
       0,
     );
     const s2 = Array.from({ length: 24 }, (_, i) => 3 + (i % 4)).reduce((a, b) => a + b, 0);
-    expect(es).toContain(`Total mostrado: ${s1 + s2}.`);
+    expect(es).toContain(`Total de los valores mostrados: ${s1 + s2}; no incluye 1 valores ocultos (cada uno menor que 5).`);
     expect(es).toMatch(/Máximo: 33 en dic\.? 2020 \(Detención arbitraria\)/);
     expect(es).toContain('al alza');
     expect(es).toMatch(/cambio a partir de nov\.? 2020: la tasa pasa de 12,5 a 31 por mes/);
@@ -205,8 +205,9 @@ describe('renderTimeSeriesChart', () => {
       ],
       changePoint: { period: '2020', after: 4 },
     });
-    expect(r.description).toContain('There are no values to show.');
-    expect(r.description).toContain('fewer than 5 cases: 2');
+    // Never "no values", "0" or a maximum: the values exist and are hidden.
+    expect(r.description).toContain('Every non-zero value is hidden because it stands for fewer than 5 cases (2 values)');
+    expect(r.description).not.toMatch(/no values|Total|highest is|Maximum/);
     expect(r.table.rows).toEqual([
       ['2020', '< 5'],
       ['2021', '< 5'],

@@ -153,20 +153,29 @@ function describe(input: TimeSeriesInput, c: Checked): string {
     total += sum;
     if (known) points.push({ x: j, y: sum });
   }
-  if (max === null) {
+  // A hidden cell is below k but above zero: it is never told as zero, as a maximum or as part of a total.
+  const m = max as { value: number; period: number; series: number } | null;
+  if (m === null && suppressed === 0) {
     parts.push(t(lang, 'charts:desc.no_values'));
+  } else if (m === null || (m.value === 0 && suppressed > 0)) {
+    parts.push(t(lang, 'charts:desc.all_hidden', { count: formatNumber(lang, suppressed), k: c.k }));
   } else {
-    const m = max as { value: number; period: number; series: number };
-    parts.push(t(lang, 'charts:desc.total', { total: formatNumber(lang, total) }));
     parts.push(
-      c.series.length > 1
-        ? t(lang, 'charts:desc.max_series', {
-            max: formatNumber(lang, m.value),
-            period: c.labels[m.period],
-            series: c.series[m.series]!.name,
-          })
-        : t(lang, 'charts:desc.max', { max: formatNumber(lang, m.value), period: c.labels[m.period] }),
+      suppressed > 0
+        ? t(lang, 'charts:desc.total_hidden', { total: formatNumber(lang, total), count: formatNumber(lang, suppressed), k: c.k })
+        : t(lang, 'charts:desc.total', { total: formatNumber(lang, total) }),
     );
+    if (m.value > 0) {
+      parts.push(
+        c.series.length > 1
+          ? t(lang, 'charts:desc.max_series', {
+              max: formatNumber(lang, m.value),
+              period: c.labels[m.period],
+              series: c.series[m.series]!.name,
+            })
+          : t(lang, 'charts:desc.max', { max: formatNumber(lang, m.value), period: c.labels[m.period] }),
+      );
+    }
     parts.push(trendSentence(lang, relativeTrend(points)));
   }
   if (c.changeIndex !== null) {
@@ -183,7 +192,7 @@ function describe(input: TimeSeriesInput, c: Checked): string {
         : t(lang, 'charts:desc.change', { period }),
     );
   }
-  parts.push(suppressedSentence(lang, suppressed, c.k));
+  if (m !== null && !(m.value === 0 && suppressed > 0)) parts.push(suppressedSentence(lang, suppressed, c.k));
   return joinSentences(parts);
 }
 
@@ -239,7 +248,7 @@ function option(input: TimeSeriesInput, c: Checked, width: number): EChartsCoreO
         position: 'top',
         distance: 2,
         color: mutedTextColor,
-        fontSize: 11,
+        fontSize: 12,
         formatter: t(lang, 'charts:suppressed_cell', { k: c.k }),
       },
     });

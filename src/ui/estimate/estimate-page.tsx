@@ -200,6 +200,12 @@ function Results(props: { pc: PageContext; out: EstimateOutcome; stratumText: st
           </ul>
         </>
       ) : null}
+      <h3>{t('estimateui:explain.title')}</h3>
+      <ul class="glossary">
+        {(['capture_history', 'estimate', 'interval', 'models', 'fit'] as const).map((k) => (
+          <li>{t(`estimateui:explain.${k}`)}</li>
+        ))}
+      </ul>
       <h3>{t('estimateui:assumptions_title')}</h3>
       <ul>
         {guidance.map((g) => (

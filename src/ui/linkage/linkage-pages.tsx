@@ -258,6 +258,12 @@ export function LinkageRunPage(props: {
           </>
         ))}
       </dl>
+      <h3>{t('linkplatform:explain.title')}</h3>
+      <ul class="glossary">
+        {(['candidates', 'iterations', 'threshold', 'precision', 'recall', 'weight', 'prior'] as const).map((k) => (
+          <li>{t(`linkplatform:explain.${k}`)}</li>
+        ))}
+      </ul>
       <details>
         <summary>{t('linkplatform:config_used')}</summary>
         <pre>{JSON.stringify(run.config, null, 2)}</pre>

@@ -58,7 +58,7 @@ export function LoginPage(props: {
             inputmode="numeric"
             autocomplete="one-time-code"
             required
-            pattern="[0-9A-Za-z -]{6,20}"
+            pattern="[0-9A-Za-z \-]{6,20}"
           />
           <p>
             <button type="submit">{t('ui:login.verify')}</button>
