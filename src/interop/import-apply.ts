@@ -1,5 +1,5 @@
 /** Apply: the staged rows of a job written in one transaction (see import.service). */
-import { writeScope, type Actor, type Ctx } from '../access/index.js';
+import { actorOrganisation, actorUserId, writeScope, type Actor, type Ctx } from '../access/index.js';
 import { getRow, insertRecord, updateRecord, type Row, type Who } from '../records/index.js';
 import { newId } from '../shared/ids.js';
 import { appendAudit, bulkPossible, canonicalJson, inTransaction, withBulkLoad, type DB } from '../store/index.js';
@@ -7,30 +7,9 @@ import { sql } from 'kysely';
 import type { ImportProfile } from './import-profile.js';
 import { datasetHasKeys, deleteStaging, lookupKeys, setJobState, stagedPage, tableTypes, type JobRow } from './import.queries.js';
 import type { MappedAct, MappedIncident } from './map-row.js';
-import { bulkImportFrom, summary, who, type ImportProgress, type ImportReport } from './import-report.js';
-import { groupHash, keyOf } from './import-dry-run.js';
+import { bulkImportFrom, summary, type ImportProgress, type ImportReport } from './import-report.js';
+import { groupHash, keyOf, mergeGroup, type Group } from './import-dry-run.js';
 import { incidentColumns, Writer } from './import-writer.js';
-
-interface Group {
-  key: string;
-  rows: { line: number; incident: MappedIncident; acts: MappedAct[] }[];
-}
-
-/** The incident of a group is its first row's; its acts are every row's acts, deduplicated. */
-function mergeGroup(g: Group): { incident: MappedIncident; acts: MappedAct[] } {
-  const seen = new Set<string>();
-  const acts: MappedAct[] = [];
-  for (const r of g.rows) {
-    for (const a of r.acts) {
-      const k = canonicalJson(a);
-      if (!seen.has(k)) {
-        seen.add(k);
-        acts.push(a);
-      }
-    }
-  }
-  return { incident: g.rows[0]!.incident, acts };
-}
 
 /**
  * Staged rows read per page, and groups (incidents) written per flush. With a batch being written
@@ -38,6 +17,10 @@ function mergeGroup(g: Group): { incident: MappedIncident; acts: MappedAct[] } {
  * (the bound is 500 MB); half of each keeps both batches smaller.
  */
 const PAGE = 2500;
+export function who(actor: Actor): Who {
+  return { organisationId: actorOrganisation(actor), userId: actorUserId(actor), requestId: actor.requestId };
+}
+
 export const GROUPS = 1250;
 
 export async function applyJob(

@@ -1,12 +1,11 @@
 /** What an import reports, and the options it takes (shared by staging, dry run and apply). */
 import type { Writable } from 'node:stream';
-import { actorOrganisation, actorUserId, type Actor } from '../access/index.js';
-import type { Who } from '../records/index.js';
 import { t, type Lang } from '../shared/i18n/index.js';
 import type { ImportMode, ImportState } from './interop.tables.js';
 import type { ImportProfile } from './import-profile.js';
 import type { RowIssue, UnmatchedValue } from './map-row.js';
 import type { ReadIssue, TableInput } from './read-table.js';
+import type { DateColumnDecision } from './date-order.js';
 
 export interface ImportProgress {
   phase: 'read' | 'apply' | 'done';
@@ -67,14 +66,16 @@ export interface ImportReport {
   warnings: ReadIssue[];
   unmatched: UnmatchedValue[];
   headers: string[];
+  /** Per date column: the day/month order it is read in, and why (see date-order). */
+  dates: DateColumnDecision[];
+  /** The cell values read as "no value". */
+  nullTokens: string[];
+  /** What the new incidents bring (the dry run counts them before anything is written). */
+  toCreate: { incidents: number; victims: number; acts: number; perpetratorLinks: number };
   encoding: string | null;
   delimiter: string | null;
 }
 
-
-export function who(actor: Actor): Who {
-  return { organisationId: actorOrganisation(actor), userId: actorUserId(actor), requestId: actor.requestId };
-}
 
 /** Text of one issue in the user's language: "line 12, column Fecha: …". */
 export function issueText(lang: Lang, i: RowIssue | ReadIssue): string {
@@ -98,4 +99,27 @@ export function summary(r: ImportReport): Record<string, unknown> {
     mergedRows: r.mergedRows,
     issueCount: r.issueCount,
   };
+}
+
+/** One line per date column: the order it is read in, and why. */
+export function dateDecisionText(lang: Lang, d: DateColumnDecision): string {
+  const order = d.order ? t(lang, `interop:dates.order_${d.order}`) : '';
+  const against = d.order ? d.counts[d.order === 'day-month' ? 'month-day' : 'day-month'] : 0;
+  return t(lang, `interop:dates.reason_${d.reason}`, {
+    column: d.column,
+    order,
+    settled: d.order ? d.counts[d.order] : 0,
+    examples: d.order ? d.examples[d.order].map((e) => `"${e.value}"`).join(', ') : '',
+    ambiguous: d.counts.ambiguous,
+    against,
+  });
+}
+
+/** The null tokens as the dry run shows them ("NA", "N/A" … and empty cells). */
+export function nullTokensText(lang: Lang, tokens: readonly string[]): string {
+  return t(lang, 'interop:cli.null_tokens', { list: tokens.map((x) => `"${x}"`).join(', ') || '—' });
+}
+
+export function toCreateText(lang: Lang, r: ImportReport): string {
+  return t(lang, 'interop:cli.to_create', r.toCreate);
 }

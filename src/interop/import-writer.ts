@@ -31,6 +31,12 @@ export function incidentColumns(m: MappedIncident, narrativeEnc: Buffer | null):
   };
 }
 
+/** What a new incident adds besides itself: victims (one per distinct victim, as addActs makes them), acts and perpetrator links. */
+export function contentCounts(content: { acts: MappedAct[] }): { victims: number; acts: number; perpetratorLinks: number } {
+  const victims = new Set(content.acts.map((a) => canonicalJson(a.victim)));
+  return { victims: victims.size, acts: content.acts.length, perpetratorLinks: content.acts.reduce((n, a) => n + a.perpetratorTypes.length, 0) };
+}
+
 /**
  * Record ids as newId makes them (random UUID v4), cut from one larger random buffer: an import
  * makes millions of ids and one randomBytes call per id was a tenth of its time.

@@ -29,11 +29,12 @@ import {
 } from './import.queries.js';
 import { RowMapper, type MappedRow, type RowIssue } from './map-row.js';
 import { openTable, type Cell } from './read-table.js';
-import { issueText, summary, who, type ImportOptions, type ImportReport } from './import-report.js';
+import { issueText, summary, type ImportOptions, type ImportReport } from './import-report.js';
 import { predict } from './import-dry-run.js';
-import { applyJob, GROUPS } from './import-apply.js';
+import { applyJob, GROUPS, who } from './import-apply.js';
+import { dateQuestion, settleDateColumns } from './import-dates.js';
 
-export { bulkImportFrom, issueText, type ImportOptions, type ImportProgress, type ImportReport } from './import-report.js';
+export { bulkImportFrom, dateDecisionText, issueText, nullTokensText, toCreateText, type ImportOptions, type ImportProgress, type ImportReport } from './import-report.js';
 
 const MAX_ISSUES = 1000;
 const MAX_WARNINGS = 200;
@@ -52,6 +53,11 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
   const batchSize = opts.batchSize ?? 5000;
   const reader = await openTable(opts.file, { delimiter: profile.file.delimiter, encoding: profile.file.encoding, sheet: profile.file.sheet });
   const mapper = new RowMapper(reader.headers, profile, lang);
+  // Every row of a date column is read in one day/month order, settled before any row is mapped;
+  // an unsettled column stops here, before a job exists, with the question to answer.
+  const dates = await settleDateColumns(reader, mapper, profile, Boolean(opts.dryRun));
+  const question = dateQuestion(dates);
+  if (question) throw question;
   const profileJson = canonicalJson(profile);
   // Every database call runs in the organisation's scope, so row-level security on a server lets it through.
   const scoped = <T>(fn: (trx: DB) => Promise<T>): Promise<T> => inTransaction(ctx.db, writeScope(actor), fn);
@@ -77,6 +83,9 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
     warnings: [...reader.warnings],
     unmatched: [],
     headers: reader.headers,
+    dates,
+    nullTokens: profile.nullTokens,
+    toCreate: { incidents: 0, victims: 0, acts: 0, perpetratorLinks: 0 },
     encoding: reader.encoding,
     delimiter: reader.delimiter,
   };
