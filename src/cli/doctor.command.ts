@@ -3,14 +3,20 @@
  * each problem with what to do about it. Exit code 1 when anything is wrong.
  */
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { loadConfig, type Config } from '../config/index.js';
-import { Keyring, loadMasterKey, keyFilePath } from '../access/index.js';
+import type { Config } from '../config/index.js';
 import { isAppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
-import { openDatabase, pendingMigrations, verifyAudit } from '../store/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand } from './cli-command.js';
 
-export async function run(_argv: string[], io: CliIO): Promise<number> {
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const p = parseCommand(io, 'doctor', { summary: 'cli:commands.doctor' }, argv);
+  if (!p.ok) return p.code;
+  const [{ loadConfig }, { Keyring, loadMasterKey, keyFilePath }, { openDatabase, pendingMigrations, verifyAudit }] = await Promise.all([
+    import('../config/index.js'),
+    import('../access/index.js'),
+    import('../store/index.js'),
+  ]);
   const problems: string[] = [];
   const ok = (k: string, v: Record<string, unknown> = {}) => io.out(`✓ ${t(io.lang, `cli:doctor.${k}`, v)}`);
   const bad = (k: string, v: Record<string, unknown> = {}) => {
