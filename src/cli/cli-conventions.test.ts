@@ -24,14 +24,14 @@ const subcommands: Record<string, string[]> = {
   vocab: ['list'],
   backup: ['verify'],
 };
-const every = Object.keys(commands).flatMap((c) => [[c], ...(subcommands[c] ?? []).map((s) => [c, s])]);
+const every = Object.keys(commands).flatMap((c) => [[c, ''], ...(subcommands[c] ?? []).map((s) => [c, s])]);
 
 describe('command-line conventions', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'atalaya-cli-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it.each(every)('%s %s answers --help and -h on stdout with its options, exit 0', async (...words) => {
-    const cmd = words.filter((w): w is string => typeof w === 'string');
+    const cmd = words.filter((w): w is string => typeof w === 'string' && w !== '');
     for (const flag of ['--help', '-h']) {
       const io = capture('en', { ATALAYA_DATA_DIR: join(scratch, 'never') });
       expect(await main([...cmd, flag], io)).toBe(0);
@@ -57,7 +57,7 @@ describe('command-line conventions', () => {
   });
 
   it.each(every)('%s %s: an unknown option exits 2 with the usage on stderr', async (...words) => {
-    const cmd = words.filter((w): w is string => typeof w === 'string');
+    const cmd = words.filter((w): w is string => typeof w === 'string' && w !== '');
     const io = capture('en', { ATALAYA_DATA_DIR: join(scratch, 'never') });
     expect(await main([...cmd, '--no-such-option'], io)).toBe(2);
     expect(io.stdout).toEqual([]);
