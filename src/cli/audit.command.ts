@@ -1,16 +1,21 @@
 /** `atalaya audit verify [--org SLUG]` and `atalaya audit export --org SLUG [--out FILE]` (CSV). */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
-import { auditHead, verifyAudit } from '../store/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand } from './cli-command.js';
 import { withRuntime } from './runtime.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const [sub, ...rest] = argv;
-  const { values } = parseArgs({ args: rest, options: { org: { type: 'string' }, out: { type: 'string' } }, strict: true });
+  const p = parseCommand(io, 'audit', { summary: 'cli:commands.audit' }, argv, {
+    verify: { summary: 'cli:sub.audit_verify', options: { org: { type: 'string', arg: 'organisation' } } },
+    export: { summary: 'cli:sub.audit_export', options: { org: { type: 'string', required: true, arg: 'organisation' }, out: { type: 'string', arg: 'file.csv' } } },
+  });
+  if (!p.ok) return p.code;
+  const { sub } = p as { sub: string };
+  const values = p.values as { org?: string; out?: string };
+  const { auditHead, verifyAudit } = await import('../store/index.js');
   return withRuntime(io, async (rt) => {
     const db = rt.ctx.db;
     let orgId: string | undefined;

@@ -5,13 +5,11 @@
  * and checks every part against the manifest and the audit chains against their heads.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.js';
-import { createBackup, verifyBackup } from '../interop/index.js';
 import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
-import { openDatabase } from '../store/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand } from './cli-command.js';
+import { progressFor } from './cli-progress.js';
 
 /** The passphrase from a file (first line), so it never appears in the shell history or `ps`. */
 export async function readPassphrase(path: string | undefined): Promise<string> {
@@ -24,19 +22,24 @@ export async function readPassphrase(path: string | undefined): Promise<string> 
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
+  const passphraseFile = { type: 'string', required: true, arg: 'file' } as const;
   const verify = argv[0] === 'verify';
-  const { values, positionals } = parseArgs({
-    args: verify ? argv.slice(1) : argv,
-    allowPositionals: true,
-    options: { out: { type: 'string' }, 'passphrase-file': { type: 'string' } },
-  });
+  const p = verify
+    ? parseCommand(io, 'backup', { summary: 'cli:commands.backup' }, argv, {
+        verify: { summary: 'cli:sub.backup_verify', args: ['<file>'], options: { 'passphrase-file': passphraseFile } },
+      })
+    : parseCommand(
+        io,
+        'backup',
+        { summary: 'cli:commands.backup', after: 'cli:after.backup', options: { out: { type: 'string', required: true, arg: 'file.age' }, 'passphrase-file': passphraseFile, progress: { type: 'boolean', default: false } } },
+        argv,
+      );
+  if (!p.ok) return p.code;
+  const values = p.values as { out?: string; 'passphrase-file': string; progress?: boolean };
   const passphrase = await readPassphrase(values['passphrase-file']);
+  const [{ loadConfig }, { createBackup, verifyBackup }, { openDatabase }] = await Promise.all([import('../config/index.js'), import('../interop/index.js'), import('../store/index.js')]);
   if (verify) {
-    const file = positionals[0];
-    if (!file) {
-      io.err(t(io.lang, 'interop:cli.backup_usage'));
-      return 2;
-    }
+    const file = p.positionals[0]!;
     const r = await verifyBackup(file, passphrase);
     for (const p of r.problems) io.err(`  - ${p.part}: ${t(io.lang, p.key)}`);
     if (!r.ok || !r.manifest) {
@@ -47,15 +50,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.out(t(io.lang, 'interop:cli.verify_ok', { tables: r.manifest.tables.length, rows, files: r.manifest.files.length, at: r.manifest.createdAt }));
     return 0;
   }
-  if (!values.out) {
-    io.err(t(io.lang, 'interop:cli.backup_usage'));
-    return 2;
-  }
   const config = loadConfig(io.env);
   const handle = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, statementTimeoutMs: 0 });
   try {
-    const m = await createBackup(handle.db, { out: values.out, passphrase, dataDir: config.dataDir, engine: handle.engine });
+    const progress = progressFor(io, values.progress === true);
+    const m = await createBackup(handle.db, { out: values.out!, passphrase, dataDir: config.dataDir, engine: handle.engine });
     const rows = m.tables.reduce((s, x) => s + x.rows, 0);
+    progress.done(rows);
     io.out(t(io.lang, 'interop:cli.backup_done', { file: values.out, tables: m.tables.length, rows, files: m.files.length }));
     return 0;
   } finally {

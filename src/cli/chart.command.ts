@@ -5,7 +5,6 @@
  * unless the spec sets `"lang"`.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { AppError } from '../shared/errors.js';
 import { isLang, t } from '../shared/i18n/index.js';
 import {
@@ -18,6 +17,7 @@ import {
 } from '../ui/charts/index.js';
 import { renderChoroplethMap, type ChoroplethInput } from '../ui/maps/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand } from './cli-command.js';
 
 const kinds = ['timeseries', 'bar', 'map'] as const;
 
@@ -30,21 +30,10 @@ function bad(
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (e) {
-    throw bad('errors.bad_option', { reason: (e as Error).message });
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(t(io.lang, 'charts:cli.usage'));
-    return 0;
-  }
+  const parsed = parseCommand(io, 'chart', { summary: 'cli:commands.chart', after: 'charts:cli.usage', args: ['[spec]'], options: { out: { type: 'string', short: 'o', arg: 'prefix' } } }, argv);
+  if (!parsed.ok) return parsed.code;
+  const values = parsed.values as { out?: string };
+  const { positionals } = parsed;
   const file = positionals[0];
   if (!file) throw bad('errors.no_file');
   let spec: unknown;

@@ -14,10 +14,15 @@ export interface CommandModule {
   run(argv: string[], io: CliIO): Promise<number>;
 }
 
-/** ATALAYA_LANG, else the POSIX locale (es_VE.UTF-8 -> es), else Spanish. */
+/**
+ * ATALAYA_LANG, else the POSIX locale in its order of precedence (LC_ALL, LC_MESSAGES, LANG; the
+ * first that is set and not empty), es_VE.UTF-8 -> es; the C and POSIX locales mean English;
+ * anything else (or nothing) Spanish.
+ */
 export function cliLanguage(env: NodeJS.ProcessEnv): Lang {
-  const raw = env.ATALAYA_LANG ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? '';
-  const base = raw.toLowerCase().split(/[_.-]/)[0];
+  const raw = [env.ATALAYA_LANG, env.LC_ALL, env.LC_MESSAGES, env.LANG].find((v) => v !== undefined && v.trim() !== '') ?? '';
+  const base = raw.trim().toLowerCase().split(/[_.@-]/)[0]!;
+  if (base === 'c' || base === 'posix') return 'en';
   return isLang(base) ? base : defaultLang;
 }
 

@@ -3,39 +3,36 @@
  * [--from 2020-01 --to 2021-12] [--org SLUG] [--format csv|json]`: counts as the system acting for
  * one organisation (its own records). The unit is stated in the output's header and on stderr.
  */
-import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
-import { countRecords, parseCountQuery, resolveOrganisation } from '../trends/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand } from './cli-command.js';
 import { withRuntime } from './runtime.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
+  const p = parseCommand(
+    io,
+    'count',
+    {
+      summary: 'cli:commands.count',
+      after: 'analysis:cli.usage',
       options: {
-        by: { type: 'string' },
-        unit: { type: 'string', default: 'incidents' },
-        where: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        q: { type: 'string' },
-        org: { type: 'string' },
-        format: { type: 'string', default: 'csv' },
-        help: { type: 'boolean', short: 'h' },
+        by: { type: 'string', arg: 'fields' },
+        unit: { type: 'string', default: 'incidents', arg: 'unit' },
+        where: { type: 'string', arg: 'filters' },
+        from: { type: 'string', arg: 'date' },
+        to: { type: 'string', arg: 'date' },
+        q: { type: 'string', arg: 'text' },
+        org: { type: 'string', arg: 'organisation' },
+        format: { type: 'string', default: 'csv', arg: 'csv|json' },
       },
-    });
-  } catch (e) {
-    throw new AppError('bad_input', { issues: [{ path: [], key: 'analysis:errors.bad_option', values: { reason: (e as Error).message } }] });
-  }
-  const v = parsed.values;
-  if (v.help) {
-    io.out(t(io.lang, 'analysis:cli.usage'));
-    return 0;
-  }
+    },
+    argv,
+  );
+  if (!p.ok) return p.code;
+  const v = p.values as Record<string, string | undefined>;
+  const { countRecords, parseCountQuery, resolveOrganisation } = await import('../trends/index.js');
   if (v.format !== 'csv' && v.format !== 'json') {
     throw new AppError('bad_input', { issues: [{ path: ['--format'], key: 'analysis:errors.bad_format', values: { value: String(v.format) } }] });
   }

@@ -1,20 +1,28 @@
-import { parseArgs } from 'node:util';
-import { demoSlugs, loadDemo, isDemoLoaded } from '../records/index.js';
 import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
-import { loadDemoStatement } from '../statements/index.js';
-import { generateSynthetic, resolveOrganisation } from '../trends/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand } from './cli-command.js';
+import { progressFor } from './cli-progress.js';
 import { withRuntime } from './runtime.js';
 
 /** `atalaya demo` loads the demo data; `atalaya demo --synthetic N [--org SLUG] [--seed S]` adds N synthetic incidents. */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let values: { synthetic?: string; org?: string; seed?: string };
-  try {
-    values = parseArgs({ args: argv, options: { synthetic: { type: 'string' }, org: { type: 'string' }, seed: { type: 'string' } } }).values;
-  } catch (e) {
-    throw new AppError('bad_input', { issues: [{ path: [], key: 'analysis:errors.bad_option', values: { reason: (e as Error).message } }] });
-  }
+  const p = parseCommand(
+    io,
+    'demo',
+    {
+      summary: 'cli:commands.demo',
+      options: { synthetic: { type: 'string', arg: 'n' }, org: { type: 'string', arg: 'organisation' }, seed: { type: 'string', arg: 'seed' }, progress: { type: 'boolean', default: false } },
+    },
+    argv,
+  );
+  if (!p.ok) return p.code;
+  const values = p.values as { synthetic?: string; org?: string; seed?: string; progress: boolean };
+  const [{ demoSlugs, loadDemo, isDemoLoaded }, { loadDemoStatement }, { generateSynthetic, resolveOrganisation }] = await Promise.all([
+    import('../records/index.js'),
+    import('../statements/index.js'),
+    import('../trends/index.js'),
+  ]);
   if (values.synthetic !== undefined) {
     const n = Number(values.synthetic);
     if (!/^\d+$/.test(values.synthetic) || n < 1 || n > 10_000_000) {
@@ -29,20 +37,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         io.out(t(io.lang, 'cli:serve.demo_login_once'));
       }
       const org = await resolveOrganisation(rt.ctx.db, values.org ?? demoSlugs.observatorio);
-      let last = 0;
+      const progress = progressFor(io, values.progress, 'incidents');
       const r = await generateSynthetic(rt.ctx, {
         organisationId: org.id,
         n,
         seed: values.seed ? Number(values.seed) : 1,
         changePoint: { period: '2020-11', ratio: 2 },
         concurrency: config.databaseUrl ? 3 : 1,
-        onProgress: (done) => {
-          if (io.tty && done - last >= 50_000) {
-            last = done;
-            io.err(t(io.lang, 'analysis:synthetic.progress', { done, n }));
-          }
-        },
+        onProgress: (done) => progress.update(t(io.lang, 'cli:progress.phase_write'), done, n),
       });
+      progress.done(r.incidents);
       io.out(t(io.lang, 'analysis:synthetic.loaded', { incidents: r.incidents, acts: r.acts, actors: r.actors, seconds: (r.ms / 1000).toFixed(1) }));
       return 0;
     });

@@ -3,15 +3,22 @@
  * each problem with what to do about it. Exit code 1 when anything is wrong.
  */
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { loadConfig, type Config } from '../config/index.js';
-import { Keyring, loadMasterKey, keyFilePath } from '../access/index.js';
-import { sweepUnreferencedEvidence } from '../records/index.js';
+import type { Config } from '../config/index.js';
 import { isAppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
-import { openDatabase, pendingMigrations, ReadRouter, verifyAudit, type DB } from '../store/index.js';
+import type { DB } from '../store/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand } from './cli-command.js';
 
-export async function run(_argv: string[], io: CliIO): Promise<number> {
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const p = parseCommand(io, 'doctor', { summary: 'cli:commands.doctor' }, argv);
+  if (!p.ok) return p.code;
+  const [{ loadConfig }, { Keyring, loadMasterKey, keyFilePath }, { openDatabase, pendingMigrations, verifyAudit }, { sweepUnreferencedEvidence }] = await Promise.all([
+    import('../config/index.js'),
+    import('../access/index.js'),
+    import('../store/index.js'),
+    import('../records/index.js'),
+  ]);
   const problems: string[] = [];
   const ok = (k: string, v: Record<string, unknown> = {}) => io.out(`✓ ${t(io.lang, `cli:doctor.${k}`, v)}`);
   const bad = (k: string, v: Record<string, unknown> = {}) => {
@@ -87,6 +94,7 @@ type Say = (k: string, v?: Record<string, unknown>) => void;
 
 /** Each standby in ATALAYA_READ_URL: answering, still a standby, and how far behind (one check round). */
 async function checkReplicas(db: DB, config: Config, ok: Say, bad: Say): Promise<void> {
+  const { ReadRouter } = await import('../store/index.js');
   const router = await ReadRouter.open(db, config.readUrls, { maxLagMs: config.readMaxLagMs });
   try {
     // A second look half a second later: one sample alone cannot tell a standby that is just behind

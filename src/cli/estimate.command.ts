@@ -5,7 +5,6 @@
  * for machines. Long LCMCR runs go to a worker thread and draw progress on a terminal.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import {
   addLcmcr,
   estimateWithoutLcmcr,
@@ -24,6 +23,7 @@ import {
 import { AppError } from '../shared/errors.js';
 import { t, type Lang } from '../shared/i18n/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand } from './cli-command.js';
 
 /** Runs above this many elementary steps (about a second here) go to a worker thread. */
 const WORKER_THRESHOLD = 5e7;
@@ -46,35 +46,34 @@ function numOption(raw: string | undefined, name: string, test: (v: number) => b
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
+  const s = (arg: string) => ({ type: 'string', arg, help: 'cli:opt.estimate' }) as const;
+  const parsed = parseCommand(
+    io,
+    'estimate',
+    {
+      summary: 'cli:commands.estimate',
+      after: 'estimate:cli.usage',
+      args: ['[table]'],
       options: {
-        method: { type: 'string' },
-        criterion: { type: 'string' },
-        seed: { type: 'string' },
-        K: { type: 'string' },
-        'burn-in': { type: 'string' },
-        samples: { type: 'string' },
-        thinning: { type: 'string' },
-        a: { type: 'string' },
-        b: { type: 'string' },
-        level: { type: 'string' },
-        top: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
+        method: s('loglinear|lcmcr|all'),
+        criterion: s('bic|aic'),
+        seed: s('n'),
+        K: s('n'),
+        'burn-in': s('n'),
+        samples: s('n'),
+        thinning: s('n'),
+        a: s('x'),
+        b: s('x'),
+        level: s('0.95'),
+        top: s('n'),
+        json: { type: 'boolean', help: 'cli:opt.json' },
       },
-    });
-  } catch (e) {
-    throw badOption('', 'option_unknown', { reason: (e as Error).message });
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(t(io.lang, 'estimate:cli.usage'));
-    return 0;
-  }
+    },
+    argv,
+  );
+  if (!parsed.ok) return parsed.code;
+  const values = parsed.values as Record<string, string | undefined> & { json?: boolean };
+  const { positionals } = parsed;
   const file = positionals[0];
   if (!file) throw new AppError('bad_input', { issues: [{ path: [], key: 'estimate:errors.no_file' }] });
   const method = (values.method ?? 'loglinear') as EstimateMethod;

@@ -4,12 +4,12 @@
  * --status --visibility --from --to --archived), as that user would see it.
  */
 import { createWriteStream } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { exportFormats, exportIncidents, resolveActor, type ExportFilters, type ExportFormat } from '../interop/index.js';
-import { parseInput, recordInput } from '../records/index.js';
+import type { ExportFilters, ExportFormat } from '../interop/index.js';
 import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand, type OptionSpec } from './cli-command.js';
+import { progressFor } from './cli-progress.js';
 import { withRuntime } from './runtime.js';
 
 const filterOptions = {
@@ -28,20 +28,25 @@ const filterOptions = {
 } as const;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      format: { type: 'string', default: 'csv' },
-      out: { type: 'string' },
-      as: { type: 'string' },
-      org: { type: 'string' },
-      ...Object.fromEntries(Object.keys(filterOptions).map((k) => [k, { type: 'string' as const }])),
+  const p = parseCommand(
+    io,
+    'export',
+    {
+      summary: 'cli:commands.export',
+      options: {
+        format: { type: 'string', default: 'csv', choices: ['csv', 'xlsx', 'json', 'hxl', 'esf'] },
+        out: { type: 'string', required: true, arg: 'file' },
+        as: { type: 'string', required: true, arg: 'email|organisation' },
+        org: { type: 'string', arg: 'organisation' },
+        ...Object.fromEntries(Object.keys(filterOptions).map((k): [string, OptionSpec] => [k, { type: 'string', arg: 'value', help: 'cli:opt.filter' }])),
+        progress: { type: 'boolean', default: false },
+      },
     },
-  });
-  if (!values.out || !values.as) {
-    io.err(t(io.lang, 'interop:cli.export_usage'));
-    return 2;
-  }
+    argv,
+  );
+  if (!p.ok) return p.code;
+  const values = p.values as Record<string, string | undefined> & { out: string; as: string; progress?: boolean };
+  const [{ exportFormats, exportIncidents, resolveActor }, { parseInput, recordInput }] = await Promise.all([import('../interop/index.js'), import('../records/index.js')]);
   const format = values.format as ExportFormat;
   if (!exportFormats.includes(format)) {
     throw new AppError('bad_input', { issues: [{ path: ['--format'], key: 'interop:cli.bad_format', values: { format: String(values.format), list: exportFormats.join(', ') } }] });
@@ -54,7 +59,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { limit: _l, cursor: _c, ...filters } = parseInput(recordInput.listQuery, raw, io.lang);
   return withRuntime(io, async (rt, config) => {
     const actor = await resolveActor(rt.ctx.db, values.as!, values.org);
+    const progress = progressFor(io, values.progress === true, 'incidents');
     const r = await exportIncidents(rt.ctx, actor, { format, filters: filters as ExportFilters, publicUrl: config.publicUrl, lang: io.lang }, createWriteStream(values.out!, { mode: 0o600 }));
+    progress.done(r.incidents);
     io.out(t(io.lang, 'interop:cli.exported', { incidents: r.incidents, acts: r.acts, file: values.out, format }));
     return 0;
   });

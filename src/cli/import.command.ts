@@ -6,13 +6,28 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
-import { issueText, parseProfile, resolveActor, runImport, type ImportReport } from '../interop/index.js';
+import type { ImportReport } from '../interop/index.js';
 import { AppError } from '../shared/errors.js';
 import { t, type Lang } from '../shared/i18n/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand, type CommandSpec } from './cli-command.js';
+import { progressFor } from './cli-progress.js';
 import { withRuntime } from './runtime.js';
+
+export const importSpec: CommandSpec = {
+  summary: 'cli:commands.import',
+  args: ['<file>'],
+  options: {
+    profile: { type: 'string', required: true, arg: 'profile.json' },
+    as: { type: 'string', required: true, arg: 'email|organisation' },
+    org: { type: 'string', arg: 'organisation' },
+    'dry-run': { type: 'boolean', default: false },
+    mode: { type: 'string', default: 'all-or-nothing', choices: ['all-or-nothing', 'valid-rows'] },
+    rejected: { type: 'string', arg: 'rejected.csv' },
+    progress: { type: 'boolean', default: false },
+  },
+  after: 'cli:after.import',
+};
 
 export async function readJsonFile(path: string, what: string): Promise<unknown> {
   let text: string;
@@ -28,7 +43,10 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
   }
 }
 
-export function printReport(io: CliIO, lang: Lang, r: ImportReport, showIssues = 50): void {
+type ReportText = Pick<typeof import('../interop/index.js'), 'dateDecisionText' | 'issueText' | 'nullTokensText' | 'toCreateText'>;
+
+export function printReport(io: CliIO, lang: Lang, r: ImportReport, text: ReportText, showIssues = 50): void {
+  const { dateDecisionText, issueText, nullTokensText, toCreateText } = text;
   for (const w of r.warnings.slice(0, 20)) io.err(`${t(lang, 'interop:cli.warning')}: ${issueText(lang, w)}`);
   if (r.unmatched.length) {
     io.out(t(lang, 'interop:cli.unmatched_title'));
@@ -37,6 +55,8 @@ export function printReport(io: CliIO, lang: Lang, r: ImportReport, showIssues =
       io.out(`  ${u.column} = "${u.value}" ×${u.count} → ${sug}`);
     }
   }
+  for (const d of r.dates) io.out(dateDecisionText(lang, d));
+  if (r.dryRun) io.out(nullTokensText(lang, r.nullTokens));
   for (const i of r.issues.slice(0, showIssues)) io.out(`  - ${issueText(lang, i)}`);
   if (r.issueCount > showIssues) io.out(t(lang, 'interop:cli.more_issues', { count: r.issueCount - showIssues }));
   io.out(
@@ -51,58 +71,35 @@ export function printReport(io: CliIO, lang: Lang, r: ImportReport, showIssues =
       state: t(lang, `interop:state.${r.state}`),
     }),
   );
+  if (r.dryRun) io.out(toCreateText(lang, r));
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      profile: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      mode: { type: 'string', default: 'all-or-nothing' },
-      rejected: { type: 'string' },
-      as: { type: 'string' },
-      org: { type: 'string' },
-    },
-  });
-  const file = positionals[0];
-  if (!file || !values.profile || !values.as) {
-    io.err(t(io.lang, 'interop:cli.import_usage'));
-    return 2;
-  }
-  const mode = values.mode;
-  if (mode !== 'all-or-nothing' && mode !== 'valid-rows') {
-    throw new AppError('bad_input', { issues: [{ path: ['--mode'], key: 'interop:cli.bad_mode', values: { mode } }] });
-  }
+  const p = parseCommand(io, 'import', importSpec, argv);
+  if (!p.ok) return p.code;
+  const values = p.values as { profile: string; as: string; org?: string; 'dry-run': boolean; mode: 'all-or-nothing' | 'valid-rows'; rejected?: string; progress: boolean };
+  const file = p.positionals[0]!;
+  const interop = await import('../interop/index.js');
+  const { parseProfile, resolveActor, runImport } = interop;
   const profile = parseProfile(await readJsonFile(values.profile, '--profile'), io.lang);
   return withRuntime(io, async (rt) => {
-    const actor = await resolveActor(rt.ctx.db, values.as!, values.org);
-    const bar = io.tty ? new cliProgress.SingleBar({ format: ' {phase} [{bar}] {value}/{total}', clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
-    let phase = '';
+    const actor = await resolveActor(rt.ctx.db, values.as, values.org);
+    const progress = progressFor(io, values.progress);
     const report = await runImport(rt.ctx, actor, {
       profile,
       file,
       fileName: basename(file),
-      mode,
+      mode: values.mode,
       dryRun: values['dry-run'],
       rejectedOut: values.rejected,
       lang: io.lang,
-      onProgress: (p) => {
-        if (!bar) return;
-        const label = t(io.lang, `interop:cli.phase_${p.phase}`);
-        if (label !== phase) {
-          if (phase) bar.stop();
-          phase = label;
-          bar.start(p.total ?? p.rows, p.rows, { phase: label });
-        }
-        bar.setTotal(Math.max(p.total ?? p.rows, p.rows));
-        bar.update(p.rows, { phase: label });
+      onProgress: (x) => {
+        if (x.phase !== 'done') progress.update(t(io.lang, `interop:cli.phase_${x.phase}`), x.rows, x.total);
       },
     });
-    bar?.stop();
+    progress.done(report.rows);
     if (report.resumed) io.err(t(io.lang, 'interop:cli.resumed', { job: report.jobId }));
-    printReport(io, io.lang, report);
+    printReport(io, io.lang, report, interop);
     if (report.state === 'failed') return 1;
     return report.rejected > 0 && values['dry-run'] ? 1 : 0;
   });

@@ -3,12 +3,11 @@
  * Passphrases come from ATALAYA_KEYS_PASSPHRASE or are typed without echo.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { exportOrganisationKeys, importOrganisationKeys, rotateMasterKey, sealOrganisation } from '../access/index.js';
 import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
 import type { DB } from '../store/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand } from './cli-command.js';
 import { readSecret } from './cli-prompt.js';
 import { withRuntime } from './runtime.js';
 
@@ -20,13 +19,17 @@ async function orgBySlug(db: DB, slug: string | undefined): Promise<string> {
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const [sub, ...rest] = argv;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    options: { org: { type: 'string' }, out: { type: 'string' }, 'i-have-the-backup': { type: 'boolean', default: false } },
-    allowPositionals: true,
-    strict: true,
+  const org = { type: 'string', required: true, arg: 'organisation' } as const;
+  const p = parseCommand(io, 'keys', { summary: 'cli:commands.keys' }, argv, {
+    rotate: { summary: 'cli:sub.keys_rotate' },
+    export: { summary: 'cli:sub.keys_export', options: { org, out: { type: 'string', required: true, arg: 'file' } } },
+    import: { summary: 'cli:sub.keys_import', args: ['<file>'] },
+    seal: { summary: 'cli:sub.keys_seal', options: { org, 'i-have-the-backup': { type: 'boolean', default: false } } },
   });
+  if (!p.ok) return p.code;
+  const { positionals, sub } = p as { positionals: string[]; sub: string };
+  const values = p.values as { org?: string; out?: string; 'i-have-the-backup'?: boolean };
+  const { exportOrganisationKeys, importOrganisationKeys, rotateMasterKey, sealOrganisation } = await import('../access/index.js');
   return withRuntime(io, async (rt) => {
     const db = rt.ctx.db;
     switch (sub) {

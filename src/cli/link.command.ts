@@ -9,7 +9,6 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
@@ -25,6 +24,7 @@ import {
 import { AppError, type FieldIssue } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand } from './cli-command.js';
 
 function configColumns(config: LinkConfig): string[] {
   const cols = new Set<string>([config.idColumn]);
@@ -198,27 +198,20 @@ function printSummary(io: CliIO, result: LinkResult, records: number, files: str
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        config: { type: 'string' },
-        out: { type: 'string' },
-        'count-only': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    const option = /'([^']+)'/.exec((e as Error).message)?.[1] ?? String(e);
-    throw new AppError('bad_input', { issues: [{ path: [], key: 'linkage:unknown_option', values: { option } }] });
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.out(t(io.lang, 'linkage:usage'));
-    return 0;
-  }
+  const parsed = parseCommand(
+    io,
+    'link',
+    {
+      summary: 'cli:commands.link',
+      args: ['[files...]'],
+      after: 'cli:after.link',
+      options: { config: { type: 'string', arg: 'link.json' }, out: { type: 'string', arg: 'dir' }, 'count-only': { type: 'boolean', default: false } },
+    },
+    argv,
+  );
+  if (!parsed.ok) return parsed.code;
+  const { positionals } = parsed;
+  const values = parsed.values as { config?: string; out?: string; 'count-only': boolean };
   const issues: FieldIssue[] = [];
   if (!values.config) issues.push({ path: [], key: 'linkage:missing_option', values: { option: '--config' } });
   if (!values.out && !values['count-only']) issues.push({ path: [], key: 'linkage:missing_option', values: { option: '--out' } });

@@ -44,14 +44,18 @@ export function renderError(e: unknown, io: CliIO): number {
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [name, ...rest] = argv;
+  // `atalaya help COMMAND` is `atalaya COMMAND --help`.
+  if (name === 'help' && rest[0] && commands[rest[0]]) return main([rest[0], '--help'], io);
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     io.out(t(io.lang, 'cli:usage'));
     for (const c of Object.keys(commands)) io.out(`  ${c.padEnd(10)} ${t(io.lang, `cli:commands.${c}`)}`);
+    io.out(t(io.lang, 'cli:help.more'));
     return 0;
   }
   const load = commands[name];
   if (!load) {
     io.err(t(io.lang, 'cli:unknown_command', { name }));
+    io.err(t(io.lang, 'cli:help.more'));
     return 2;
   }
   try {

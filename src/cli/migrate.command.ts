@@ -1,9 +1,11 @@
-import { loadConfig } from '../config/index.js';
-import { migrate, openDatabase, ensureWritableDir } from '../store/index.js';
 import { t } from '../shared/i18n/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand } from './cli-command.js';
 
-export async function run(_argv: string[], io: CliIO): Promise<number> {
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const p = parseCommand(io, 'migrate', { summary: 'cli:commands.migrate' }, argv);
+  if (!p.ok) return p.code;
+  const [{ loadConfig }, { migrate, openDatabase, ensureWritableDir }] = await Promise.all([import('../config/index.js'), import('../store/index.js')]);
   const config = loadConfig(io.env);
   if (!config.databaseUrl) ensureWritableDir(config.dataDir);
   const h = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });

@@ -2,19 +2,23 @@
  * `atalaya serve [--demo]`: migrates, optionally loads the demo data into a new data folder, and
  * serves until SIGINT/SIGTERM, then closes the database and releases the data folder.
  */
-import { parseArgs } from 'node:util';
-import { openRuntime } from '../access/index.js';
-import { loadConfig } from '../config/index.js';
-import { buildApp } from '../http/app.js';
-import { deriveSecret } from '../http/services.js';
-import { loadDemo, isDemoLoaded, sweepUnreferencedEvidence } from '../records/index.js';
-import { loadDemoStatement } from '../statements/index.js';
 import { t } from '../shared/i18n/index.js';
-import { startAlertTimer } from '../trends/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand } from './cli-command.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { demo: { type: 'boolean', default: false } }, strict: true });
+  const p = parseCommand(io, 'serve', { summary: 'cli:commands.serve', options: { demo: { type: 'boolean', default: false } } }, argv);
+  if (!p.ok) return p.code;
+  const { values } = p;
+  const [{ openRuntime }, { loadConfig }, { buildApp }, { deriveSecret }, { loadDemo, isDemoLoaded, sweepUnreferencedEvidence }, { loadDemoStatement }, { startAlertTimer }] = await Promise.all([
+    import('../access/index.js'),
+    import('../config/index.js'),
+    import('../http/app.js'),
+    import('../http/services.js'),
+    import('../records/index.js'),
+    import('../statements/index.js'),
+    import('../trends/index.js'),
+  ]);
   const config = loadConfig(io.env);
   const rt = await openRuntime(config, { rowSecurity: true, readReplicas: true });
   let app;

@@ -3,12 +3,11 @@
  * server's shell, for when no e-mail is configured or an administrator is locked out.
  */
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
-import { createUser, endUserSessions, hashPassword, passwordProblem, resetTotp } from '../access/index.js';
 import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
-import { appendAudit, type DB, type Role } from '../store/index.js';
+import type { DB, Role } from '../store/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand, type CommandSpec } from './cli-command.js';
 import { readSecret } from './cli-prompt.js';
 import { withRuntime } from './runtime.js';
 
@@ -22,21 +21,37 @@ async function userByEmail(db: DB, email: string | undefined) {
 }
 
 async function auditUser(db: DB, userId: string, action: string) {
+  const { appendAudit } = await import('../store/index.js');
   await db.transaction().execute(async (trx) => {
     const orgs = await trx.selectFrom('membership').select('organisation_id').where('user_id', '=', userId).execute();
     for (const o of orgs) await appendAudit(trx, { organisationId: o.organisation_id, userId: null, action, objectTable: 'app_user', objectId: userId, detail: { via: 'cli' } });
   });
 }
 
+const withEmail = (summary: string): CommandSpec => ({ summary, args: ['<email>'] });
+const userSubcommands: Record<string, CommandSpec> = {
+  create: {
+    summary: 'cli:sub.user_create',
+    args: ['<email>'],
+    options: {
+      org: { type: 'string', required: true, arg: 'organisation' },
+      role: { type: 'string', required: true, choices: roles },
+      name: { type: 'string', arg: 'name' },
+      lang: { type: 'string', choices: ['es', 'en'] },
+    },
+  },
+  'reset-password': withEmail('cli:sub.user_reset_password'),
+  'revoke-sessions': withEmail('cli:sub.user_revoke_sessions'),
+  'reset-mfa': withEmail('cli:sub.user_reset_mfa'),
+  list: { summary: 'cli:sub.user_list' },
+};
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const [sub, ...rest] = argv;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    options: { org: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, lang: { type: 'string' } },
-    allowPositionals: true,
-    strict: true,
-  });
+  const p = parseCommand(io, 'user', { summary: 'cli:commands.user' }, argv, userSubcommands);
+  if (!p.ok) return p.code;
+  const { values, positionals, sub } = p as { values: Record<string, string | undefined>; positionals: string[]; sub: string };
   const email = positionals[0];
+  const { createUser, endUserSessions, hashPassword, passwordProblem, resetTotp } = await import('../access/index.js');
   return withRuntime(io, async (rt) => {
     const db = rt.ctx.db;
     switch (sub) {

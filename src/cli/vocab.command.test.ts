@@ -66,10 +66,12 @@ describe('atalaya vocab list', () => {
     expect(d.stderr.join('\n')).toContain('Unknown subcommand "show"');
   });
 
-  it('prints usage without a subcommand', async () => {
+  it('prints usage without a subcommand (on stderr, exit 2), and help when asked (stdout, exit 0)', async () => {
     const io = capture('en');
     expect(await run([], io)).toBe(2);
-    expect(io.stdout[0]).toMatch(/^Usage: atalaya vocab list/);
-    expect(await run(['help'], io)).toBe(0);
+    expect(io.stderr[0]).toMatch(/^Usage: atalaya vocab /);
+    expect(io.stdout).toEqual([]);
+    expect(await run(['--help'], io)).toBe(0);
+    expect(io.stdout[0]).toMatch(/^Usage: atalaya vocab /);
   });
 });

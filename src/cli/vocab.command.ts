@@ -2,30 +2,14 @@
  * `atalaya vocab list [NAME] [--lang es|en] [--json]`: the vocabularies (name, version, number of
  * terms), or one vocabulary's terms as an indented tree with codes and labels.
  */
-import { parseArgs } from 'node:util';
 import { AppError } from '../shared/errors.js';
 import { isLang, t, type Lang } from '../shared/i18n/index.js';
 import { children, getVocabulary, isVocabularyName, vocabularies, type VocabName } from '../vocab/index.js';
 import type { CliIO } from './cli-io.js';
+import { parseCommand } from './cli-command.js';
 
 function badInput(key: string, values: Record<string, string> = {}, path: string[] = []): AppError {
   return new AppError('bad_input', { issues: [{ path, key, values }] });
-}
-
-function parse(argv: string[]): { positionals: string[]; lang?: string; json: boolean } {
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { lang: { type: 'string' }, json: { type: 'boolean', default: false } },
-      allowPositionals: true,
-      strict: true,
-    });
-    return { positionals, json: values.json === true, ...(values.lang !== undefined ? { lang: values.lang } : {}) };
-  } catch (e) {
-    // node:util's messages are English only; name the argument in ours.
-    const arg = /'([^']+)'/.exec(e instanceof Error ? e.message : '')?.[1] ?? argv.join(' ');
-    throw badInput('vocab:cli.bad_option', { arg });
-  }
 }
 
 function listAll(io: CliIO, lang: Lang, json: boolean): void {
@@ -69,14 +53,13 @@ function showOne(io: CliIO, name: VocabName, lang: Lang, json: boolean): void {
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { positionals, lang: langArg, json } = parse(argv);
-  const [sub, name, ...extra] = positionals;
-  if (sub === undefined || sub === 'help') {
-    io.out(t(io.lang, 'vocab:cli.usage'));
-    return sub === undefined ? 2 : 0;
-  }
-  if (sub !== 'list') throw badInput('vocab:cli.unknown_subcommand', { sub });
-  if (extra.length) throw badInput('vocab:cli.bad_option', { arg: extra.join(' ') });
+  const p = parseCommand(io, 'vocab', { summary: 'cli:commands.vocab', after: 'vocab:cli.usage' }, argv, {
+    list: { summary: 'cli:sub.vocab_list', args: ['[name]'], options: { lang: { type: 'string', arg: 'es|en' }, json: { type: 'boolean', default: false } } },
+  });
+  if (!p.ok) return p.code;
+  const name = p.positionals[0];
+  const langArg = p.values.lang as string | undefined;
+  const json = p.values.json === true;
   let lang: Lang = io.lang;
   if (langArg !== undefined) {
     if (!isLang(langArg)) throw badInput('vocab:cli.bad_lang', { lang: langArg }, ['--lang']);

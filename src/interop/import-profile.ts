@@ -9,6 +9,7 @@ import { AppError } from '../shared/errors.js';
 import { parseInput } from '../records/index.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { defaultDateFormats } from './date-parse.js';
+import { dateOrders } from './date-order.js';
 
 /** Fields a column can feed. Vocabulary fields take codes, labels, or values mapped in `values`. */
 export const importFields = [
@@ -48,6 +49,12 @@ export const listFields: readonly ImportField[] = ['victims', 'actType', 'perpet
 const columnName = z.string().min(1).max(200);
 const code = z.string().min(1).max(80);
 
+/** Cells that mean "no value" unless a profile says otherwise; an empty cell always does. */
+export const defaultNullTokens = ['NA', 'N/A', '-', 's/d', 'sin dato', 'desconocido'];
+
+/** Fields of the value map whose values may map to several codes at once (list fields). */
+const multiCodeFields = ['actType', 'perpetratorType', 'sector'] as const;
+
 export const importProfileSchema = z
   .object({
     $schema: z.string().optional(),
@@ -74,13 +81,26 @@ export const importProfileSchema = z
       .object({
         formats: z.array(z.string().min(2).max(30)).min(1).max(20).default(defaultDateFormats),
         excelSerial: z.boolean().default(true).describe('Accept Excel serial day numbers (e.g. 43891) in date columns.'),
+        order: z
+          .enum(dateOrders)
+          .optional()
+          .describe('Day and month order of numeric dates (2/10/2015). When absent, each date column\'s order is settled from all its values, and the import stops when they do not settle it.'),
       })
       .strict()
       .default({ formats: defaultDateFormats, excelSerial: true }),
     values: z
-      .partialRecord(z.enum(['status', 'actType', 'gender', 'sector', 'perpetratorType', 'victimKind', 'country', 'subdivision']), z.record(z.string().max(300), code))
+      .partialRecord(z.enum(['status', 'actType', 'gender', 'sector', 'perpetratorType', 'victimKind', 'country', 'subdivision']), z.record(z.string().max(300), z.union([code, z.array(code).min(1).max(10)])))
       .default({})
-      .describe('Per field: value as written in the file -> code (vocabulary code, person/organisation/group, or ISO code).'),
+      .describe('Per field: value as written in the file -> code (vocabulary code, person/organisation/group, or ISO code); for act types, perpetrator types and sectors also a list of codes ("Police, Armed forces" -> ["police", "military"]).'),
+    nullTokens: z
+      .array(z.string().max(40))
+      .max(50)
+      .default(defaultNullTokens)
+      .describe('Cell values that mean "no value" (case ignored); an empty cell always does.'),
+    separators: z
+      .partialRecord(z.enum(['victims', 'actType', 'perpetratorType', 'sector']), z.string().min(1).max(3))
+      .default({})
+      .describe('Per list field, its own separator instead of `separator` (names may contain ", " while perpetrators are listed with ", ").'),
     defaults: z
       .object({
         country: z.string().length(2).optional(),
@@ -104,6 +124,12 @@ export function parseProfile(raw: unknown, lang: Lang): ImportProfile {
   const p = parseInput(importProfileSchema, raw, lang);
   if (p.unit === 'act' && !p.columns.incidentKey) {
     throw new AppError('validation', { issues: [{ path: ['columns', 'incidentKey'], key: 'interop:profile.incident_key_needed' }] });
+  }
+  for (const [field, map] of Object.entries(p.values)) {
+    if ((multiCodeFields as readonly string[]).includes(field)) continue;
+    for (const [value, to] of Object.entries(map ?? {})) {
+      if (Array.isArray(to)) throw new AppError('validation', { issues: [{ path: ['values', field, value], key: 'interop:profile.one_code_only', values: { field } }] });
+    }
   }
   if (!p.columns.actType && !p.defaults.actType) {
     throw new AppError('validation', { issues: [{ path: ['columns', 'actType'], key: 'interop:profile.act_type_needed' }] });

@@ -1,4 +1,4 @@
-export { runImport, issueText, type ImportOptions, type ImportReport, type ImportProgress } from './import.service.js';
+export { runImport, issueText, dateDecisionText, nullTokensText, toCreateText, type ImportOptions, type ImportReport, type ImportProgress } from './import.service.js';
 export { parseProfile, importProfileSchema, profileJsonSchema, importFields, vocabFields, type ImportProfile, type ImportField } from './import-profile.js';
 export { openTable, type TableInput, type TableReader, type TableSource, type ReadIssue } from './read-table.js';
 export { suggestCodes, exactCode } from './vocab-match.js';

@@ -12,6 +12,7 @@ import { canonicalJson } from '../store/index.js';
 import { foldWords, label as vocabLabel, type VocabName } from '../vocab/index.js';
 import { countryName, normaliseCountry, normaliseSubdivision, subdivisionName } from '../vocab/places.js';
 import { parseDateCell } from './date-parse.js';
+import { formatsFor, otherOrder, type DateOrder } from './date-order.js';
 import { listFields, vocabFields, type ImportField, type ImportProfile, type VocabField } from './import-profile.js';
 import type { Cell, TableRow } from './read-table.js';
 import { exactCode, suggestCodes, type Suggestion } from './vocab-match.js';
@@ -85,7 +86,10 @@ export function contentHash(value: unknown): string {
 export class RowMapper {
   readonly index: Partial<Record<ImportField, number>> = {};
   private unmatched = new Map<string, UnmatchedValue>();
-  private valueMaps: Partial<Record<UnmatchedField, Map<string, string>>> = {};
+  private valueMaps: Partial<Record<UnmatchedField, Map<string, string | string[]>>> = {};
+  private nullTokens: Set<string>;
+  /** Per date column, the formats of the order settled for it (see date-order), and the other order's to explain a rejection. */
+  private dateReading: Partial<Record<'startDate' | 'endDate', { order: DateOrder; formats: string[]; other: string[] }>> = {};
 
   constructor(
     readonly headers: string[],
@@ -101,14 +105,26 @@ export class RowMapper {
       else this.index[field] = i;
     }
     if (missing.length) throw new AppError('bad_input', { issues: missing });
-    for (const [field, map] of Object.entries(profile.values) as [UnmatchedField, Record<string, string>][]) {
+    this.nullTokens = new Set(profile.nullTokens.map((x) => x.trim().toLowerCase()));
+    for (const [field, map] of Object.entries(profile.values) as [UnmatchedField, Record<string, string | string[]>][]) {
       this.valueMaps[field] = new Map(Object.entries(map).map(([k, v]) => [foldWords(k), v]));
     }
   }
 
-  private cell(row: TableRow, field: ImportField): Cell {
+  /** The cell of `field`, '' when absent or a null token of the profile ("NA", "s/d"…). */
+  cell(row: TableRow, field: ImportField): Cell {
     const i = this.index[field];
-    return i === undefined ? '' : (row.cells[i] ?? '');
+    const c = i === undefined ? '' : (row.cells[i] ?? '');
+    return typeof c === 'string' && this.isNull(c) ? '' : c;
+  }
+  private isNull(text: string): boolean {
+    return this.nullTokens.has(text.trim().toLowerCase());
+  }
+
+  /** Reads the column of `field` in `order` only (settled for the whole column before any row is mapped). */
+  readDatesIn(field: 'startDate' | 'endDate', order: DateOrder): void {
+    const f = this.profile.dates.formats;
+    this.dateReading[field] = { order, formats: formatsFor(f, order), other: formatsFor(f, otherOrder(order)) };
   }
   private text(row: TableRow, field: ImportField): string {
     const c = this.cell(row, field);
@@ -143,31 +159,63 @@ export class RowMapper {
     return [...this.unmatched.values()].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   }
 
+  /** The profile's mapping of a value (parseProfile allows a list of codes only for list fields). */
   private mapped(field: UnmatchedField, value: string): string | undefined {
-    return this.valueMaps[field]?.get(foldWords(value));
+    const m = this.valueMaps[field]?.get(foldWords(value));
+    return Array.isArray(m) ? m[0] : m;
+  }
+
+  /** The codes `value` stands for: one, or several when the profile maps it to a list; [] when unmatched (reported). */
+  private vocabCodes(field: VocabField, value: string, line: number, issues: RowIssue[]): string[] {
+    const vocab = vocabFields[field] as VocabName;
+    const explicit = this.valueMaps[field]?.get(foldWords(value));
+    const codes = explicit === undefined ? [exactCode(vocab, value)] : Array.isArray(explicit) ? explicit : [explicit];
+    if (codes.every((c) => c !== undefined && exactCode(vocab, c) === c)) return codes as string[];
+    this.noteUnmatched(field, value, line, vocab);
+    issues.push({ line, column: this.columnOf(field), key: 'interop:row.unknown_value', values: { value: value.slice(0, 100), vocabulary: vocab } });
+    return [];
   }
 
   private vocabValue(field: VocabField, value: string, line: number, issues: RowIssue[]): string | null {
-    const vocab = vocabFields[field] as VocabName;
-    const explicit = this.mapped(field, value);
-    const code = explicit ?? exactCode(vocab, value);
-    if (code && exactCode(vocab, code) === code) return code;
-    this.noteUnmatched(field, value, line, vocab);
-    issues.push({ line, column: this.columnOf(field), key: 'interop:row.unknown_value', values: { value: value.slice(0, 100), vocabulary: vocab } });
-    return null;
+    return this.vocabCodes(field, value, line, issues)[0] ?? null;
+  }
+
+  separatorOf(field: ImportField): string {
+    return (this.profile.separators as Partial<Record<string, string>>)[field] ?? this.profile.separator;
   }
 
   private list(row: TableRow, field: ImportField): string[] {
     const raw = this.text(row, field);
     if (!raw) return [];
-    const parts = listFields.includes(field) ? raw.split(this.profile.separator) : [raw];
-    return parts.map((p) => p.trim()).filter(Boolean);
+    const parts = listFields.includes(field) ? raw.split(this.separatorOf(field)) : [raw];
+    return parts.map((p) => p.trim()).filter((p) => p && !this.isNull(p));
+  }
+
+  /**
+   * The codes of a list cell. A whole cell the profile maps ("Police, Armed forces" -> police +
+   * military) is taken as it is, before any split; otherwise each part on its own.
+   */
+  private listCodes(row: TableRow, field: 'actType' | 'perpetratorType' | 'sector', issues: RowIssue[], fallback?: string): string[] {
+    const raw = this.text(row, field);
+    const parts = raw && this.valueMaps[field]?.has(foldWords(raw)) ? [raw] : this.list(row, field);
+    const texts = parts.length ? parts : fallback ? [fallback] : [];
+    return [...new Set(texts.flatMap((v) => this.vocabCodes(field, v, row.line, issues)))];
   }
 
   private dateField(row: TableRow, field: 'startDate' | 'endDate', issues: RowIssue[]): { date: string | null; approximate: boolean } {
     const c = this.cell(row, field);
     if (typeof c === 'string' && c.trim() === '') return { date: null, approximate: false };
-    const d = parseDateCell(c, this.profile.dates.formats, this.profile.dates.excelSerial);
+    const reading = this.dateReading[field];
+    const d = parseDateCell(c, reading?.formats ?? this.profile.dates.formats, this.profile.dates.excelSerial);
+    if (!d && reading && parseDateCell(c, reading.other, this.profile.dates.excelSerial)) {
+      issues.push({
+        line: row.line,
+        column: this.columnOf(field),
+        key: 'interop:row.date_other_order',
+        values: { value: String(c).slice(0, 60), order: t(this.lang, `interop:dates.order_${reading.order}`) },
+      });
+      return { date: null, approximate: false };
+    }
     if (!d) {
       issues.push({
         line: row.line,
@@ -217,17 +265,10 @@ export class RowMapper {
 
     // Acts: every act type for every victim, each with every perpetrator type.
     const typeTexts = this.list(row, 'actType');
-    const actTypes = (typeTexts.length ? typeTexts : p.defaults.actType ? [p.defaults.actType] : [])
-      .map((v) => this.vocabValue('actType', v, line, issues))
-      .filter((c): c is string => c !== null);
+    const actTypes = this.listCodes(row, 'actType', issues, p.defaults.actType);
     if (!typeTexts.length && !p.defaults.actType) issues.push({ line, column: this.columnOf('actType'), key: 'interop:row.required', values: { field: 'actType' } });
-    const perpTexts = this.list(row, 'perpetratorType');
-    const perpetratorTypes = (perpTexts.length ? perpTexts : p.defaults.perpetratorType ? [p.defaults.perpetratorType] : [])
-      .map((v) => this.vocabValue('perpetratorType', v, line, issues))
-      .filter((c): c is string => c !== null);
-    const sectors = this.list(row, 'sector')
-      .map((v) => this.vocabValue('sector', v, line, issues))
-      .filter((c): c is string => c !== null);
+    const perpetratorTypes = this.listCodes(row, 'perpetratorType', issues, p.defaults.perpetratorType);
+    const sectors = this.listCodes(row, 'sector', issues);
     const genderText = this.text(row, 'gender');
     const gender = genderText ? this.vocabValue('gender', genderText, line, issues) : null;
     let kind: MappedVictim['kind'] = p.defaults.victimKind ?? 'person';

@@ -35,6 +35,12 @@ async function failure(p: Promise<unknown>): Promise<AppError> {
 }
 
 describe('CSV reading', () => {
+  it('counts the data rows for progress, never the header, with or without a last newline', async () => {
+    expect((await openTable(file('a,b\n1,2\n3,4\n'))).approxRows).toBe(2);
+    expect((await openTable(file('a,b\n1,2\n3,4'))).approxRows).toBe(2);
+    expect((await openTable(file('\na,b\n1,2\n'))).approxRows).toBe(1);
+  });
+
   it('detects semicolons and strips a BOM', async () => {
     const r = await all(file('\uFEFFCaso;Fecha\r\n1;01/02/2020\r\n'));
     expect(r.headers).toEqual(['Caso', 'Fecha']);

@@ -94,7 +94,8 @@ interface Scan {
   validUtf8: boolean;
   firstBad: number | null;
   head: Buffer;
-  newlines: number;
+  /** Lines of text: newlines, plus one for a last line without its newline. */
+  lines: number;
 }
 
 async function scanFile(input: TableInput): Promise<Scan> {
@@ -105,9 +106,11 @@ async function scanFile(input: TableInput): Promise<Scan> {
   let lines = 1;
   let head = Buffer.alloc(0);
   let newlines = 0;
+  let last = 10;
   for await (const chunk of openInput(input, 1 << 20)) {
     const b = chunk as Buffer;
     hash.update(b);
+    if (b.length) last = b[b.length - 1]!;
     for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) newlines++;
     if (head.length < 65536) head = Buffer.concat([head, b.subarray(0, 65536 - head.length)]);
     if (valid) {
@@ -135,7 +138,7 @@ async function scanFile(input: TableInput): Promise<Scan> {
       firstBad = lines;
     }
   }
-  return { sha256: hash.digest('hex'), validUtf8: valid, firstBad, head, newlines };
+  return { sha256: hash.digest('hex'), validUtf8: valid, firstBad, head, lines: newlines + (last === 10 ? 0 : 1) };
 }
 
 function isUtf8At(b: Buffer, i: number): boolean {
@@ -311,7 +314,7 @@ async function openCsv(input: TableInput, opts: TableOptions, scan: Scan): Promi
     }
   }
 
-  return { kind: 'csv', headers, headerLine, delimiter, encoding, sha256: scan.sha256, approxRows: Math.max(0, scan.newlines - headerLine + 1), warnings, rows };
+  return { kind: 'csv', headers, headerLine, delimiter, encoding, sha256: scan.sha256, approxRows: Math.max(0, scan.lines - headerLine), warnings, rows };
 }
 
 function csvFailure(e: unknown): never {

@@ -33,6 +33,28 @@ describe('import and export screens', () => {
     return fetch(`${s.url}/import`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'accept-language': 'es' } });
   }
 
+  it('asks the day/month order of an ambiguous date column on the mapping page, and reads it so once chosen', async () => {
+    const csv = 'Id,Fecha,Víctima,Acto\nA1,2/10/2015,Ana Paz,threat\nA2,3/4/2016,Luis Gil,threat\n';
+    const profile = { version: 1, dataset: 'ambigua', columns: { externalId: 'Id', startDate: 'Fecha', victims: 'Víctima', actType: 'Acto' }, defaults: { country: 'VE' } };
+    const up = await upload(csv, profile);
+    const mapUrl = up.headers.get('location')!;
+    const base = mapUrl.slice(0, -4);
+    const asked = await c.request('GET', `${base}/preview`);
+    expect(asked.status).toBe(422);
+    const page = await asked.text();
+    expect(page).toContain('¿En qué orden están las fechas de la columna «Fecha»?');
+    expect(page).toMatch(/<select id="date-order" name="dateOrder"/);
+    const body: Record<string, string> = { dataset: 'ambigua', unit: 'incident', separator: ';', formats: 'DD/MM/YYYY', defaultCountry: 'VE', dateOrder: 'month-day' };
+    ['externalId', 'startDate', 'victims', 'actType'].forEach((f, i) => (body[`col_${i}`] = f));
+    expect((await form(mapUrl, body)).status).toBe(303);
+    const preview = await c.request('GET', `${base}/preview`);
+    expect(preview.status).toBe(200);
+    const text = await preview.text();
+    expect(text).toContain('Columna de fecha «Fecha»: se lee mes/día, como dice el perfil');
+    expect(text).toContain('Se crearán: 2 casos, 2 víctimas, 2 actos, 0 vínculos con perpetradores.');
+    expect(text).toMatch(/Se leen como «sin valor»: (&quot;|")NA/);
+  });
+
   it('upload, map, preview with unmatched values, resolve them, import, see progress, export the same filter', async () => {
     const up = await upload(sheetCsv(30, 7));
     expect(up.status).toBe(303);

@@ -245,7 +245,12 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
       unit: body.unit === 'act' ? 'act' : 'incident',
       columns,
       separator: body.separator || old.separator,
-      dates: { ...old.dates, formats: (body.formats ?? '').split(',').map((x) => x.trim()).filter(Boolean) },
+      dates: {
+        ...old.dates,
+        formats: (body.formats ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+        order: body.dateOrder === 'day-month' || body.dateOrder === 'month-day' ? body.dateOrder : undefined,
+      },
+      nullTokens: body.nullTokens === undefined ? old.nullTokens : body.nullTokens.split('|').map((x) => x.trim()).filter(Boolean),
       defaults: { ...old.defaults, country: body.defaultCountry ? body.defaultCountry.toUpperCase() : undefined },
     };
     if (!raw.dates.formats.length) raw.dates.formats = old.dates.formats;

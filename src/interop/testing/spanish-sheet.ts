@@ -4,7 +4,7 @@
  * accents missing and a few misspellings), several victims in one cell. Deterministic for a seed.
  * Used by the import tests, the end-to-end test and the import benchmark.
  */
-import type { ImportProfile } from '../import-profile.js';
+import { defaultNullTokens, type ImportProfile } from '../import-profile.js';
 
 export const sheetHeaders = ['Nro. caso', 'Fecha del hecho', 'País', 'Estado', 'Lugar', 'Tipo de agresión', 'Víctima(s)', 'Perpetrador', 'Descripción'];
 
@@ -90,6 +90,8 @@ export function sheetProfile(dataset = 'registro-2024'): ImportProfile {
     values: {
       actType: { 'Detención arbitraria': 'detention', alanamiento: 'raid', amenaza: 'threat', 'Hostigamiento judicial': 'criminal_charges' },
     },
+    nullTokens: [...defaultNullTokens],
+    separators: {},
     defaults: { narrativeSensitive: true },
     language: 'es',
   };

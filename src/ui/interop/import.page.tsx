@@ -4,7 +4,7 @@
  * Plain forms; the progress page refreshes itself with a meta refresh (no script needed).
  */
 import type { ImportField, ImportProfile, ImportReport, JobRow, UnmatchedValue } from '../../interop/index.js';
-import { exportFormats, importFields, issueText, vocabFields } from '../../interop/index.js';
+import { dateDecisionText, exportFormats, importFields, issueText, nullTokensText, toCreateText, vocabFields } from '../../interop/index.js';
 import { terms, type VocabName } from '../../vocab/index.js';
 import { dateTimeLabel } from '../format.js';
 import { Layout } from '../layout.js';
@@ -153,6 +153,25 @@ export function MappingPage(props: { pc: PageContext; upload: string; headers: s
             {t('interop:ui.date_formats_hint')}
           </p>
           <input id="formats" type="text" name="formats" value={profile.dates.formats.join(', ')} aria-describedby="formats-hint" />
+          <label for="date-order">{t('interop:ui.date_order')}</label>
+          <p class="hint" id="date-order-hint">
+            {t('interop:ui.date_order_hint')}
+          </p>
+          <select id="date-order" name="dateOrder" aria-describedby="date-order-hint">
+            <option value="" selected={!profile.dates.order}>
+              {t('interop:ui.date_order_auto')}
+            </option>
+            {(['day-month', 'month-day'] as const).map((o) => (
+              <option value={o} selected={profile.dates.order === o}>
+                {t(`interop:dates.order_${o}`)}
+              </option>
+            ))}
+          </select>
+          <label for="null-tokens">{t('interop:ui.null_tokens')}</label>
+          <p class="hint" id="null-tokens-hint">
+            {t('interop:ui.null_tokens_hint')}
+          </p>
+          <input id="null-tokens" type="text" name="nullTokens" value={profile.nullTokens.join(' | ')} aria-describedby="null-tokens-hint" />
           <label for="default-country">{t('interop:ui.default_country')}</label>
           <input id="default-country" type="text" name="defaultCountry" value={profile.defaults.country ?? ''} maxlength={2} />
         </fieldset>
@@ -245,6 +264,13 @@ export function PreviewPage(props: { pc: PageContext; upload: string; report: Im
       <p role="status">
         {t('interop:cli.summary_dry', { rows: r.rows, valid: r.valid, rejected: r.rejected, created: r.created, updated: r.updated, unchanged: r.unchanged, empty: r.emptyRows })}
       </p>
+      <p id="to-create">{toCreateText(pc.lang, r)}</p>
+      <ul id="read-as">
+        {r.dates.map((d) => (
+          <li>{dateDecisionText(pc.lang, d)}</li>
+        ))}
+        <li>{nullTokensText(pc.lang, r.nullTokens)}</li>
+      </ul>
       <p>
         <a href={`/import/u/${props.upload}/map`}>{t('interop:ui.back_to_mapping')}</a> ·{' '}
         <a href={`/import/u/${props.upload}/profile.json`} download="profile.json">
