@@ -140,11 +140,13 @@ describe('Atom feed', () => {
   it('escapes hostile titles and leads so a feed reader shows them as text', () => {
     const hostile = 'A ]]><script>alert(1)</script> & <b>b</b>';
     const xml = statementsAtom(
-      [{ id: '1', slug: 's', versionSlug: 's-en', lang: 'en', title: hostile, lead: hostile, status: 'published', countries: ['VE'], themes: [], statementDate: null, publishedAt: new Date('2021-02-10T00:00:00Z'), updatedAt: new Date('2021-02-11T00:00:00Z'), versions: [] }],
+      [{ id: '1', slug: 's', versionSlug: 's-en', lang: 'en', title: hostile, lead: hostile, status: 'published', countries: ['VE'], themes: [], statementDate: null, publishedAt: new Date('2021-02-10T00:00:00Z'), updatedAt: new Date('2021-02-11T00:00:00Z'), versions: [], coordinator: 'Red <b>&</b> Co' }],
       { baseUrl: 'https://example.org', selfPath: '/statements.atom', lang: 'en' },
     );
     expect(xml).not.toMatch(/<script/i);
     expect(xml).toContain('<id>https://example.org/statements/s-en</id>');
     expect(xml).toContain('<updated>2021-02-11T00:00:00.000Z</updated>');
+    // Atom requires an author: the coordinating organisation, escaped.
+    expect(xml).toMatch(/<entry>[\s\S]*<author>\s*<name>Red &lt;b&gt;&amp;&lt;\/b&gt; Co<\/name>\s*<\/author>/);
   });
 });

@@ -30,6 +30,8 @@ export function statementsAtom(entries: PublicIndexEntry[], opts: { baseUrl: str
       id: `${base}/statements/${e.versionSlug}`,
       link: `${base}/statements/${e.versionSlug}`,
       description: asHtmlText(e.lead),
+      // Atom requires an author on every entry (or on the feed): the coordinating organisation publishes it.
+      author: [{ name: e.coordinator }],
       ...(e.signatories
         ? {
             content:

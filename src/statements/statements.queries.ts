@@ -395,6 +395,8 @@ export interface PublicIndexEntry {
   publishedAt: Date;
   updatedAt: Date;
   versions: PublicVersionRef[];
+  /** The coordinating organisation, which publishes the statement (the feed's author). */
+  coordinator: string;
   /** Filled only when asked for (`withSignatories`): the feed lists them. */
   signatories?: { names: string[]; individuals: number };
 }
@@ -412,9 +414,11 @@ async function publicIndexIn(ctx: Ctx, db: DB, f: PublicIndexFilters, readerLang
   let q = db
     .selectFrom('statement as s')
     .innerJoin('statement_version as v', (j) => j.onRef('v.organisation_id', '=', 's.organisation_id').onRef('v.statement_id', '=', 's.id'))
+    .innerJoin('organisation as o', 'o.id', 's.organisation_id')
     .select([
       's.id',
       's.organisation_id',
+      'o.name as coordinator',
       's.signatory_order',
       's.slug',
       's.status',
@@ -465,6 +469,7 @@ async function publicIndexIn(ctx: Ctx, db: DB, f: PublicIndexFilters, readerLang
       publishedAt: pick.published_at!,
       updatedAt: pick.updated_at,
       versions: allVersions.filter((a) => a.statement_id === id).map((a) => ({ lang: a.lang, slug: a.slug, title: a.title })),
+      coordinator: pick.coordinator,
       ...(f.withSignatories ? { signatories: await publicSignatories(db, pick.organisation_id, id, pick.signatory_order, pick.lang, pick.source_lang) } : {}),
     });
     if (out.length >= (f.limit ?? 200)) break;

@@ -110,7 +110,7 @@ export async function loadDemoStatement(ctx: Ctx, demo: DemoInput): Promise<stri
         hero_key: hero.key,
         hero_width: hero.width,
         hero_height: hero.height,
-        hero_credit: 'Illustration: Atalaya demo (generated image)',
+        hero_credit: 'Atalaya demo (generated illustration)',
         press_name: 'Press office (fictional)',
         press_email: 'press@example.org',
         press_phone: '+1 555 0100',

@@ -16,6 +16,16 @@ export function HomePage(props: { pc: PageContext; incidents: PublicIncident[] }
           {t('ui:nav.sign_in')}
         </a>
       </p>
+      <nav aria-label={t('ui:home.public_nav')}>
+        <ul class="home-links">
+          <li>
+            <a href="/statements">{t('ui:home.statements_link')}</a>
+          </li>
+          <li>
+            <a href="/dashboards/VE">{t('ui:home.dashboard_link')}</a>
+          </li>
+        </ul>
+      </nav>
       <h2>{t('ui:home.public_heading')}</h2>
       {incidents.length === 0 ? (
         <p class="muted">{t('ui:home.no_public')}</p>
@@ -23,7 +33,8 @@ export function HomePage(props: { pc: PageContext; incidents: PublicIncident[] }
         <ul class="cards">
           {incidents.map((i) => (
             <li class="card">
-              <h3>{i.title}</h3>
+              {/* No page shows one published incident: the card leads to the country's figures that count it. */}
+              <h3>{i.country ? <a href={`/dashboards/${i.country}`}>{i.title}</a> : i.title}</h3>
               <p class="meta">
                 {[
                   i.month ? formatPartialDate(i.month, pc.lang) : '',

@@ -6,6 +6,15 @@ import { countryName, isCountry } from '../../vocab/places.js';
 import { renderDocument } from '../render.js';
 import { PublicLayout } from './public-layout.js';
 
+/** A language's name as it reads inside a sentence ("Versión en español", "Version in English"). */
+export function languageInSentence(tag: string, inLang: string): string {
+  try {
+    return new Intl.DisplayNames([inLang], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
 export function languageName(tag: string, inLang: string): string {
   try {
     const n = new Intl.DisplayNames([inLang], { type: 'language' }).of(tag);
@@ -74,6 +83,7 @@ export function renderStatementPage(st: PublicStatement, baseUrl: string): strin
         <p class="meta">
           <time datetime={date}>{formatDate(date, st.lang)}</time>
           {st.imported ? <span> · {t(ui, 'public:archive_entry')}</span> : null}
+          <span class="publisher"> · {t(ui, 'public:published_by', { name: st.coordinator })}</span>
         </p>
         {others.length ? (
           <nav class="versions" aria-label={t(ui, 'public:other_languages')}>
@@ -81,7 +91,7 @@ export function renderStatementPage(st: PublicStatement, baseUrl: string): strin
               {others.map((v) => (
                 <li>
                   <a href={`/statements/${v.slug}`} hreflang={v.lang} lang={v.lang}>
-                    {t(uiLang(v.lang), 'public:version_in', { language: languageName(v.lang, v.lang) })}
+                    {t(uiLang(v.lang), 'public:version_in', { language: languageInSentence(v.lang, v.lang) })}
                   </a>
                 </li>
               ))}
@@ -98,7 +108,7 @@ export function renderStatementPage(st: PublicStatement, baseUrl: string): strin
               height={String(st.hero.height)}
               alt={st.heroAlt ?? ''}
             />
-            {st.hero.credit ? <figcaption>{st.hero.credit}</figcaption> : null}
+            {st.hero.credit ? <figcaption>{t(ui, 'public:photo_credit', { credit: st.hero.credit })}</figcaption> : null}
           </figure>
         ) : null}
         <p class="lead">{st.lead}</p>
