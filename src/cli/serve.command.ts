@@ -3,7 +3,7 @@
  * serves until SIGINT/SIGTERM, then closes the database and releases the data folder.
  */
 import { parseArgs } from 'node:util';
-import { openRuntime } from '../access/index.js';
+import { installationAdminExists, openRuntime } from '../access/index.js';
 import { loadConfig } from '../config/index.js';
 import { buildApp } from '../http/app.js';
 import { deriveSecret } from '../http/services.js';
@@ -32,6 +32,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       } else if (await isDemoLoaded(rt.ctx)) {
         io.out(t(io.lang, 'cli:serve.demo_present'));
       }
+    } else if (!(await rt.ctx.db.selectFrom('organisation').select('id').limit(1).executeTakeFirst()) && !(await installationAdminExists(rt.ctx.db))) {
+      // A real installation starts with its administrator, made by `init` (which prints the set-up link).
+      io.out(t(io.lang, 'cli:init.first_start'));
+      io.out(t(io.lang, 'cli:init.hint'));
     }
     app = await buildApp({ ctx: rt.ctx, config, secret: deriveSecret(rt.master.key, 'http'), engine: rt.handle.engine, master: rt.master });
     await app.listen({ port: config.port, host: config.host });
