@@ -43,7 +43,7 @@ export function NotificationsPage(props: { pc: PageContext; items: NotificationI
                       : t('analysis:notifications.new_incident', { what: whatText, title: typeof p.more === 'number' ? `+${p.more}` : String(p.title ?? '') })}
                   </p>
                   <p class="meta">
-                    {dateTimeLabel(new Date(n.createdAt).toISOString(), pc.lang)}
+                    {dateTimeLabel(new Date(n.createdAt).toISOString(), pc.lang, pc.timeZone)}
                     {typeof p.incidentId === 'string' ? (
                       <>
                         {' · '}

@@ -83,7 +83,7 @@ export function CasePage(props: { pc: PageContext; file: CaseFile; shares: { nam
         <dt>{t('ui:case.visibility')}</dt>
         <dd>{t(`ui:visibility.${String(inc.visibility)}`)}</dd>
         <dt>{t('workspace:case.version', { version: inc.version })}</dt>
-        <dd>{dateTimeLabel(inc.updatedAt, lang)}</dd>
+        <dd>{dateTimeLabel(inc.updatedAt, lang, pc.timeZone)}</dd>
       </dl>
       {str(inc.narrative) ? (
         <>
@@ -289,7 +289,7 @@ export function HistoryPage(props: { pc: PageContext; incident: Presented; entri
               {t('workspace:history.version', { version: e.version })}: {t(`workspace:history.action.${e.action}`)}
             </h2>
             <p class="meta">
-              {dateTimeLabel(e.changedAt, lang)} · {t('workspace:history.by', { who: (e.changedBy && props.names.get(e.changedBy)) || '—' })}
+              {dateTimeLabel(e.changedAt, lang, pc.timeZone)} · {t('workspace:history.by', { who: (e.changedBy && props.names.get(e.changedBy)) || '—' })}
             </p>
             <p>
               <strong>{t('workspace:history.reason')}:</strong> {e.reason || t('workspace:history.no_reason')}
@@ -448,7 +448,7 @@ export function EvidencePage(props: { pc: PageContext; evidence: Presented; cust
           <tbody>
             {props.custody.map((c) => (
               <tr>
-                <td>{dateTimeLabel(c.at, lang)}</td>
+                <td>{dateTimeLabel(c.at, lang, pc.timeZone)}</td>
                 <td>{c.userName ?? '—'}</td>
                 <td>{t(`workspace:evidence.action.${c.action.replace('.', '_')}`, { defaultValue: c.action })}</td>
               </tr>
