@@ -26,3 +26,4 @@ export {
 } from './members.js';
 export { requestPasswordReset, resetPasswordWithToken } from './password-reset.js';
 export { proposeTerm, listProposals, proposalInput, type Proposal } from './vocab-proposals.js';
+export { installationAdminExists, createInstallationAdmin, setUpOrganisation, listOrganisations, renameOrganisation, archiveOrganisation, isTimeZone, type OrganisationSummary } from './installation.js';

@@ -24,6 +24,8 @@ export const commands: Record<string, () => Promise<CommandModule>> = {
   backup: () => import('./backup.command.js'),
   restore: () => import('./restore.command.js'),
   count: () => import('./count.command.js'),
+  init: () => import('./init.command.js'),
+  org: () => import('./org.command.js'),
 };
 
 export function renderError(e: unknown, io: CliIO): number {

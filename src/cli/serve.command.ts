@@ -10,7 +10,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const p = parseCommand(io, 'serve', { summary: 'cli:commands.serve', options: { demo: { type: 'boolean', default: false } } }, argv);
   if (!p.ok) return p.code;
   const { values } = p;
-  const [{ openRuntime }, { loadConfig }, { buildApp }, { deriveSecret }, { loadDemo, isDemoLoaded, sweepUnreferencedEvidence }, { loadDemoStatement }, { startAlertTimer }] = await Promise.all([
+  const [{ openRuntime, installationAdminExists }, { loadConfig }, { buildApp }, { deriveSecret }, { loadDemo, isDemoLoaded, sweepUnreferencedEvidence }, { loadDemoStatement }, { startAlertTimer }] = await Promise.all([
     import('../access/index.js'),
     import('../config/index.js'),
     import('../http/app.js'),
@@ -36,6 +36,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       } else if (await isDemoLoaded(rt.ctx)) {
         io.out(t(io.lang, 'cli:serve.demo_present'));
       }
+    } else if (!(await rt.ctx.db.selectFrom('organisation').select('id').limit(1).executeTakeFirst()) && !(await installationAdminExists(rt.ctx.db))) {
+      // A real installation starts with its administrator, made by `init` (which prints the set-up link).
+      io.out(t(io.lang, 'cli:init.first_start'));
+      io.out(t(io.lang, 'cli:init.hint'));
     }
     const swept = await sweepUnreferencedEvidence(rt.ctx);
     if (swept.removed) io.out(t(io.lang, 'cli:serve.evidence_swept', { count: swept.removed }));

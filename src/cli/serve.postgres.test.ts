@@ -77,6 +77,18 @@ describe.skipIf(!process.env.DATABASE_URL)('serve on PostgreSQL with row-level s
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('starts without the demo on the empty database, serves the home page and says to run init', async () => {
+    const s = await serve([], env, /atalaya init --email/);
+    try {
+      expect(s.output.join('\n')).not.toMatch(/password/i);
+      const home = await fetch(s.url + '/');
+      expect(home.status).toBe(200);
+      expect((await fetch(s.url + '/statements')).status).toBe(200);
+    } finally {
+      await s.stop();
+    }
+  }, 120_000);
+
   it('starts with the demo, serves pages and lets the demo administrator sign in', async () => {
     const s = await serve(['--demo'], env, /shown only once/);
     try {

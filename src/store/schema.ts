@@ -27,6 +27,11 @@ export interface OrganisationTable {
   sealed_at: Date | null;
   mfa_relaxed_for_viewers: Generated<boolean>;
   created_at: Timestamp;
+  /** Migration 056: archived organisations are closed to sign-in. */
+  archived_at: Date | null;
+  /** IANA time zone in which the organisation's pages show times (migration 056). */
+  time_zone: Generated<string>;
+  languages: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface OrganisationKeyTable {
@@ -51,6 +56,8 @@ export interface AppUserTable {
   disabled_at: Date | null;
   password_changed_at: Timestamp;
   created_at: Timestamp;
+  /** Migration 056: creates and archives organisations; holds no membership, reads no records. */
+  installation_admin: Generated<boolean>;
 }
 
 export type Role = 'admin' | 'documenter' | 'analyst' | 'reviewer' | 'viewer';

@@ -30,12 +30,17 @@ export function dateRangeLabel(p: Record<string, unknown>, lang: Lang): string {
   return s || e;
 }
 
-export function dateTimeLabel(iso: string, lang: Lang): string {
-  return (
-    new Intl.DateTimeFormat(lang === 'es' ? 'es-VE' : 'en-GB', {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-      timeZone: 'UTC',
-    }).format(new Date(iso)) + ' UTC'
-  );
+/**
+ * A date and time in the organisation's time zone, with the zone named (`… 14:05 America/Caracas`),
+ * since readers in several countries see the same pages; UTC when none is known.
+ */
+export function dateTimeLabel(iso: string, lang: Lang, timeZone = 'UTC'): string {
+  let fmt: Intl.DateTimeFormat;
+  try {
+    fmt = new Intl.DateTimeFormat(lang === 'es' ? 'es-VE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  } catch {
+    timeZone = 'UTC';
+    fmt = new Intl.DateTimeFormat(lang === 'es' ? 'es-VE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  }
+  return `${fmt.format(new Date(iso))} ${timeZone}`;
 }

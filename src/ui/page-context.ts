@@ -15,6 +15,8 @@ export interface PageContext {
     role: string;
     organisations: { organisationId: string; name: string; role: string }[];
   };
+  /** The signed-in organisation's time zone (IANA name), in which pages show times. */
+  timeZone?: string;
 }
 
 export function basicContext(lang: Lang, path: string, csrf = ''): PageContext {

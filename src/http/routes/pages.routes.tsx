@@ -40,8 +40,10 @@ export async function pageContext(req: FastifyRequest, reply: FastifyReply, serv
   const user = await services.ctx.db.selectFrom('app_user').select(['display_name']).where('id', '=', actor.userId).executeTakeFirst();
   const orgs = await membershipsOf(services.ctx.db, actor.userId);
   const current = orgs.find((o) => o.organisationId === actor.organisationId);
+  const org = await services.ctx.db.selectFrom('organisation').select('time_zone').where('id', '=', actor.organisationId).executeTakeFirst();
   return {
     ...base,
+    timeZone: org?.time_zone ?? 'UTC',
     user: {
       displayName: user?.display_name ?? '',
       organisationId: actor.organisationId,

@@ -239,7 +239,7 @@ export function AuditPage(props: { pc: PageContext; rows: AuditRow[]; intact: bo
             {props.rows.map((r) => (
               <tr>
                 <td>{r.seq}</td>
-                <td>{dateTimeLabel(r.at, pc.lang)}</td>
+                <td>{dateTimeLabel(r.at, pc.lang, pc.timeZone)}</td>
                 <td>{r.actorName ?? t('admin:audit.system')}</td>
                 <td>
                   <code>{r.action}</code>

@@ -45,7 +45,7 @@ export function NotificationsPage(props: { pc: PageContext; items: NotificationI
                       : t('analysis:notifications.new_incident', { what: whatText, title: typeof p.more === 'number' ? `+${p.more}` : String(p.title ?? '') })}
                   </p>
                   <p class="meta">
-                    {dateTimeLabel(new Date(n.createdAt).toISOString(), pc.lang)}
+                    {dateTimeLabel(new Date(n.createdAt).toISOString(), pc.lang, pc.timeZone)}
                     {n.kind === 'new_report' && typeof p.reportId === 'string' ? (
                       <>
                         {' · '}

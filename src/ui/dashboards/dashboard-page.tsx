@@ -28,7 +28,7 @@ export function DashboardPage(props: {
         <li>{t('dashboards:caption.suppressed', { k: d.k })}</li>
         <li>{t('dashboards:caption.months', { n: d.excludedYearOnly })}</li>
         <li>{t('dashboards:caption.no_names')}</li>
-        <li>{t('dashboards:caption.released', { at: dateTimeLabel(new Date(d.releasedAt).toISOString(), pc.lang) })}</li>
+        <li>{t('dashboards:caption.released', { at: dateTimeLabel(new Date(d.releasedAt).toISOString(), pc.lang, pc.timeZone) })}</li>
       </ul>
       <p class="total" id="dashboard-total">
         {total && !total.suppressed && total.value !== null ? t('dashboards:total', { n: total.value }) : t('dashboards:total_withheld', { k: d.k })}

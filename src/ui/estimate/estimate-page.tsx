@@ -258,7 +258,7 @@ export function EstimatePage(props: {
               <select id="run" name="run">
                 {runs.map((r) => (
                   <option value={r.id} selected={r.id === form.run}>
-                    {t('estimateui:run_option', { date: dateTimeLabel(r.createdAt, lang), records: r.recordCount, confirmed: r.confirmed, proposed: r.proposed })}
+                    {t('estimateui:run_option', { date: dateTimeLabel(r.createdAt, lang, pc.timeZone), records: r.recordCount, confirmed: r.confirmed, proposed: r.proposed })}
                   </option>
                 ))}
               </select>{' '}

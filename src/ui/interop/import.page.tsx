@@ -70,7 +70,7 @@ export function ImportHomePage(props: { pc: PageContext; jobs: JobRow[]; errors?
               {props.jobs.map((j) => (
                 <tr>
                   <td>
-                    <a href={`/import/jobs/${j.id}`}>{dateTimeLabel(new Date(j.created_at).toISOString(), pc.lang)}</a>
+                    <a href={`/import/jobs/${j.id}`}>{dateTimeLabel(new Date(j.created_at).toISOString(), pc.lang, pc.timeZone)}</a>
                   </td>
                   <td>{j.dataset}</td>
                   <td>{t(`interop:state.${j.state}`)}</td>
@@ -366,7 +366,7 @@ export function JobPage(props: { pc: PageContext; job: JobRow; hasRejected: bool
           <span role="status">{t(`interop:state.${job.state}`)}</span>
         </dd>
         <dt>{t('interop:ui.started')}</dt>
-        <dd>{dateTimeLabel(new Date(job.created_at).toISOString(), pc.lang)}</dd>
+        <dd>{dateTimeLabel(new Date(job.created_at).toISOString(), pc.lang, pc.timeZone)}</dd>
       </dl>
       {running ? (
         <p>

@@ -67,7 +67,7 @@ export function LinkageIndexPage(props: { pc: PageContext; runs: RunSummary[]; d
               {runs.map((r) => (
                 <tr>
                   <th scope="row">
-                    <a href={`/linkage/runs/${r.id}`}>{dateTimeLabel(r.createdAt, pc.lang)}</a>
+                    <a href={`/linkage/runs/${r.id}`}>{dateTimeLabel(r.createdAt, pc.lang, pc.timeZone)}</a>
                   </th>
                   <td>{r.recordCount}</td>
                   <td>{r.organisationCount}</td>
@@ -230,7 +230,7 @@ export function LinkageRunPage(props: {
   const { pc, run, counts } = props;
   const { t } = pc;
   const lang = pc.lang;
-  const title = t('linkplatform:run_title', { date: dateTimeLabel(run.createdAt, lang) });
+  const title = t('linkplatform:run_title', { date: dateTimeLabel(run.createdAt, lang, pc.timeZone) });
   const figures: [string, string][] = [
     [t('linkplatform:fig.records'), String(run.recordCount)],
     [t('linkplatform:fig.organisations'), String(run.organisationCount)],

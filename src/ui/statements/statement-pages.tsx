@@ -6,7 +6,7 @@ import type { PageContext } from '../page-context.js';
 import { allowedTransitions, type StatementEditorView, type StatementSummary } from '../../statements/index.js';
 import { languageName } from '../public/statement-page.js';
 
-const when = (d: Date | null | undefined, pc: PageContext) => (d ? dateTimeLabel(d.toISOString(), pc.lang) : '');
+const when = (d: Date | null | undefined, pc: PageContext) => (d ? dateTimeLabel(d.toISOString(), pc.lang, pc.timeZone) : '');
 const local = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 16) : '');
 
 function Csrf(props: { pc: PageContext }) {

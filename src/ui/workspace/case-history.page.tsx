@@ -36,7 +36,7 @@ function EntryMeta(props: { pc: PageContext; e: PresentedHistoryEntry; names: Ma
   return (
     <>
       <p class="meta">
-        {dateTimeLabel(e.changedAt, pc.lang)} · {pc.t('workspace:history.by', { who: (e.changedBy && props.names.get(e.changedBy)) || '—' })}
+        {dateTimeLabel(e.changedAt, pc.lang, pc.timeZone)} · {pc.t('workspace:history.by', { who: (e.changedBy && props.names.get(e.changedBy)) || '—' })}
       </p>
       <p>
         <strong>{pc.t('workspace:history.reason')}:</strong> {e.reason || pc.t('workspace:history.no_reason')}

@@ -114,7 +114,7 @@ export function CasePage(props: {
         <dt>{t('ui:case.visibility')}</dt>
         <dd>{t(`ui:visibility.${String(inc.visibility)}`)}</dd>
         <dt>{t('workspace:case.version', { version: inc.version })}</dt>
-        <dd>{dateTimeLabel(inc.updatedAt, lang)}</dd>
+        <dd>{dateTimeLabel(inc.updatedAt, lang, pc.timeZone)}</dd>
       </dl>
       {str(inc.narrative) ? (
         <>
@@ -456,7 +456,7 @@ export function EvidencePage(props: { pc: PageContext; evidence: Presented; cust
           <tbody>
             {props.custody.map((c) => (
               <tr>
-                <td>{dateTimeLabel(c.at, lang)}</td>
+                <td>{dateTimeLabel(c.at, lang, pc.timeZone)}</td>
                 <td>{c.userName ?? '—'}</td>
                 <td>{t(`workspace:evidence.action.${c.action.replace('.', '_')}`, { defaultValue: c.action })}</td>
               </tr>

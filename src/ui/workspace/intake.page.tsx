@@ -33,7 +33,7 @@ export function DraftsPage(props: { pc: PageContext; drafts: DraftSummary[]; not
               <h3>
                 <a href={`/incidents/new/${d.id}/incident`}>{d.title || t('workspace:intake.untitled')}</a>
               </h3>
-              <p class="meta">{t('workspace:intake.updated', { when: dateTimeLabel(d.updatedAt, pc.lang) })}</p>
+              <p class="meta">{t('workspace:intake.updated', { when: dateTimeLabel(d.updatedAt, pc.lang, pc.timeZone) })}</p>
             </li>
           ))}
         </ul>
@@ -169,7 +169,7 @@ export function IntakeStepPage(props: { pc: PageContext; draftId: string; step: 
                               {t('workspace:match.existing', {
                                 kind: t(`workspace:field.kind_${m.kind}`),
                                 sectors: m.sectors.map((s) => vocabLabel('defender_sector', s, pc.lang)).join(', ') || '—',
-                                when: dateTimeLabel(m.createdAt, pc.lang),
+                                when: dateTimeLabel(m.createdAt, pc.lang, pc.timeZone),
                               })}{' '}
                               <a href={`/actors/${m.id}`} target="_blank" rel="noopener">
                                 {t('workspace:match.existing_short')}
