@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/index.js';
 import { sql } from 'kysely';
-import { ensureWritableDir, migrate, openDatabase, pendingMigrations, type DatabaseHandle } from '../store/index.js';
+import { ensureWritableDir, secureDataFolder, migrate, openDatabase, pendingMigrations, type DatabaseHandle } from '../store/index.js';
 import { AppError } from '../shared/errors.js';
 import type { Ctx } from './context.js';
 import { Keyring } from './crypto/keyring.js';
@@ -40,6 +40,8 @@ async function canUseAppRole(db: DatabaseHandle['db']): Promise<boolean> {
  */
 export async function openRuntime(config: Config, opts: { migrate?: boolean; createKey?: boolean; rowSecurity?: boolean } = {}): Promise<Runtime> {
   ensureWritableDir(config.dataDir);
+  // Owner-only, also for folders written by versions that left the database's files 0666.
+  secureDataFolder(config.dataDir);
   const master = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, create: opts.createKey ?? true });
   const base = { dataDir: config.dataDir, databaseUrl: config.databaseUrl, statementTimeoutMs: config.statementTimeoutMs };
   let handle = await openDatabase(base);

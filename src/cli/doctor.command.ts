@@ -8,7 +8,7 @@ import { Keyring, loadMasterKey, keyFilePath } from '../access/index.js';
 import { sweepUnreferencedEvidence } from '../records/index.js';
 import { isAppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
-import { openDatabase, pendingMigrations, verifyAudit } from '../store/index.js';
+import { looseModes, openDatabase, pendingMigrations, verifyAudit } from '../store/index.js';
 import type { CliIO } from './cli-io.js';
 
 export async function run(_argv: string[], io: CliIO): Promise<number> {
@@ -33,6 +33,9 @@ export async function run(_argv: string[], io: CliIO): Promise<number> {
   } catch {
     bad('data_dir_bad', { dir: config.dataDir });
   }
+  const loose = looseModes(config.dataDir);
+  if (loose.length) bad('data_modes_bad', { dir: config.dataDir, first: loose[0]!, count: loose.length >= 20 ? '20+' : loose.length });
+  else ok('data_modes', { dir: config.dataDir });
   let master;
   try {
     master = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, create: false });
