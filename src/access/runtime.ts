@@ -3,7 +3,7 @@
  * master key and the keyring. Used by the server and by every CLI command that touches data.
  */
 import type { Config } from '../config/index.js';
-import { ensureWritableDir, migrate, openDatabase, pendingMigrations, ReadRouter, type DatabaseHandle } from '../store/index.js';
+import { ensureWritableDir, secureDataFolder, migrate, openDatabase, pendingMigrations, ReadRouter, type DatabaseHandle } from '../store/index.js';
 import { AppError } from '../shared/errors.js';
 import type { Ctx } from './context.js';
 import { Keyring } from './crypto/keyring.js';
@@ -32,6 +32,8 @@ export async function openRuntime(
   opts: { migrate?: boolean; createKey?: boolean; rowSecurity?: boolean; readReplicas?: boolean } = {},
 ): Promise<Runtime> {
   ensureWritableDir(config.dataDir);
+  // Owner-only, also for folders written by versions that left the database's files 0666.
+  secureDataFolder(config.dataDir);
   const master = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, create: opts.createKey ?? true });
   const base = { dataDir: config.dataDir, databaseUrl: config.databaseUrl, statementTimeoutMs: config.statementTimeoutMs };
   let handle = await openDatabase(base);

@@ -13,7 +13,7 @@ import { parseCommand } from './cli-command.js';
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const p = parseCommand(io, 'doctor', { summary: 'cli:commands.doctor' }, argv);
   if (!p.ok) return p.code;
-  const [{ loadConfig }, { Keyring, loadMasterKey, keyFilePath }, { openDatabase, pendingMigrations, verifyAudit }, { sweepUnreferencedEvidence }] = await Promise.all([
+  const [{ loadConfig }, { Keyring, loadMasterKey, keyFilePath }, { looseModes, openDatabase, pendingMigrations, verifyAudit }, { sweepUnreferencedEvidence }] = await Promise.all([
     import('../config/index.js'),
     import('../access/index.js'),
     import('../store/index.js'),
@@ -40,6 +40,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   } catch {
     bad('data_dir_bad', { dir: config.dataDir });
   }
+  const loose = looseModes(config.dataDir);
+  if (loose.length) bad('data_modes_bad', { dir: config.dataDir, first: loose[0]!, count: loose.length >= 20 ? '20+' : loose.length });
+  else ok('data_modes', { dir: config.dataDir });
   let master;
   try {
     master = loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, create: false });

@@ -39,7 +39,9 @@ interface EntryHeader {
 }
 
 const CHUNK_ROWS = 2000;
-const skipDirs = new Set(['db', 'keys', 'imports', 'tmp']);
+// The outbox holds mail as sent (live password-reset and signing links, addresses): it is
+// delivery, not a record, and must not travel in backups.
+const skipDirs = new Set(['db', 'keys', 'imports', 'tmp', 'outbox']);
 
 function bad(key: string, values?: Record<string, string | number>): AppError {
   return new AppError('bad_input', { issues: [{ path: ['backup'], key, ...(values ? { values } : {}) }] });

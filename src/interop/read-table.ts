@@ -176,6 +176,15 @@ function detectDelimiter(sample: string): string {
   return best;
 }
 
+/**
+ * More columns than any case sheet has: a 10,000-column file made an 11 MB mapping page and
+ * hundreds of MB of memory. Refused before any row is read.
+ */
+export const MAX_COLUMNS = 500;
+function checkColumnCount(found: number, line: number): void {
+  if (found > MAX_COLUMNS) fail({ line, key: 'interop:read.too_many_columns', values: { found, max: MAX_COLUMNS } });
+}
+
 /** Header names made unique: a repeated name becomes "Name (2)", with a warning naming both places. */
 export function uniqueHeaders(raw: string[], line: number, warnings: ReadIssue[]): string[] {
   const seen = new Map<string, number>();
@@ -279,6 +288,7 @@ async function openCsv(input: TableInput, opts: TableOptions, scan: Scan): Promi
     }
   }
   if (!rawHeaders) fail({ key: 'interop:read.empty_file' });
+  checkColumnCount(rawHeaders.length, headerLine);
   const headers = uniqueHeaders(rawHeaders, headerLine, warnings);
 
   async function* rows(): AsyncGenerator<TableRow> {
@@ -387,6 +397,7 @@ async function openXlsx(input: TableInput, opts: TableOptions, scan: Scan): Prom
   for await (const r of sheetRows()) {
     const texts = r.values.map((v) => String(xlsxCell(v, r.number, '', []) ?? '').trim());
     if (texts.some((t) => t !== '')) {
+      checkColumnCount(texts.length, r.number);
       headerLine = r.number;
       headers = uniqueHeaders(texts, r.number, warnings);
       break;

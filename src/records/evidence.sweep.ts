@@ -24,12 +24,14 @@ const STORAGE_KEY = /^[0-9a-f]{32}$/;
 async function referencedKeys(ctx: Ctx, orgId: string): Promise<Set<string>> {
   return inTransaction(ctx.db, systemScope([orgId]), async (trx) => {
     const keys = new Set<string>();
-    const tables = await sql<{ table_name: string }>`SELECT c.table_name FROM information_schema.columns c
+    // Every column that names a stored file: evidence, and any later table (public reports keep a
+    // sealed original and a stripped copy, `storage_key` and `stripped_storage_key`).
+    const columns = await sql<{ table_name: string; column_name: string }>`SELECT c.table_name, c.column_name FROM information_schema.columns c
       JOIN information_schema.columns o ON o.table_schema = c.table_schema AND o.table_name = c.table_name AND o.column_name = 'organisation_id'
-      WHERE c.table_schema = current_schema() AND c.column_name = 'storage_key'`.execute(trx);
-    for (const { table_name } of tables.rows) {
-      const r = await sql<{ k: string }>`SELECT storage_key AS k FROM ${sql.table(table_name)} WHERE organisation_id = ${orgId}`.execute(trx);
-      for (const row of r.rows) keys.add(row.k);
+      WHERE c.table_schema = current_schema() AND (c.column_name = 'storage_key' OR c.column_name LIKE '%\\_storage\\_key')`.execute(trx);
+    for (const { table_name, column_name } of columns.rows) {
+      const r = await sql<{ k: string | null }>`SELECT ${sql.ref(column_name)} AS k FROM ${sql.table(table_name)} WHERE organisation_id = ${orgId}`.execute(trx);
+      for (const row of r.rows) if (row.k) keys.add(row.k);
     }
     const drafts = await sql<{ id: string; payload_enc: Buffer }>`SELECT id, payload_enc FROM intake_draft WHERE organisation_id = ${orgId}`.execute(trx);
     for (const d of drafts.rows) {

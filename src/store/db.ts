@@ -3,7 +3,7 @@
  * server when DATABASE_URL is set. Both are driven through node-postgres and Kysely's
  * PostgresDialect, so the same SQL and the same result types serve both engines.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, accessSync, constants } from 'node:fs';
+import { mkdirSync, accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -11,6 +11,7 @@ import { AppError } from '../shared/errors.js';
 import { FailoverPool, parseServerUrl, RoleError } from './failover-pool.js';
 export { takeRole } from './failover-pool.js';
 import type { Database } from './schema.js';
+import { acquireFolderLock, restrictUmask, secureDataFolder } from './data-folder.js';
 
 // Dates stay 'YYYY-MM-DD' strings: a JS Date would shift a day across time zones.
 pg.types.setTypeParser(1082, (v: string) => v);
@@ -41,42 +42,6 @@ export interface OpenOptions {
   applicationName?: string;
 }
 
-/**
- * PGlite has no lock on its data folder and two processes writing it lose data, so Atalaya keeps
- * its own lock file holding the owner's pid; a lock whose process is gone is taken over.
- */
-function acquireFolderLock(dir: string): () => void {
-  const lockPath = join(dir, 'atalaya.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx', 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(lockPath, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(readFileSync(lockPath, 'utf8').trim());
-      let alive = false;
-      if (Number.isInteger(pid) && pid > 0) {
-        try {
-          process.kill(pid, 0);
-          alive = true;
-        } catch (err) {
-          alive = (err as NodeJS.ErrnoException).code === 'EPERM';
-        }
-      }
-      if (alive) {
-        throw new AppError('unavailable', {
-          message: `The data folder ${dir} is in use by another Atalaya process (pid ${pid}).`,
-          values: { pid },
-        });
-      }
-      rmSync(lockPath, { force: true });
-    }
-  }
-  throw new AppError('unavailable', { message: `Could not lock the data folder ${dir}.` });
-}
-
 export function ensureWritableDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -105,6 +70,8 @@ async function openPglite(opts: OpenOptions): Promise<{ pool: pg.Pool; close: ()
   if (!opts.inMemory) {
     ensureWritableDir(opts.dataDir);
     release = acquireFolderLock(opts.dataDir);
+    // PGlite creates its files 0666: the umask keeps them the owner's (data-folder.ts).
+    restrictUmask();
     dataDir = join(opts.dataDir, 'db');
   }
   try {
@@ -114,6 +81,9 @@ async function openPglite(opts: OpenOptions): Promise<{ pool: pg.Pool; close: ()
       pool,
       close: async () => {
         await lite.close();
+        // PGlite rewrites a few files (relation caches) 0644 whatever the umask; the folders are
+        // 0700, so no one else reaches them meanwhile, and on close they are set straight.
+        if (dataDir) secureDataFolder(dataDir);
         release();
       },
     };

@@ -1,4 +1,5 @@
 export { openDatabase, ensureWritableDir, type DB, type DatabaseHandle, type Engine } from './db.js';
+export { secureDataFolder, looseModes, acquireFolderLock, processStartTime } from './data-folder.js';
 export { migrate, pendingMigrations, listMigrations } from './migrate.js';
 export { appendAudit, verifyAudit, auditHead, SYSTEM_ORG, type AuditEntry, type AuditProblem } from './audit.js';
 export { inTransaction, setScope, systemScope, userScope, publicScope, type Scope } from './tx.js';
