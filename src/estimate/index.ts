@@ -26,6 +26,8 @@ export {
 } from './loglinear.model.js';
 export { defaultLcmcrSettings, runLcmcr, type LcmcrProgress, type LcmcrResult, type LcmcrSettings } from './lcmcr.sampler.js';
 export { runLcmcrInWorker, startLcmcrInWorker, type WorkerRun } from './lcmcr.runner.js';
+export { defaultChainOptions, runLcmcrChains, type ChainOptions, type ChainsResult } from './lcmcr.chains.js';
+export { multiChainEss, splitRhat } from './mcmc.diagnostics.js';
 export { chapman, lincolnPetersen, type TwoListEstimate } from './two-list.estimator.js';
 export {
   addLcmcr,

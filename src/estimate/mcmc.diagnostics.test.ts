@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autocorrelationTime, effectiveSampleSize, gewekeZ } from './mcmc.diagnostics.js';
+import { autocorrelationTime, effectiveSampleSize, gewekeZ, multiChainEss, splitRhat } from './mcmc.diagnostics.js';
 import { createRng, normal } from './random.sampler.js';
 
 function ar1(phi: number, n: number, seed: number): number[] {
@@ -28,5 +28,18 @@ describe('MCMC diagnostics', () => {
     expect(Math.abs(gewekeZ(ar1(0.5, 5000, 3)))).toBeLessThan(3);
     const drifting = ar1(0.5, 5000, 4).map((v, i) => v + i / 500);
     expect(Math.abs(gewekeZ(drifting))).toBeGreaterThan(5);
+  });
+});
+
+describe('split R-hat and pooled ESS', () => {
+  it('is about 1 for chains from one distribution and well above 1.01 for chains that disagree', () => {
+    const rng = createRng(5);
+    const same = Array.from({ length: 4 }, () => Array.from({ length: 2000 }, () => normal(rng)));
+    expect(splitRhat(same)).toBeLessThan(1.01);
+    expect(multiChainEss(same)).toBeGreaterThan(6000);
+    const apart = same.map((c, k) => c.map((v) => v + k));
+    expect(splitRhat(apart)).toBeGreaterThan(1.5);
+    // A chain drifting within itself is caught by the split, even alone.
+    expect(splitRhat([Array.from({ length: 2000 }, (_, i) => i / 200 + normal(rng))])).toBeGreaterThan(1.5);
   });
 });

@@ -60,3 +60,30 @@ export function gewekeZ(x: ArrayLike<number>, first = 0.1, last = 0.5): number {
   if (den === 0) return sa.mean === sb.mean ? 0 : Infinity;
   return (sa.mean - sb.mean) / den;
 }
+
+/**
+ * Split R̂ (Gelman et al. 2013, Bayesian Data Analysis, 3rd ed., §11.4): each chain is cut in two
+ * halves, and the between-half variance of the means is compared with the within-half variance.
+ * Values near 1 say the chains explore the same distribution; above 1.01 they have not mixed.
+ */
+export function splitRhat(chains: readonly (readonly number[])[]): number {
+  const halves: number[][] = [];
+  for (const c of chains) {
+    const h = Math.floor(c.length / 2);
+    if (h < 2) continue;
+    halves.push(c.slice(0, h), c.slice(c.length - h));
+  }
+  if (halves.length < 2) return NaN;
+  const n = Math.min(...halves.map((h) => h.length));
+  const means = halves.map((h) => h.slice(0, n).reduce((s, v) => s + v, 0) / n);
+  const grand = means.reduce((s, v) => s + v, 0) / means.length;
+  const B = (n / (means.length - 1)) * means.reduce((s, m) => s + (m - grand) ** 2, 0);
+  const W = halves.reduce((s, h, i) => s + h.slice(0, n).reduce((a, v) => a + (v - means[i]!) ** 2, 0) / (n - 1), 0) / halves.length;
+  if (!(W > 0)) return B > 0 ? Infinity : 1;
+  return Math.sqrt(((n - 1) / n) * W + B / n) / Math.sqrt(W);
+}
+
+/** Effective sample size of several chains: the sum of each chain's own. */
+export function multiChainEss(chains: readonly (readonly number[])[]): number {
+  return chains.reduce((s, c) => s + effectiveSampleSize(c), 0);
+}
