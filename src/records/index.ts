@@ -50,3 +50,4 @@ export {
   type CaseAudience,
 } from './sharing.js';
 export { wordIndexRows, insertWordRows, replaceIncidentWords, indexWords, type WordRow } from './word-index.js';
+export { listActors, type ActorQuery, type ActorEntry } from './actors.queries.js';

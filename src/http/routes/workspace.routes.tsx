@@ -22,6 +22,7 @@ import { html, pageContext, requireUser } from './pages.routes.js';
 import { intakeRoutes } from './workspace.intake.js';
 import { caseRoutes } from './workspace.case.js';
 import { sharingRoutes } from './workspace.sharing.js';
+import { actorsRoutes } from './workspace.actors.js';
 
 const assetsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui', 'assets');
 
@@ -141,4 +142,5 @@ export async function workspaceRoutes(app: FastifyInstance, opts: { services: Se
   await app.register(intakeRoutes, { services });
   await app.register(caseRoutes, { services });
   await app.register(sharingRoutes, { services });
+  await app.register(actorsRoutes, { services });
 }
