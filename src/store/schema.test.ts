@@ -39,8 +39,11 @@ describe.each(engines)('schema on %s', (engine) => {
     const cols = await tableColumns(t);
     // Tenant-owned: rows belong to one organisation (a NOT NULL organisation_id). Sessions carry the
     // organisation a user is working in but belong to the user, like the reference tables.
+    // Look-up tables kept on the Citus coordinator (docs/scale.md) are keyed by what the caller holds
+    // before any organisation is known: a public reporter's receipt locator.
+    const coordinatorOnly = new Set(['intake_receipt']);
     const tenantTables = new Set(
-      cols.filter((c) => c.column_name === 'organisation_id' && c.is_nullable === 'NO').map((c) => c.table_name),
+      cols.filter((c) => c.column_name === 'organisation_id' && c.is_nullable === 'NO' && !coordinatorOnly.has(c.table_name)).map((c) => c.table_name),
     );
     expect(tenantTables.size).toBeGreaterThan(10);
     const keys = await keyColumns(t);
