@@ -55,7 +55,12 @@ const incidentArb = fc.record({
     }),
     { maxLength: 3 },
   ),
-});
+}).map((m) => ({
+  ...m,
+  // Sharing is one truth (migration 065): a case that is not public is 'coalition' exactly when it
+  // has a share, whatever was asked for, so the model follows the database.
+  visibility: m.visibility === 'public' ? 'public' : m.shared ? 'coalition' : 'private',
+}));
 
 interface Q {
   q: string | undefined;
