@@ -308,7 +308,7 @@ export function HistoryChanges(props: { pc: PageContext; entry: PresentedHistory
   const { t } = pc;
   const e = props.entry;
   return e.changes.length ? (
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex={0} role="region" aria-label={t('workspace:history.version', { version: e.version })}>
       <table class="diff">
         <thead>
           <tr>
