@@ -5,9 +5,11 @@
  * whatever a command prints ends up in service logs.
  */
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { AppError } from '../shared/errors.js';
 import { appendAudit, setScope, type DB } from '../store/index.js';
 import type { Ctx } from './context.js';
+import type { UserActor } from './policies/policy.js';
 import { createOrganisation } from './organisations.js';
 import { hashPassword } from './passwords.js';
 import { tokenHash } from './sessions.js';
@@ -126,4 +128,32 @@ export async function archiveOrganisation(db: DB, slug: string, byUserId: string
     await trx.deleteFrom('app_session').where('organisation_id', '=', org.id).execute();
     await appendAudit(trx, { organisationId: org.id, userId: byUserId, action: 'org.archive', objectTable: 'organisation', objectId: org.id });
   });
+}
+
+/**
+ * Account-wide actions: the installation administrator is the one account that may act on another
+ * account across organisations (reset its second factor, end all its sessions). An organisation's
+ * administrator acts only within that organisation.
+ */
+export async function isInstallationAdmin(db: DB, userId: string): Promise<boolean> {
+  const r = await db.selectFrom('app_user').select('installation_admin').where('id', '=', userId).executeTakeFirst();
+  return r?.installation_admin === true;
+}
+
+/** True when the account is also a member of an organisation other than `organisationId`. */
+export async function accountInOtherOrganisations(db: DB, userId: string, organisationId: string): Promise<boolean> {
+  const r = await sql<{ shared: boolean }>`SELECT atalaya_user_in_other_orgs(${userId}::uuid, ${organisationId}::uuid) AS shared`.execute(db);
+  return r.rows[0]?.shared === true;
+}
+
+/**
+ * Refuses an account-wide action (second factor, every session, password) on an account that
+ * belongs to other organisations too, unless it is the person themself or the installation
+ * administrator: one organisation's administrator must not lock a person out of another's work.
+ */
+export async function assertMayActAccountWide(db: DB, actor: UserActor, userId: string): Promise<void> {
+  if (userId === actor.userId) return;
+  if (!(await accountInOtherOrganisations(db, userId, actor.organisationId))) return;
+  if (await isInstallationAdmin(db, actor.userId)) return;
+  throw new AppError('forbidden', { message: 'admin:account_shared' });
 }

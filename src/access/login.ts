@@ -37,12 +37,19 @@ async function retryAfterMs(db: DB, key: string, free: number, now: Date): Promi
 export interface LoginResult {
   userId: string;
   totpEnabled: boolean;
+  /** The organisation signed into (the one asked for, else the first unlocked by name); its audit chain holds the event. */
+  organisationId: string | null;
+}
+
+/** Which membership a sign-in enters: the organisation asked for (id or slug), else the first unlocked one. */
+function signedInto<T extends { organisation_id: string; slug: string; locked_at: Date | null }>(orgs: T[], asked?: string): T | undefined {
+  return (asked ? orgs.find((o) => o.organisation_id === asked || o.slug === asked) : undefined) ?? orgs.find((o) => !o.locked_at) ?? orgs[0];
 }
 
 export async function checkPassword(
   db: DB,
   secret: Buffer,
-  input: { email: string; password: string; client: string; requestId?: string },
+  input: { email: string; password: string; client: string; requestId?: string; organisation?: string },
   now = new Date(),
 ): Promise<LoginResult> {
   const keys = [attemptKey(secret, 'account', input.email), attemptKey(secret, 'client', input.client)];
@@ -66,11 +73,22 @@ export async function checkPassword(
     .executeTakeFirst();
   const ok = user ? await verifyPassword(user.password_hash, input.password) : await verifyPassword(await dummyHash(), input.password).then(() => false);
   const success = ok && !!user && !user.disabled_at;
-  await db.transaction().execute(async (trx) => {
+  const into = await db.transaction().execute(async (trx) => {
     if (success) await trx.updateTable('login_attempt').set({ success: true }).where('id', 'in', reserved).execute();
     if (user) await setScope(trx, userScope(user.id));
-    const orgs = user ? await trx.selectFrom('membership').select('organisation_id').where('user_id', '=', user.id).execute() : [];
-    for (const o of orgs) {
+    const orgs = user
+      ? await trx
+          .selectFrom('membership as m')
+          .innerJoin('organisation as o', 'o.id', 'm.organisation_id')
+          .select(['m.organisation_id', 'o.slug', 'o.locked_at'])
+          .where('m.user_id', '=', user.id)
+          .orderBy('o.name')
+          .execute()
+      : [];
+    // Only the organisation signed into learns of the sign-in: the others' chains would tell their
+    // administrators where else this person works.
+    const o = signedInto(orgs, input.organisation);
+    if (o) {
       await appendAudit(trx, {
         organisationId: o.organisation_id,
         userId: user!.id,
@@ -80,7 +98,8 @@ export async function checkPassword(
       });
     }
     await sql`DELETE FROM login_attempt WHERE at < ${new Date(now.getTime() - 2 * WINDOW_MS)}`.execute(trx);
+    return o?.organisation_id ?? null;
   });
   if (!success) throw new AppError('unauthenticated', { message: 'access:login_failed' });
-  return { userId: user!.id, totpEnabled: user!.totp_enabled };
+  return { userId: user!.id, totpEnabled: user!.totp_enabled, organisationId: into };
 }

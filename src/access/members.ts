@@ -6,6 +6,7 @@ import { appendAudit, inTransaction, type DB, type Role } from '../store/index.j
 import { hashPassword } from './passwords.js';
 import { authorize, type Actor, type UserActor } from './policies/policy.js';
 import { resetTotp } from './totp.js';
+import { assertMayActAccountWide } from './installation.js';
 
 export const roles: readonly Role[] = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer'];
 
@@ -36,7 +37,8 @@ export async function listMembers(db: DB, actor: Actor): Promise<Member[]> {
       .selectFrom('membership as m')
       .innerJoin('app_user as u', 'u.id', 'm.user_id')
       .select(['u.id', 'u.email', 'u.display_name', 'm.role', 'u.totp_enabled', 'u.disabled_at'])
-      .select((eb) => eb.selectFrom('app_session as s').whereRef('s.user_id', '=', 'u.id').select(eb.fn.countAll<string>().as('n')).as('sessions'))
+      // Sessions in this organisation only: an account's sessions elsewhere are not this administrator's business.
+      .select((eb) => eb.selectFrom('app_session as s').whereRef('s.user_id', '=', 'u.id').where('s.organisation_id', '=', a.organisationId).select(eb.fn.countAll<string>().as('n')).as('sessions'))
       .where('m.organisation_id', '=', a.organisationId)
       .orderBy('u.display_name')
       .execute();
@@ -86,8 +88,8 @@ export async function setMemberRole(db: DB, actor: Actor, userId: string, role: 
     if (!m) throw new AppError('not_found');
     if (m.role === 'admin' && role !== 'admin') await assertAnotherAdmin(trx, a.organisationId, userId);
     await trx.updateTable('membership').set({ role }).where('organisation_id', '=', a.organisationId).where('user_id', '=', userId).execute();
-    // A changed role must take effect now, not at the next sign-in.
-    await trx.deleteFrom('app_session').where('user_id', '=', userId).execute();
+    // A changed role must take effect now, not at the next sign-in (here: other organisations' sessions are not ours to end).
+    await trx.deleteFrom('app_session').where('user_id', '=', userId).where('organisation_id', '=', a.organisationId).execute();
     await appendAudit(trx, { organisationId: a.organisationId, userId: a.userId, action: 'user.role', objectTable: 'app_user', objectId: userId, detail: { from: m.role, to: role }, requestId: a.requestId ?? null });
   });
 }
@@ -111,20 +113,25 @@ export async function removeMember(db: DB, actor: Actor, userId: string): Promis
 
 export async function endMemberSessions(db: DB, actor: Actor, userId: string): Promise<void> {
   const a = asAdmin(actor);
+  await assertMemberOf(db, a, userId);
+  await assertMayActAccountWide(db, a, userId);
   await inTransaction(db, scopeOf(a), async (trx) => {
-    const m = await trx.selectFrom('membership').select('role').where('organisation_id', '=', a.organisationId).where('user_id', '=', userId).executeTakeFirst();
-    if (!m) throw new AppError('not_found');
     await trx.deleteFrom('app_session').where('user_id', '=', userId).execute();
     await appendAudit(trx, { organisationId: a.organisationId, userId: a.userId, action: 'user.sessions_revoked', objectTable: 'app_user', objectId: userId, requestId: a.requestId ?? null });
   });
 }
 
-export async function resetMemberMfa(db: DB, actor: Actor, userId: string): Promise<void> {
-  const a = asAdmin(actor);
+async function assertMemberOf(db: DB, a: UserActor, userId: string): Promise<void> {
   const m = await inTransaction(db, scopeOf(a), (trx) =>
     trx.selectFrom('membership').select('role').where('organisation_id', '=', a.organisationId).where('user_id', '=', userId).executeTakeFirst(),
   );
   if (!m) throw new AppError('not_found');
+}
+
+export async function resetMemberMfa(db: DB, actor: Actor, userId: string): Promise<void> {
+  const a = asAdmin(actor);
+  await assertMemberOf(db, a, userId);
+  await assertMayActAccountWide(db, a, userId);
   await resetTotp(db, userId);
 }
 

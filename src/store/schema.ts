@@ -58,6 +58,8 @@ export interface AppUserTable {
   created_at: Timestamp;
   /** Migration 056: creates and archives organisations; holds no membership, reads no records. */
   installation_admin: Generated<boolean>;
+  /** Migration 060: a password set by someone else (command line) must be changed at first sign-in. */
+  must_change_password: Generated<boolean>;
 }
 
 export type Role = 'admin' | 'documenter' | 'analyst' | 'reviewer' | 'viewer';

@@ -51,7 +51,7 @@ export async function sessionApi(app: FastifyInstance, opts: { services: Service
 
   app.post('/api/session', { schema: { tags: ['session'], body: loginBody } }, async (req, reply) => {
     const body = parseInput(loginBody, req.body, req.lang);
-    const result = await checkPassword(ctx.db, services.secret, { email: body.email, password: body.password, client: req.ip, requestId: req.id });
+    const result = await checkPassword(ctx.db, services.secret, { email: body.email, password: body.password, client: req.ip, requestId: req.id, ...(body.organisation ? { organisation: body.organisation } : {}) });
     const orgs = await membershipsOf(ctx.db, result.userId);
     const org = body.organisation ? orgs.find((o) => o.organisationId === body.organisation || o.slug === body.organisation) : orgs.find((o) => !o.locked);
     if (!org) throw orgs.some((o) => o.locked) ? new AppError('locked', { message: 'access:org_locked' }) : new AppError('forbidden');
