@@ -43,6 +43,11 @@ export type ParseResult = ({ ok: true } & Parsed & { sub?: string }) | { ok: fal
 
 const titles: Record<string, string> = { 'Usage:': 'cli:help.usage', 'Options:': 'cli:help.options', 'Commands:': 'cli:help.commands', 'Arguments:': 'cli:help.arguments' };
 
+/** commander's section titles ("Usage:", "Options:" …) in the user's language. */
+export function helpTitle(io: CliIO, title: string): string {
+  return titles[title] ? t(io.lang, titles[title]) : title;
+}
+
 function usageErrorText(io: CliIO, e: CommanderError): string {
   const quoted = /'([^']*)'/.exec(e.message)?.[1] ?? '';
   const key = `cli:usage_error.${e.code.replace('commander.', '')}`;
@@ -59,7 +64,7 @@ function configure(cmd: Command, io: CliIO, spec: CommandSpec): Command {
     .allowExcessArguments(false)
     .showHelpAfterError(false)
     .configureHelp({
-      styleTitle: (s: string) => (titles[s] ? t(io.lang, titles[s]) : s),
+      styleTitle: (s: string) => helpTitle(io, s),
       // commander's own "(choices: …, default: …)" is English; this says it in the user's language.
       optionDescription: (o: Option) => {
         const extra: string[] = [];

@@ -22,7 +22,8 @@ export function progressFor(io: CliIO, forced: boolean, unit = 'rows'): Progress
   const rate = (n: number) => Math.round(n / Math.max(seconds(), 0.001));
   const unitText = () => t(io.lang, `cli:progress.unit_${unit}`);
   if (!io.tty && !forced) return { update: () => {}, done: () => {} };
-  let lastLine = 0;
+  // -Infinity, not 0: performance.now() counts from the process start, so 0 would hide the first line of a young process.
+  let lastLine = -Infinity;
   let drawn = false;
   const write = (line: string, final: boolean) => {
     if (io.tty) {

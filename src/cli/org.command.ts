@@ -7,13 +7,16 @@ import { archiveOrganisation, listOrganisations, renameOrganisation, setUpOrgani
 import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
 import type { CliIO } from './cli-io.js';
+import { helpTitle } from './cli-command.js';
 import { withRuntime } from './runtime.js';
 
 /** Runs a commander program with the CLI's output and exit codes: --help 0, usage errors 2. */
 export async function runProgram(program: Command, argv: string[], io: CliIO): Promise<number> {
   let code = 0;
   const wire = (c: Command) => {
-    c.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+    c.exitOverride()
+      .configureHelp({ styleTitle: (s: string) => helpTitle(io, s) })
+      .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
     c.commands.forEach(wire);
   };
   wire(program);
