@@ -213,10 +213,11 @@ async function write(out: Writable, s: string): Promise<void> {
 }
 
 /** Streams the export to `out` (which is ended) and records one audit entry. */
-export async function exportIncidents(ctx: Ctx, actor: Actor, opts: ExportOptions, out: Writable): Promise<ExportResult> {
+/** `readCtx`: where the rows are read (a read replica may serve them); the audit entry is written through `ctx`. */
+export async function exportIncidents(ctx: Ctx, actor: Actor, opts: ExportOptions, out: Writable, readCtx: Ctx = ctx): Promise<ExportResult> {
   authorize(actor, 'analysis.export');
   const { lang } = opts;
-  const rows = selectForExport(ctx, actor, opts.filters, opts.publicUrl);
+  const rows = selectForExport(readCtx, actor, opts.filters, opts.publicUrl);
   const res: ExportResult = { incidents: 0, acts: 0 };
   const count = (e: ExportedIncident) => {
     res.incidents++;

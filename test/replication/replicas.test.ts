@@ -107,6 +107,12 @@ describe.skipIf(!bin)('read replicas on a real primary and standby', () => {
     // The dashboard's counts and the search's list were read on the standby…
     expect(seen.some((l) => /date_trunc\(\$1, i\.start_date/.test(l))).toBe(true);
     expect(seen.some((l) => /FROM incident t WHERE t\.organisation_id/.test(l))).toBe(true);
+    // Exports read the standby too (their audit entry is written on the primary).
+    const beforeExport = replicaStatements().length;
+    const exported = await c.request('GET', '/incidents/export?format=json');
+    expect(exported.status).toBe(200);
+    await exported.text();
+    expect(replicaStatements().slice(beforeExport).some((l) => /FROM incident t WHERE t\.organisation_id/.test(l))).toBe(true);
     // …and pg_stat_activity of the standby shows Atalaya's read connections.
     const conns = await pair.standby.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'atalaya-replica-1' AND datname = '${DB}'`);
     expect(conns.length).toBeGreaterThan(0);

@@ -399,7 +399,7 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
     const f = format as ExportFormat;
     const { filters } = filtersOf(req);
     const body = new PassThrough();
-    const done = exportIncidents(ctx, actor, { format: f, filters, publicUrl: config.publicUrl, lang: req.lang }, body);
+    const done = exportIncidents(ctx, actor, { format: f, filters, publicUrl: config.publicUrl, lang: req.lang }, body, req.readCtx());
     done.catch((e: unknown) => body.destroy(e instanceof Error ? e : new Error(String(e))));
     const name = `atalaya-${new Date().toISOString().slice(0, 10)}.${exportExtensions[f]}`;
     return reply.type(exportMediaTypes[f]).header('content-disposition', `attachment; filename="${name}"`).send(body);
