@@ -3,8 +3,9 @@
  *
  * - `req.readCtx()`: reads that may be slightly behind (dashboards, analysis, search) go to a healthy
  *   standby — but only one that has replayed this browser's own last write, so a person never sees
- *   their own change disappear. After every successful change (any method but GET/HEAD) the
- *   primary's WAL position is remembered in a cookie (it names a position in a log, nothing else).
+ *   their own change disappear. After every successful change a signed-in person makes (any method
+ *   but GET/HEAD) the primary's WAL position is remembered in a cookie (a position in a log, nothing
+ *   else; never for anonymous requests such as public reports).
  * - `freshReadCtx(services)`: reads whose answer is cached until the next change (the public
  *   statement pages) must not cache an old answer, so they use a standby only when it has replayed
  *   everything the primary had at the moment of the read.
@@ -61,7 +62,10 @@ async function readRoutingPlugin(app: FastifyInstance, opts: { services: Service
   if (!services.reads) return;
   const reads = services.reads;
   app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400) return payload;
+    // Only signed-in people read pages that show their own writes (anonymous reads are public pages,
+    // which read a fully caught-up standby anyway). Above all, a reporter's browser must not carry a
+    // WAL position: with the server's log it would date a report finer than the day.
+    if (!req.session || req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400) return payload;
     try {
       const lsn = await reads.currentLsn();
       // Long enough to outlive any lag a standby may have while still in rotation.
