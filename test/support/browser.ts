@@ -36,9 +36,13 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function newContext(browser: Browser, opts: { width?: number; lang?: string } = {}): Promise<BrowserContext> {
+/** A signed-in browser's cookies, to open further contexts as that person without signing in again. */
+export type SignedIn = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+export async function newContext(browser: Browser, opts: { width?: number; lang?: string; signedIn?: SignedIn } = {}): Promise<BrowserContext> {
   return browser.newContext({
     viewport: { width: opts.width ?? 1280, height: 900 },
+    ...(opts.signedIn ? { storageState: opts.signedIn } : {}),
     locale: opts.lang === 'en' ? 'en-GB' : 'es-VE',
     extraHTTPHeaders: { 'accept-language': opts.lang ?? 'es' },
   });

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loadDemo } from '../../records/index.js';
 import { startTestApp, type TestApp } from '../../../test/support/app.js';
 import { axeViolations } from '../../../test/support/axe.js';
-import { browserAvailable, browserSignIn, launchBrowser, newContext } from '../../../test/support/browser.js';
+import { browserAvailable, browserSignIn, launchBrowser, newContext, type SignedIn } from '../../../test/support/browser.js';
 import { makeUser, type TestUser } from '../../../test/support/factories.js';
 
 /** Runs in the browser: the smallest rendered font size (CSS px) of the text in each chart, and the page's horizontal overflow. */
@@ -37,12 +37,18 @@ describe.skipIf(!browserAvailable())('figures at 390 px in Chromium', () => {
   let s: TestApp;
   let browser: Browser;
   let analyst: TestUser;
+  // The analyst signs in once: each further sign-in would wait for a fresh second-factor code.
+  let signedIn: SignedIn;
 
   beforeAll(async () => {
     s = await startTestApp('pglite');
     const demo = await loadDemo(s.t);
     analyst = await makeUser(s.t, demo.organisations.observatorio, 'analyst', [demo.coalitionId]);
     browser = await launchBrowser();
+    const ctx = await newContext(browser, { width: 390 });
+    await browserSignIn(await ctx.newPage(), s.url, analyst);
+    signedIn = await ctx.storageState();
+    await ctx.close();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -50,9 +56,8 @@ describe.skipIf(!browserAvailable())('figures at 390 px in Chromium', () => {
   });
 
   async function open(path: string, signIn: boolean, lang = 'es'): Promise<Page> {
-    const ctx = await newContext(browser, { width: 390, lang });
+    const ctx = await newContext(browser, { width: 390, lang, ...(signIn ? { signedIn } : {}) });
     const page = await ctx.newPage();
-    if (signIn) await browserSignIn(page, s.url, analyst);
     await page.goto(s.url + path);
     return page;
   }
