@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 export interface MailConfig {
   readonly smtpUrl: string | undefined;
@@ -23,10 +23,15 @@ export interface MailMessage {
 
 const transports = new Map<string, Transporter>();
 
-function smtp(url: string): Transporter {
+/** nodemailer is loaded when the first message goes out: an idle server does not carry it. */
+async function mailer(): Promise<(typeof import('nodemailer'))['default']> {
+  return (await import('nodemailer')).default;
+}
+
+async function smtp(url: string): Promise<Transporter> {
   let t = transports.get(url);
   if (!t) {
-    t = nodemailer.createTransport(url);
+    t = (await mailer()).createTransport(url);
     transports.set(url, t);
   }
   return t;
@@ -58,10 +63,10 @@ export async function sendMail(config: MailConfig, msg: MailMessage): Promise<{ 
     textEncoding: 'base64' as const,
   };
   if (config.smtpUrl) {
-    await smtp(config.smtpUrl).sendMail(message);
+    await (await smtp(config.smtpUrl)).sendMail(message);
     return {};
   }
-  const built = await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }).sendMail(message);
+  const built = await (await mailer()).createTransport({ streamTransport: true, buffer: true, newline: 'unix' }).sendMail(message);
   const dir = outboxDir(config.dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`);

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import { AppError } from '../shared/errors.js';
 import { newToken } from '../shared/ids.js';
 
@@ -29,7 +29,9 @@ export async function processHeroImage(dataDir: string, bytes: Buffer): Promise<
   if (!type || !accepted.has(type.mime)) {
     throw new AppError('unsupported_media', { issues: [{ path: ['hero'], key: 'statements:errors.hero_type' }] });
   }
-  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+  // Loaded on first use: an idle server does not carry the image library (issue 16, memory).
+  const { default: sharp } = await import('sharp');
+  let meta: Awaited<ReturnType<ReturnType<typeof Sharp>['metadata']>>;
   try {
     meta = await sharp(bytes, { limitInputPixels: 40_000_000 }).metadata();
   } catch {

@@ -4,7 +4,6 @@
  * from the facts of the demo cases; it is not the text of any published statement. The press
  * contact is fictional and the picture is a generated illustration.
  */
-import sharp from 'sharp';
 import type { Ctx } from '../../access/index.js';
 import { newId } from '../../shared/ids.js';
 import { inTransaction, systemScope } from '../../store/index.js';
@@ -90,6 +89,7 @@ function illustration(): Buffer {
 export async function loadDemoStatement(ctx: Ctx, demo: DemoInput): Promise<string> {
   const orgId = demo.organisations.observatorio;
   const id = newId();
+  const { default: sharp } = await import('sharp');
   const jpeg = await sharp(illustration()).jpeg({ quality: 85 }).toBuffer();
   const hero = await processHeroImage(ctx.dataDir, jpeg);
   const published = new Date('2021-02-10T14:00:00Z');
