@@ -8,6 +8,7 @@ import { AppError } from '../shared/errors.js';
 import type { Ctx } from './context.js';
 import { Keyring } from './crypto/keyring.js';
 import { loadMasterKey, type MasterKey } from './crypto/master-key.js';
+import { moveClearText } from './clear-text-move.js';
 
 export interface Runtime {
   ctx: Ctx;
@@ -45,14 +46,17 @@ export async function openRuntime(
     if (pending.length) {
       throw new AppError('unavailable', { message: `The database schema is not up to date (pending: ${pending.join(', ')}). Run: atalaya migrate` });
     }
+    const reload = () => loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, create: false });
+    const keys = new Keyring(master, master.source === 'file' ? reload : undefined);
+    // Migration 073's data half: needs the keys, and the owner role (it rewrites record_history).
+    await moveClearText(handle.db, keys);
     if (opts.rowSecurity && config.dbRowSecurity && handle.engine === 'postgres') {
       // Refuses to start rather than run without the second wall when the role cannot be taken.
       const owner = handle;
       handle = await openDatabase({ ...base, appRole: APP_ROLE });
       await owner.close();
     }
-    const reload = () => loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, create: false });
-    const ctx: Ctx = { db: handle.db, keys: new Keyring(master, master.source === 'file' ? reload : undefined), dataDir: config.dataDir };
+    const ctx: Ctx = { db: handle.db, keys, dataDir: config.dataDir };
     const reads =
       opts.readReplicas && handle.engine === 'postgres' && config.readUrls.length
         ? await ReadRouter.open(handle.db, config.readUrls, {

@@ -68,21 +68,34 @@ async function secretOf(db: DB, master: MasterKey, userId: string): Promise<{ se
   };
 }
 
-async function throttle(db: DB, master: MasterKey, userId: string): Promise<void> {
-  const key = createHmac('sha256', userKey(master)).update(`totp:${userId}`).digest('hex').slice(0, 32);
-  const r = await db
-    .selectFrom('login_attempt')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('key_hash', '=', key)
-    .where('success', '=', false)
-    .where('at', '>', new Date(Date.now() - WINDOW_MS))
-    .executeTakeFirst();
-  if (Number(r?.n ?? 0) >= FAILURES_ALLOWED) throw new AppError('rate_limited', { details: { retryAfterSeconds: WINDOW_MS / 1000 } });
+function attemptKey(master: MasterKey, userId: string): string {
+  return createHmac('sha256', userKey(master)).update(`totp:${userId}`).digest('hex').slice(0, 32);
 }
 
-async function recordAttempt(db: DB, master: MasterKey, userId: string, success: boolean): Promise<void> {
-  const key = createHmac('sha256', userKey(master)).update(`totp:${userId}`).digest('hex').slice(0, 32);
-  await db.insertInto('login_attempt').values({ key_hash: key, success }).execute();
+/**
+ * Counts and reserves one attempt under a lock on the account's key before any code is checked,
+ * like passwords (login.ts): simultaneous guesses queue here, so no burst of TOTP or recovery-code
+ * guesses gets more evaluations than FAILURES_ALLOWED. The reservation is a failure until
+ * `settle` turns it into a success.
+ */
+async function reserveAttempt(db: DB, master: MasterKey, userId: string): Promise<string> {
+  const key = attemptKey(master, userId);
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 19))`.execute(trx);
+    const r = await trx
+      .selectFrom('login_attempt')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('key_hash', '=', key)
+      .where('success', '=', false)
+      .where('at', '>', new Date(Date.now() - WINDOW_MS))
+      .executeTakeFirst();
+    if (Number(r?.n ?? 0) >= FAILURES_ALLOWED) throw new AppError('rate_limited', { details: { retryAfterSeconds: WINDOW_MS / 1000 } });
+    return (await trx.insertInto('login_attempt').values({ key_hash: key, success: false }).returning('id').executeTakeFirstOrThrow()).id;
+  });
+}
+
+async function settle(db: DB, reservation: string): Promise<void> {
+  await db.updateTable('login_attempt').set({ success: true }).where('id', '=', reservation).execute();
 }
 
 async function checkCode(secret: string, code: string, lastStep: number | null): Promise<number | null> {
@@ -94,11 +107,11 @@ async function checkCode(secret: string, code: string, lastStep: number | null):
 
 /** Confirms enrolment with a first code; returns the recovery codes (shown once). */
 export async function confirmTotpEnrolment(db: DB, master: MasterKey, userId: string, code: string): Promise<string[]> {
-  await throttle(db, master, userId);
+  const reservation = await reserveAttempt(db, master, userId);
   const s = await secretOf(db, master, userId);
   if (!s.secret || s.enabled) throw new AppError('invalid_state');
   const step = await checkCode(s.secret, code, null);
-  await recordAttempt(db, master, userId, step !== null);
+  if (step !== null) await settle(db, reservation);
   if (step === null) throw new AppError('unauthenticated', { message: 'access:totp_wrong' });
   const codes = Array.from({ length: 10 }, () => randomBytes(5).toString('hex').replace(/(.{5})/, '$1-'));
   await db.transaction().execute(async (trx) => {
@@ -114,7 +127,7 @@ export async function confirmTotpEnrolment(db: DB, master: MasterKey, userId: st
 
 /** Verifies a TOTP code (once per time step) or consumes a recovery code. */
 export async function verifySecondFactor(db: DB, master: MasterKey, userId: string, code: string): Promise<'totp' | 'recovery'> {
-  await throttle(db, master, userId);
+  const reservation = await reserveAttempt(db, master, userId);
   const s = await secretOf(db, master, userId);
   if (!s.enabled || !s.secret) throw new AppError('invalid_state');
   const step = await checkCode(s.secret, code, s.lastStep);
@@ -123,19 +136,25 @@ export async function verifySecondFactor(db: DB, master: MasterKey, userId: stri
     const r = await sql`UPDATE app_user SET totp_last_step = ${step}
       WHERE id = ${userId} AND (totp_last_step IS NULL OR totp_last_step < ${step})`.execute(db);
     if (Number(r.numAffectedRows ?? 0) === 1) {
-      await recordAttempt(db, master, userId, true);
+      await settle(db, reservation);
       return 'totp';
     }
   }
   const h = codeHash(master, userId, code);
   if (s.recovery.includes(h)) {
-    await db.transaction().execute(async (trx) => {
-      await trx.updateTable('app_user').set({ recovery_codes: JSON.stringify(s.recovery.filter((x) => x !== h)) }).where('id', '=', userId).execute();
+    // Removed only if still there: two simultaneous uses of one recovery code cannot both pass.
+    const used = await db.transaction().execute(async (trx) => {
+      const r = await sql`UPDATE app_user SET recovery_codes = recovery_codes - ${h}::text
+        WHERE id = ${userId} AND recovery_codes @> to_jsonb(${h}::text)`.execute(trx);
+      if (Number(r.numAffectedRows ?? 0) !== 1) return false;
       await auditForUser(trx, userId, 'auth.recovery_code_used');
+      return true;
     });
-    return 'recovery';
+    if (used) {
+      await settle(db, reservation);
+      return 'recovery';
+    }
   }
-  await recordAttempt(db, master, userId, false);
   throw new AppError('unauthenticated', { message: 'access:totp_wrong' });
 }
 

@@ -195,10 +195,13 @@ async function updateImported(ctx: Ctx, trx: DB, w: Who, writer: Writer, existin
     if (list?.length) {
       const want = list.shift()!;
       const cols: Record<string, unknown> = {};
-      const values = writer.actValues(a.id, existing.id, a.victim_id as string, content.incident, want);
-      for (const c of ['start_date', 'start_precision', 'start_approximate', 'end_date', 'end_precision', 'end_approximate', 'country', 'subdivision', 'notes']) {
+      const values = await writer.actValues(a.id, existing.id, a.victim_id as string, content.incident, want);
+      for (const c of ['start_date', 'start_precision', 'start_approximate', 'end_date', 'end_precision', 'end_approximate', 'country', 'subdivision']) {
         if (String(a[c] ?? null) !== String((values as Record<string, unknown>)[c] ?? null)) cols[c] = (values as Record<string, unknown>)[c];
       }
+      // Notes are encrypted (a fresh nonce each time): compare the texts, not the ciphertexts.
+      const oldNotes = await ctx.keys.decryptOptional(trx, orgId, `act.notes_enc:${a.id}`, (a.notes_enc as Buffer | null) ?? null);
+      if ((oldNotes ?? null) !== (want.notes ?? null)) cols.notes_enc = values.notes_enc;
       if (Object.keys(cols).length) await updateRecord(trx, 'act', w, a.id, a.version, cols, { reason });
       const inv = (await sql<Row>`SELECT * FROM involvement WHERE organisation_id = ${orgId} AND act_id = ${a.id} AND archived_at IS NULL`.execute(trx)).rows;
       const have = inv.map((i) => i.perpetrator_type as string).sort();

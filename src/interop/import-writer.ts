@@ -95,7 +95,8 @@ export class Writer {
     };
   }
 
-  actValues(id: string, incidentId: string, victimId: string, inc: MappedIncident, a: MappedAct) {
+  /** An act's columns; its notes are encrypted (they can name or locate a person). */
+  async actValues(id: string, incidentId: string, victimId: string, inc: MappedIncident, a: MappedAct) {
     const s = inc.startDate ? toStored(inc.startDate) : null;
     const e = inc.endDate ? toStored(inc.endDate) : null;
     return {
@@ -111,7 +112,7 @@ export class Writer {
       end_approximate: inc.endApproximate,
       country: inc.country,
       subdivision: inc.subdivision,
-      notes: a.notes,
+      notes_enc: a.notes ? await this.ctx.keys.encrypt(this.trx, this.w.organisationId, `act.notes_enc:${id}`, a.notes) : null,
     };
   }
 
@@ -141,7 +142,7 @@ export class Writer {
         this.actors.push(await this.actorValues(victimId, a.victim));
       }
       const actId = this.ids.next();
-      this.acts.push(this.actValues(actId, incidentId, victimId, inc, a));
+      this.acts.push(await this.actValues(actId, incidentId, victimId, inc, a));
       for (const p of a.perpetratorTypes) this.involvements.push({ ...this.base(this.ids.next()), act_id: actId, perpetrator_type: p });
     }
   }

@@ -15,6 +15,7 @@ import { parse, CsvError } from 'csv-parse';
 // should not carry it.
 import type ExcelJS from 'exceljs';
 import { AppError } from '../shared/errors.js';
+import { XLSX_LIMITS, checkCentralDirectory, checkInflated } from './xlsx-guard.js';
 
 /** A cell as read: text, a number (XLSX), or a date the spreadsheet stored as a date (XLSX). */
 export type Cell = string | number | Date;
@@ -96,6 +97,9 @@ interface Scan {
   head: Buffer;
   /** Lines of text: newlines, plus one for a last line without its newline. */
   lines: number;
+  /** The last bytes (where a zip keeps its central directory) and the file's length. */
+  tail: Buffer;
+  size: number;
 }
 
 async function scanFile(input: TableInput): Promise<Scan> {
@@ -107,9 +111,13 @@ async function scanFile(input: TableInput): Promise<Scan> {
   let head = Buffer.alloc(0);
   let newlines = 0;
   let last = 10;
+  let tail = Buffer.alloc(0);
+  let size = 0;
   for await (const chunk of openInput(input, 1 << 20)) {
     const b = chunk as Buffer;
     hash.update(b);
+    size += b.length;
+    tail = b.length >= XLSX_LIMITS.tailBytes ? Buffer.from(b.subarray(b.length - XLSX_LIMITS.tailBytes)) : Buffer.concat([tail, b]).subarray(-XLSX_LIMITS.tailBytes);
     if (b.length) last = b[b.length - 1]!;
     for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) newlines++;
     if (head.length < 65536) head = Buffer.concat([head, b.subarray(0, 65536 - head.length)]);
@@ -138,7 +146,7 @@ async function scanFile(input: TableInput): Promise<Scan> {
       firstBad = lines;
     }
   }
-  return { sha256: hash.digest('hex'), validUtf8: valid, firstBad, head, lines: newlines + (last === 10 ? 0 : 1) };
+  return { sha256: hash.digest('hex'), validUtf8: valid, firstBad, head, lines: newlines + (last === 10 ? 0 : 1), tail, size };
 }
 
 function isUtf8At(b: Buffer, i: number): boolean {
@@ -363,6 +371,9 @@ function xlsxCell(v: XCell, line: number, column: string, notes: ReadIssue[]): C
 }
 
 async function openXlsx(input: TableInput, opts: TableOptions, scan: Scan): Promise<TableReader> {
+  // Bomb gates before exceljs sees a byte (xlsx-guard.ts): declared sizes first, then actual ones.
+  await checkCentralDirectory(scan.tail, scan.size);
+  await checkInflated(() => openInput(input, 1 << 16));
   const warnings: ReadIssue[] = [];
   let headers: string[] | null = null;
   let headerLine = 0;

@@ -223,7 +223,7 @@ async function insertEvidenceRow(ctx: Ctx, trx: DB, who: Who, incidentId: string
     size_bytes: f.sizeBytes,
     media_type: f.mediaType,
     original_name_enc: extra.originalName ? await ctx.keys.encrypt(trx, who.organisationId, `evidence.original_name_enc:${id}`, extra.originalName) : null,
-    description: extra.description,
+    description_enc: extra.description ? await ctx.keys.encrypt(trx, who.organisationId, `evidence.description_enc:${id}`, extra.description) : null,
     derived_from: extra.derivedFrom ?? null,
     derivation: extra.derivedFrom ? 'metadata_stripped' : null,
   });

@@ -64,14 +64,15 @@ export const fieldMaps: Record<RecordTable, FieldMap> = {
     charges: p('charges'),
     court: p('court'),
     lawyerAccess: p('lawyer_access'),
-    notes: p('notes'),
+    // Free text that can name or locate a person (issue 19, point 11): encrypted like the narrative.
+    notes: e('notes_enc'),
   },
   involvement: {
     actId: p('act_id'),
     perpetratorId: p('perpetrator_id'),
     perpetratorType: p('perpetrator_type'),
     degree: p('degree'),
-    remarks: p('remarks'),
+    remarks: e('remarks_enc'),
   },
   source: {
     incidentId: p('incident_id'),
@@ -92,7 +93,7 @@ export const fieldMaps: Record<RecordTable, FieldMap> = {
     sizeBytes: p('size_bytes'),
     mediaType: p('media_type'),
     originalName: e('original_name_enc'),
-    description: p('description'),
+    description: e('description_enc'),
     derivedFrom: p('derived_from'),
     derivation: p('derivation'),
   },

@@ -4,7 +4,7 @@
  * re-encoding drops EXIF, GPS, XMP and ICC data, which can name a photographer or a place, and
  * anything hostile hidden in the original container. Originals are not kept.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import type Sharp from 'sharp';
@@ -14,6 +14,8 @@ import { newToken } from '../shared/ids.js';
 export const heroWidths = [800, 1600] as const;
 const accepted = new Set(['image/jpeg', 'image/png', 'image/webp']);
 export const MAX_HERO_BYTES = 10 * 1024 * 1024;
+/** Pixels decoded at most (~120 MB of RGB): a 10 KB PNG can claim 50,000 × 50,000. */
+export const MAX_HERO_PIXELS = 40_000_000;
 
 export function heroDir(dataDir: string): string {
   return join(dataDir, 'statements', 'hero');
@@ -31,26 +33,41 @@ export async function processHeroImage(dataDir: string, bytes: Buffer): Promise<
   }
   // Loaded on first use: an idle server does not carry the image library (issue 16, memory).
   const { default: sharp } = await import('sharp');
+  const broken = () => new AppError('bad_input', { issues: [{ path: ['hero'], key: 'statements:errors.hero_broken' }] });
   let meta: Awaited<ReturnType<ReturnType<typeof Sharp>['metadata']>>;
   try {
-    meta = await sharp(bytes, { limitInputPixels: 40_000_000 }).metadata();
+    // Only the header is read here: the declared size is judged before a pixel is decoded.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
-    throw new AppError('bad_input', { issues: [{ path: ['hero'], key: 'statements:errors.hero_broken' }] });
+    throw broken();
   }
-  if (!meta.width || !meta.height) throw new AppError('bad_input', { issues: [{ path: ['hero'], key: 'statements:errors.hero_broken' }] });
+  if (!meta.width || !meta.height) throw broken();
+  if (meta.width * meta.height > MAX_HERO_PIXELS) {
+    throw new AppError('too_large', { issues: [{ path: ['hero'], key: 'statements:errors.hero_too_many_pixels', values: { width: meta.width, height: meta.height, max: MAX_HERO_PIXELS / 1e6 } }] });
+  }
   const key = newToken(12).replace(/[^A-Za-z0-9]/g, 'x');
   mkdirSync(heroDir(dataDir), { recursive: true });
-  let size = { width: 0, height: 0 };
-  for (const w of heroWidths) {
-    const out = await sharp(bytes, { limitInputPixels: 40_000_000 })
-      .rotate()
-      .resize({ width: w, withoutEnlargement: true })
-      .jpeg({ quality: 78, mozjpeg: true, progressive: true })
-      .toBuffer({ resolveWithObject: true });
-    writeFileSync(heroPath(dataDir, key, w), out.data);
-    if (w === heroWidths[0]) size = { width: out.info.width, height: out.info.height };
+  // Both widths are encoded before either is written: a file that fails half-way leaves nothing.
+  const outs: { w: number; data: Buffer; width: number; height: number }[] = [];
+  try {
+    for (const w of heroWidths) {
+      const out = await sharp(bytes, { limitInputPixels: MAX_HERO_PIXELS })
+        .rotate()
+        .resize({ width: w, withoutEnlargement: true })
+        .jpeg({ quality: 78, mozjpeg: true, progressive: true })
+        .toBuffer({ resolveWithObject: true });
+      outs.push({ w, data: out.data, width: out.info.width, height: out.info.height });
+    }
+  } catch {
+    throw broken();
   }
-  return { key, ...size };
+  try {
+    for (const o of outs) writeFileSync(heroPath(dataDir, key, o.w), o.data);
+  } catch (e) {
+    for (const o of outs) rmSync(heroPath(dataDir, key, o.w), { force: true });
+    throw e;
+  }
+  return { key, width: outs[0]!.width, height: outs[0]!.height };
 }
 
 export function readHero(dataDir: string, key: string, width: number): Buffer | null {

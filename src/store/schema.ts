@@ -145,7 +145,9 @@ export interface ActTable extends TenantRecordColumns {
   charges: string | null;
   court: string | null;
   lawyer_access: boolean | null;
+  /** Before migration 073 notes were kept in clear; the start-up move (store/clear-text-move) empties it. */
   notes: string | null;
+  notes_enc: Buffer | null;
 }
 
 export interface InvolvementTable extends TenantRecordColumns {
@@ -153,7 +155,9 @@ export interface InvolvementTable extends TenantRecordColumns {
   perpetrator_id: string | null;
   perpetrator_type: string;
   degree: string | null;
+  /** Legacy clear column, emptied at start-up since migration 073 (see remarks_enc). */
   remarks: string | null;
+  remarks_enc: Buffer | null;
 }
 
 export interface SourceTable extends TenantRecordColumns {
@@ -177,7 +181,9 @@ export interface EvidenceTable extends TenantRecordColumns {
   size_bytes: ColumnType<string, number | string, number | string>;
   media_type: string;
   original_name_enc: Buffer | null;
+  /** Legacy clear column, emptied at start-up since migration 073 (see description_enc). */
   description: string | null;
+  description_enc: Buffer | null;
   derived_from: string | null;
   derivation: 'metadata_stripped' | null;
 }

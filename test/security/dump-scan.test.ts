@@ -14,6 +14,7 @@ import { Keyring } from '../../src/access/crypto/keyring.js';
 import { masterKeyId } from '../../src/access/crypto/master-key.js';
 import { loadConfig } from '../../src/config/index.js';
 import { buildApp, loggerOptions } from '../../src/http/app.js';
+import { createBackup } from '../../src/interop/backup.service.js';
 import { migrate, openDatabase } from '../../src/store/index.js';
 import { Client } from '../support/app.js';
 import { createServerDatabase } from '../support/db.js';
@@ -80,6 +81,10 @@ async function writeCanaries(engine: 'pglite' | 'postgres') {
     narrativeWordAccentedFolded: `canaryvoz${tag}`,
     source: `CANARYSOURCE${tag}`,
     notes: `CANARYNOTES${tag}`,
+    // Issue 19, point 11: free text that was stored in clear until migration 073.
+    actNotes: `CANARYACTNOTES${tag}`,
+    remarks: `CANARYREMARKS${tag}`,
+    evidenceDescription: `CANARYEVIDENCEDESC${tag}`,
   };
   const inc = await c.json<{ id: string }>('POST', '/api/incidents', {
     title: 'Caso con canarios',
@@ -92,11 +97,32 @@ async function writeCanaries(engine: 'pglite' | 'postgres') {
     aliases: [canaries.alias],
     contact: canaries.contact,
   });
-  await c.json('POST', '/api/acts', {
+  const act = await c.json<{ id: string; version: number }>('POST', '/api/acts', {
     incidentId: inc.body.id,
     victimId: actor.body.id,
     actType: 'detention',
+    notes: `Lo llevaron a la sede de ${canaries.actNotes}`,
   });
+  expect(act.status).toBe(201);
+  // Edited once, so the history keeps two versions of the note.
+  const edited = await c.json('PATCH', `/api/acts/${act.body.id}`, { version: act.body.version, notes: `${canaries.actNotes} (corregido)` });
+  expect(edited.status).toBe(200);
+  const inv = await c.json<{ id: string }>('POST', '/api/involvements', {
+    actId: act.body.id,
+    perpetratorType: 'police',
+    remarks: `Reconocido por ${canaries.remarks}`,
+  });
+  expect(inv.status).toBe(201);
+  const fd = new FormData();
+  fd.append('_csrf', c.csrf);
+  fd.append('description', `Foto tomada por ${canaries.evidenceDescription}`);
+  fd.append('file', new Blob(['Testimonio\n'], { type: 'text/plain' }), 'testimonio.txt');
+  const up = await fetch(`${url}/incidents/${inc.body.id}/evidence`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+  expect(up.status).toBe(303);
+  // Each reads back in clear for the user.
+  expect((await c.json<{ notes: string }>('GET', `/api/acts/${act.body.id}`)).body.notes).toContain(canaries.actNotes);
+  expect((await c.json<{ remarks: string }>('GET', `/api/involvements/${inv.body.id}`)).body.remarks).toContain(canaries.remarks);
+  expect(await (await c.request('GET', up.headers.get('location')!)).text()).toContain(canaries.evidenceDescription);
   await c.json('POST', '/api/sources', {
     incidentId: inc.body.id,
     sourceType: 'testimony_witness',
@@ -111,8 +137,15 @@ async function writeCanaries(engine: 'pglite' | 'postgres') {
   const found = await (await c.request('GET', `/incidents?q=${encodeURIComponent(canaries.narrativeWordAccentedFolded.toUpperCase())}`)).text();
   expect(found).toContain('Caso con canarios');
   await app.close();
+  // A backup, decrypted with its passphrase (what an operator coerced into opening it would see).
+  const backup = join(dataDir, 'canaries.age');
+  await createBackup(handle.db, { out: backup, passphrase: 'frase-de-respaldo-larga', dataDir, engine, workFactor: 10 });
+  const { Decrypter } = await import('age-encryption');
+  const dec = new Decrypter();
+  dec.addPassphrase('frase-de-respaldo-larga');
+  const backupPlain = Buffer.from(await dec.decrypt(readFileSync(backup)));
   await handle.close();
-  return { dataDir, databaseUrl, drop, canaries, logs, cookies: [...c.cookies.values()] };
+  return { dataDir, databaseUrl, drop, canaries, logs, cookies: [...c.cookies.values()], backupPlain };
 }
 
 describe('a stolen database dump names no one', () => {
@@ -128,6 +161,9 @@ describe('a stolen database dump names no one', () => {
           for (const form of forms(canary)) if (bytes.includes(form)) hits.push(`${field} in ${f}`);
       }
       expect(hits).toEqual([]);
+      expect(r.backupPlain.length).toBeGreaterThan(1000);
+      for (const [field, canary] of Object.entries(r.canaries))
+        for (const form of forms(canary)) expect(r.backupPlain.includes(form), `${field} in the backup`).toBe(false);
       const log = r.logs.join('');
       expect(log.length).toBeGreaterThan(100);
       for (const canary of Object.values(r.canaries)) expect(log).not.toContain(canary);
@@ -153,6 +189,8 @@ describe('a stolen database dump names no one', () => {
         expect(dump.length).toBeGreaterThan(1000);
         for (const [field, canary] of Object.entries(r.canaries))
           for (const form of forms(canary)) expect(dump.includes(form), field).toBe(false);
+        for (const [field, canary] of Object.entries(r.canaries))
+          for (const form of forms(canary)) expect(r.backupPlain.includes(form), `${field} in the backup`).toBe(false);
       } finally {
         await r.drop();
         rmSync(r.dataDir, { recursive: true, force: true });
