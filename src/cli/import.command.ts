@@ -55,6 +55,10 @@ export function printReport(io: CliIO, lang: Lang, r: ImportReport, text: Report
       io.out(`  ${u.column} = "${u.value}" ×${u.count} → ${sug}`);
     }
   }
+  if (r.synonyms?.length) {
+    io.out(t(lang, 'interop:synonyms.title'));
+    for (const u of r.synonyms.slice(0, 50)) io.out(`  ${u.column} = "${u.value}" ×${u.count} → ${u.code} (${u.label})`);
+  }
   for (const d of r.dates) io.out(dateDecisionText(lang, d));
   if (r.dryRun) io.out(nullTokensText(lang, r.nullTokens));
   for (const i of r.issues.slice(0, showIssues)) io.out(`  - ${issueText(lang, i)}`);

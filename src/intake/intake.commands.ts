@@ -14,6 +14,7 @@ import { appendAudit, inTransaction, systemScope, type DB } from '../store/index
 import { CodeThrottle } from './code-throttle.js';
 import { MAX_FILE_BYTES, type ReportBody } from './intake.schema.js';
 import * as q from './intake.queries.js';
+import { intakeHeavyWork } from './one-at-a-time.js';
 import { dummySecretHash, hashSecret, newReceipt, parseReceipt, secretMatches, type Receipt } from './receipt.js';
 
 /** Today in UTC: the finest time anything about a reporter is kept at. */
@@ -45,7 +46,7 @@ export async function storeReportFile(ctx: Ctx, orgId: string, input: Readable, 
   const original = await storeEvidenceFile(ctx, orgId, input, MAX_FILE_BYTES);
   let stripped: StoredFile | null = null;
   try {
-    stripped = await stripMetadata(ctx, orgId, original);
+    stripped = await intakeHeavyWork.run(() => stripMetadata(ctx, orgId, original));
   } catch {
     stripped = null;
   }
@@ -60,10 +61,26 @@ export async function discardReportFiles(ctx: Ctx, orgId: string, files: readonl
 
 /** Whether the organisation accepts reports and still has room today (checked before files are read). */
 export async function reportRoom(ctx: Ctx, orgId: string): Promise<'ok' | 'closed' | 'full'> {
+  const day = today();
+  // Under a flood most reports arrive after the cap: they are refused from memory, with no query.
+  if (fullToday.get(orgId)?.day === day && Date.now() < fullToday.get(orgId)!.until) return 'full';
   const s = await q.intakeSettingSql(ctx.db, orgId);
   if (!s?.accepts_reports) return 'closed';
-  const n = await inTransaction(ctx.db, systemScope([orgId]), (trx) => q.reportsTodaySql(trx, orgId, today()));
+  const n = await inTransaction(ctx.db, systemScope([orgId]), (trx) => q.reportsTodaySql(trx, orgId, day));
+  if (n >= s.daily_cap) noteFull(orgId, day);
   return n >= s.daily_cap ? 'full' : 'ok';
+}
+
+/**
+ * Organisations whose cap today is reached, as this process last saw it. Remembered for a minute
+ * at most (an administrator in another process may raise the cap); a change of the setting in this
+ * process forgets it at once.
+ */
+const fullToday = new Map<string, { day: string; until: number }>();
+const FULL_MEMORY_MS = 60_000;
+function noteFull(orgId: string, day: string): void {
+  if (fullToday.size > 10_000) fullToday.clear();
+  fullToday.set(orgId, { day, until: Date.now() + FULL_MEMORY_MS });
 }
 
 async function insertFiles(ctx: Ctx, trx: DB, orgId: string, reportId: string, files: readonly IncomingFile[], messageSeq: number | null): Promise<void> {
@@ -96,15 +113,23 @@ export async function submitReport(ctx: Ctx, orgId: string, body: ReportBody, fi
   const setting = await q.intakeSettingSql(ctx.db, orgId);
   if (!setting?.accepts_reports) throw new AppError('not_found');
   let receipt = newReceipt();
+  // Hashed before the transaction: a slow hash inside it would hold one of the pool's few
+  // connections that every other page needs (a flood would starve the site of connections).
+  let secretHash = await intakeHeavyWork.run(() => hashSecret(receipt.secret));
   const day = today();
   return inTransaction(ctx.db, systemScope([orgId]), async (trx) => {
-    if ((await q.countTodaySql(trx, orgId, day)) > setting.daily_cap) throw new AppError('rate_limited', { message: 'intake:errors.cap' });
+    if ((await q.countTodaySql(trx, orgId, day)) > setting.daily_cap) {
+      noteFull(orgId, day);
+      throw new AppError('rate_limited', { message: 'intake:errors.cap' });
+    }
     const id = newId();
     await q.insertReportSql(trx, { orgId, id, day, bodyEnc: await ctx.keys.encrypt(trx, orgId, bodyAad(id), JSON.stringify(body)) });
     for (let tries = 0; ; tries++) {
-      if (await q.insertReceiptSql(trx, { locator: receipt.locator, orgId, reportId: id, secretHash: await hashSecret(receipt.secret) })) break;
+      if (await q.insertReceiptSql(trx, { locator: receipt.locator, orgId, reportId: id, secretHash })) break;
       if (tries > 20) throw new AppError('internal', { message: 'no free receipt locator' });
+      // A taken locator (two words) is rare: the new code's hash is the one wait inside the transaction.
       receipt = newReceipt();
+      secretHash = await intakeHeavyWork.run(() => hashSecret(receipt.secret));
     }
     await insertFiles(ctx, trx, orgId, id, files, null);
     for (const userId of await q.moderatorsSql(trx, orgId)) await q.insertNoticeSql(trx, { orgId, id: newId(), userId, day, reportId: id });
@@ -119,7 +144,8 @@ export async function openReceipt(ctx: Ctx, throttle: CodeThrottle, code: unknow
   if (throttle.blocked(locator)) throw new AppError('rate_limited', { message: 'intake:errors.throttled' });
   const row = parsed ? await q.receiptByLocatorSql(ctx.db, parsed.locator) : null;
   // The same slow work whether or not the locator exists.
-  const ok = await secretMatches(row?.secret_hash ?? (await dummySecretHash()), parsed?.secret ?? 'x');
+  const stored = row?.secret_hash ?? (await dummySecretHash());
+  const ok = await intakeHeavyWork.run(() => secretMatches(stored, parsed?.secret ?? 'x'));
   if (!row || !ok || !parsed) {
     throttle.failed(locator);
     return null;
@@ -362,6 +388,7 @@ export async function setIntakeSetting(ctx: Ctx, actor: Actor, acceptsReports: b
   }
   await inTransaction(ctx.db, writeScope(actor), async (trx) => {
     await q.saveIntakeSettingSql(trx, org, acceptsReports, dailyCap);
+    fullToday.delete(org);
     await appendAudit(trx, { organisationId: org, userId: actorUserId(actor), action: 'intake.setting', requestId: actor.requestId ?? null, detail: { acceptsReports, dailyCap } });
   });
 }

@@ -17,6 +17,7 @@ import { actorOrganisation, actorUserId, authorize, readScope, type Actor, type 
 import { listIncidents, presentRow, recordInput, type Presented, type Row, type Viewer } from '../records/index.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { appendAudit, inTransaction, type DB } from '../store/index.js';
+import { externalIdAad, externalIdsOf as sealedExternalIds } from './import.queries.js';
 import { getTerm, label as vocabLabel, type VocabName } from '../vocab/index.js';
 
 export const exportFormats = ['csv', 'xlsx', 'json', 'hxl', 'esf'] as const;
@@ -40,6 +41,8 @@ export interface ExportedIncident {
   incident: Presented;
   url: string;
   acts: ExportedAct[];
+  /** The ids the incident had in the files it was imported from (own organisation's incidents only). */
+  externalIds: { dataset: string; id: string }[];
 }
 
 export const exportMediaTypes: Record<ExportFormat, string> = {
@@ -112,6 +115,24 @@ async function childrenOf(ctx: Ctx, actor: Actor, incidents: Presented[]): Promi
   });
 }
 
+/**
+ * The source ids of imported incidents, unsealed, for the exporting organisation's own incidents
+ * only: a partner's copy never learns how another organisation's files named its rows.
+ */
+async function externalIdsOf(ctx: Ctx, actor: Actor, incidents: Presented[]): Promise<Map<string, { dataset: string; id: string }[]>> {
+  const out = new Map<string, { dataset: string; id: string }[]>();
+  const org = actorOrganisation(actor);
+  const own = incidents.filter((i) => i.organisationId === org && !i.withheld).map((i) => i.id);
+  if (!own.length) return out;
+  return inTransaction(ctx.db, readScope(actor), async (trx) => {
+    for (const r of await sealedExternalIds(trx, org, own)) {
+      const id = await ctx.keys.decrypt(trx, org, externalIdAad(r.key_bidx), r.external_id_enc);
+      out.set(r.incident_id, [...(out.get(r.incident_id) ?? []), { dataset: r.dataset, id }]);
+    }
+    return out;
+  });
+}
+
 /** Every selected incident with its acts, a page at a time, in the case list's order. */
 export async function* selectForExport(ctx: Ctx, actor: Actor, filters: ExportFilters, publicUrl: string): AsyncGenerator<ExportedIncident> {
   let cursor: string | undefined;
@@ -119,7 +140,8 @@ export async function* selectForExport(ctx: Ctx, actor: Actor, filters: ExportFi
   for (;;) {
     const page = await listIncidents(ctx, actor, recordInput.listQuery.parse({ ...filters, limit: 200, ...(cursor ? { cursor } : {}) }), { exhaustive: true });
     const kids = await childrenOf(ctx, actor, page.items);
-    for (const i of page.items) yield { incident: i, url: `${base}/incidents/${i.id}`, acts: kids.get(i.id) ?? [] };
+    const ext = await externalIdsOf(ctx, actor, page.items);
+    for (const i of page.items) yield { incident: i, url: `${base}/incidents/${i.id}`, acts: kids.get(i.id) ?? [], externalIds: ext.get(i.id) ?? [] };
     if (!page.nextCursor) return;
     cursor = page.nextCursor;
   }
@@ -132,6 +154,8 @@ const str = (v: unknown): string => (v === null || v === undefined ? '' : String
 export const flatColumns = [
   'id', 'url', 'title', 'start_date', 'start_approximate', 'end_date', 'country', 'subdivision', 'place_name', 'status', 'status_label',
   'visibility', 'act_types', 'act_type_labels', 'victims_count', 'victims', 'perpetrator_types', 'perpetrator_type_labels', 'narrative', 'version', 'updated_at',
+  // Last, so that files read by column position before these existed still line up.
+  'dataset', 'external_id',
 ] as const;
 
 /** One line per incident: acts, victims and perpetrators folded into lists. Withheld fields stay empty. */
@@ -163,6 +187,8 @@ export function flatRow(e: ExportedIncident, lang: Lang): Record<(typeof flatCol
     narrative: str(i.narrative),
     version: i.version,
     updated_at: i.updatedAt,
+    dataset: e.externalIds.map((x) => x.dataset).join('; '),
+    external_id: e.externalIds.map((x) => x.id).join('; '),
   };
 }
 
@@ -188,6 +214,7 @@ export function jsonIncident(e: ExportedIncident): Record<string, unknown> {
   return {
     ...inc,
     url: e.url,
+    externalIds: e.externalIds,
     acts: e.acts.map((a) => {
       const { organisationId: _ao, createdBy: _ac, updatedBy: _au, incidentId: _ai, victimId: _av, ...act } = a.act;
       return {

@@ -75,6 +75,37 @@ describe.each(engines)('exports on %s', (engine) => {
     expect(evil[0]!.victims).toBe('Nombre Secreto');
   });
 
+  it("carries each imported incident's source id, so a round trip is matched row by row", async () => {
+    const source = parse(readFileSync(join(t.dataDir, 'casos.csv')), { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
+    const ids = new Set(source.map((r) => r['Nro. caso']!));
+    const csv = await run(owner, 'csv', {});
+    const rows = parse(readFileSync(csv.file), { bom: true, columns: true }) as Record<string, string>[];
+    const imported = rows.filter((r) => r.external_id);
+    expect(new Set(imported.map((r) => r.external_id))).toEqual(ids);
+    expect(imported.every((r) => r.dataset === 'exp')).toBe(true);
+    expect(rows.find((r) => r.title.includes('HYPERLINK'))!.external_id).toBe(''); // typed in, not imported
+    // Each exported row is the incident its source row became (the narrative names the case number).
+    const bySource = new Map(source.map((r) => [r['Nro. caso']!, r]));
+    for (const r of imported) expect(r.narrative).toBe(bySource.get(r.external_id!)!['Descripción']);
+    const json = await run(owner, 'json', {});
+    const doc = JSON.parse(readFileSync(json.file, 'utf8')) as { incidents: { id: string; externalIds: { dataset: string; id: string }[] }[] };
+    const fromCsv = new Map(rows.map((r) => [r.id, r.external_id]));
+    for (const i of doc.incidents) expect(i.externalIds.map((x) => x.id).join('; ')).toBe(fromCsv.get(i.id));
+    // A partner's export never learns how the owner's files named its rows.
+    const theirs = await run(partner, 'json', {});
+    expect(readFileSync(theirs.file, 'utf8')).toContain('"externalIds":[]');
+    // Keys stored before ids were kept learn them from the next import of the same file, which changes nothing else.
+    await t.ownerDb.updateTable('import_key').set({ external_id_enc: null }).where('dataset', '=', 'exp').execute();
+    expect((await run(owner, 'csv', {})).r.incidents).toBe(rows.length);
+    const again = await runImport(t, owner, { profile: sheetProfile('exp'), file: join(t.dataDir, 'casos.csv'), lang: 'es' });
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: ids.size });
+    const after = parse(readFileSync((await run(owner, 'csv', {})).file), { bom: true, columns: true }) as Record<string, string>[];
+    expect(after.map((r) => [r.id, r.external_id])).toEqual(rows.map((r) => [r.id, r.external_id]));
+    // Stored sealed: the plain id is nowhere in the table.
+    const raw = await t.ownerDb.selectFrom('import_key').select('external_id_enc').where('dataset', '=', 'exp').execute();
+    expect(raw.every((k) => k.external_id_enc && !k.external_id_enc.toString('latin1').includes(source[0]!['Nro. caso']!))).toBe(true);
+  }, 120_000);
+
   it('a coalition partner gets the partner view: shared incidents only, never names', async () => {
     const { r, file } = await run(partner, 'json', {});
     const doc = JSON.parse(readFileSync(file, 'utf8')) as { incidents: { title: string; acts: { victim: { name?: string; withheld?: string[] } }[] }[]; count: number };

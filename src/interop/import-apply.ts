@@ -5,7 +5,7 @@ import { newId } from '../shared/ids.js';
 import { appendAudit, bulkPossible, canonicalJson, inTransaction, withBulkLoad, type DB } from '../store/index.js';
 import { sql } from 'kysely';
 import type { ImportProfile } from './import-profile.js';
-import { datasetHasKeys, deleteStaging, lookupKeys, setJobState, stagedPage, tableTypes, type JobRow } from './import.queries.js';
+import { datasetHasKeys, deleteStaging, externalIdAad, lookupKeys, setJobState, stagedPage, tableTypes, type JobRow, type KnownKey } from './import.queries.js';
 import type { MappedAct, MappedIncident } from './map-row.js';
 import { bulkImportFrom, summary, type ImportProgress, type ImportReport } from './import-report.js';
 import { groupHash, keyOf, mergeGroup, type Group } from './import-dry-run.js';
@@ -69,7 +69,10 @@ export async function applyJob(
 
       const processGroups = async (gs: Group[]) => {
         const bidx = await Promise.all(gs.map((g) => ctx.keys.blindIndex(trx, orgId, keyOf(profile.dataset, g.key))));
-        const known = firstRelease ? new Map<string, { incidentId: string; hash: string }>() : await lookupKeys(trx, orgId, profile.dataset, bidx);
+        const known = firstRelease ? new Map<string, KnownKey>() : await lookupKeys(trx, orgId, profile.dataset, bidx);
+        // The source's own id (not a content hash "h:…"), sealed, so that exports can carry it.
+        const sealedId = (i: number) =>
+          gs[i]!.key.startsWith('h:') ? Promise.resolve(null) : ctx.keys.encrypt(trx, orgId, externalIdAad(bidx[i]!), gs[i]!.key);
         for (let i = 0; i < gs.length; i++) {
           const g = gs[i]!;
           if (g.rows.length > 1) report.mergedRows += g.rows.length - 1;
@@ -77,18 +80,21 @@ export async function applyJob(
           const hash = groupHash(g.rows);
           const hit = known.get(bidx[i]!.toString('hex'));
           if (!hit) {
-            await writer.addNew(content, bidx[i]!, hash);
+            await writer.addNew(content, bidx[i]!, hash, await sealedId(i));
             report.created++;
           } else if (hit.hash === hash) {
             report.unchanged++;
+            // A key from before source ids were kept learns its id; the incident is not touched.
+            const id = hit.hasExternalId ? null : await sealedId(i);
+            if (id) writer.keys.push({ bidx: bidx[i]!, incidentId: hit.incidentId, hash, externalIdEnc: id });
           } else {
             const exists = await getRow(trx, 'incident', orgId, hit.incidentId);
             if (!exists || exists.archived_at) {
-              await writer.addNew(content, bidx[i]!, hash);
+              await writer.addNew(content, bidx[i]!, hash, await sealedId(i));
               report.created++;
             } else {
               await updateImported(ctx, trx, w, writer, exists, content, reason);
-              writer.keys.push({ bidx: bidx[i]!, incidentId: hit.incidentId, hash });
+              writer.keys.push({ bidx: bidx[i]!, incidentId: hit.incidentId, hash, externalIdEnc: await sealedId(i) });
               report.updated++;
             }
           }

@@ -148,6 +148,54 @@ describe.each(engines)('cleaning imports on %s', (engine) => {
     expect(wrong.toCreate.victims).toBe(5);
   });
 
+  it('reads synonyms of the file language, lists them in the dry run, and only suggests the rest', async () => {
+    const csv =
+      'Id,Date,Name,Gender,Country,Perpetrators,Act,Sector\n' +
+      'S1,2015-01-01,Ana,Female,Democratic Republic of Congo,"Armed forces, Private military actors",Murder,Land rights\n' +
+      'S2,2015-01-02,Luis,Male,Ivory Coast,Police,Killing,Journalist\n' +
+      'S3,2015-01-03,Rosa,Femenino,DRC,Armed force,Killing,Land rights\n';
+    const cols = { externalId: 'Id', startDate: 'Date', victims: 'Name', gender: 'Gender', country: 'Country', perpetratorType: 'Perpetrators', actType: 'Act', sector: 'Sector' };
+    const en = (dataset: string, language: 'en' | 'es') => parseProfile({ version: 1, dataset, columns: cols, separator: ', ', language }, 'en');
+    const dry = await runImport(t, user, { profile: en('syn', 'en'), file: file(csv), lang: 'en', dryRun: true });
+    // Row 3: "Femenino" is Spanish in an English file, "Armed force" no synonym: suggested, not taken.
+    expect(dry).toMatchObject({ valid: 2, rejected: 1 });
+    const seen = Object.fromEntries(dry.synonyms.map((u) => [`${u.field}:${u.value}`, [u.code, u.count]]));
+    expect(seen).toMatchObject({
+      'gender:Female': ['woman', 1],
+      'gender:Male': ['man', 1],
+      'perpetratorType:Armed forces': ['military', 1],
+      'perpetratorType:Private military actors': ['private_security', 1],
+      'actType:Murder': ['killing', 1],
+      'sector:Land rights': ['environment_land', 2],
+      'sector:Journalist': ['journalists_media', 1],
+    });
+    const unmatched = Object.fromEntries(dry.unmatched.map((u) => [u.value, u.suggestions.map((x) => x.code)]));
+    expect(unmatched['Femenino']).toEqual([]);
+    expect(unmatched['Armed force']![0]).toBe('military');
+    // Countries by their other names; labels in the profile's language.
+    expect(dry.unmatched.find((u) => u.field === 'country')).toBeUndefined();
+
+    const r = await runImport(t, user, { profile: en('syn', 'en'), file: file(csv), lang: 'en', mode: 'valid-rows' });
+    expect(r.created).toBe(2);
+    const rows = await inTransaction(t.db, writeScope(user), async (trx) =>
+      (
+        await sql<{ country: string; gender: string; perps: string }>`
+          SELECT i.country, (SELECT string_agg(DISTINCT v.gender, ',') FROM act a JOIN actor v ON v.organisation_id = a.organisation_id AND v.id = a.victim_id WHERE a.organisation_id = i.organisation_id AND a.incident_id = i.id) AS gender,
+            (SELECT string_agg(DISTINCT p.perpetrator_type, ',' ORDER BY p.perpetrator_type) FROM act a JOIN involvement p ON p.organisation_id = a.organisation_id AND p.act_id = a.id WHERE a.organisation_id = i.organisation_id AND a.incident_id = i.id) AS perps
+          FROM incident i JOIN import_key k ON k.organisation_id = i.organisation_id AND k.incident_id = i.id WHERE k.dataset = 'syn' ORDER BY i.start_date`.execute(trx)
+      ).rows,
+    );
+    expect(rows).toEqual([
+      { country: 'CD', gender: 'woman', perps: 'military,private_security' },
+      { country: 'CI', gender: 'man', perps: 'police' },
+    ]);
+
+    // A Spanish file reads Spanish synonyms, and "Female" there is no term.
+    const es = await runImport(t, user, { profile: en('syn-es', 'es'), file: file(csv), lang: 'es', dryRun: true });
+    expect(es.synonyms.find((u) => u.value === 'Femenino')?.code).toBe('woman');
+    expect(es.unmatched.map((u) => u.value)).toContain('Female');
+  });
+
   it('accepts lists of codes only for list fields', () => {
     expect(() => profile('x', { values: { gender: { 'M/F': ['male', 'female'] } } })).toThrow(AppError);
   });

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { t, type Lang } from '../shared/i18n/index.js';
 import type { ImportMode, ImportState } from './interop.tables.js';
 import type { ImportProfile } from './import-profile.js';
-import type { RowIssue, UnmatchedValue } from './map-row.js';
+import type { RowIssue, SynonymValue, UnmatchedValue } from './map-row.js';
 import type { ReadIssue, TableInput } from './read-table.js';
 import type { DateColumnDecision } from './date-order.js';
 
@@ -65,6 +65,8 @@ export interface ImportReport {
   issueCount: number;
   warnings: ReadIssue[];
   unmatched: UnmatchedValue[];
+  /** Values accepted as synonyms of the file's language ("Male" → man), with what they were taken for. */
+  synonyms: SynonymValue[];
   headers: string[];
   /** Per date column: the day/month order it is read in, and why (see date-order). */
   dates: DateColumnDecision[];

@@ -63,7 +63,7 @@ export class Writer {
   actors: Record<string, unknown>[] = [];
   acts: Record<string, unknown>[] = [];
   involvements: Record<string, unknown>[] = [];
-  keys: { bidx: Buffer; incidentId: string; hash: string }[] = [];
+  keys: { bidx: Buffer; incidentId: string; hash: string; externalIdEnc: Buffer | null }[] = [];
   words: WordRow[] = [];
   private ids = new IdPool();
   constructor(
@@ -124,11 +124,11 @@ export class Writer {
   }
 
   /** Queues a new incident with its victims, acts and perpetrator involvements. */
-  async addNew(content: { incident: MappedIncident; acts: MappedAct[] }, bidx: Buffer, hash: string) {
+  async addNew(content: { incident: MappedIncident; acts: MappedAct[] }, bidx: Buffer, hash: string, externalIdEnc: Buffer | null) {
     const id = this.ids.next();
     this.incidents.push({ ...this.base(id), ...incidentColumns(content.incident, await this.narrative(id, content.incident)) });
     await this.addActs(id, content.incident, content.acts);
-    this.keys.push({ bidx, incidentId: id, hash });
+    this.keys.push({ bidx, incidentId: id, hash, externalIdEnc });
   }
 
   async addActs(incidentId: string, inc: MappedIncident, acts: MappedAct[]) {

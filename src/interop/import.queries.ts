@@ -139,26 +139,52 @@ export async function datasetHasKeys(db: DB, orgId: string, dataset: string): Pr
   return (await sql`SELECT 1 FROM import_key WHERE organisation_id = ${orgId} AND dataset = ${dataset} LIMIT 1`.execute(db)).rows.length > 0;
 }
 
-export async function lookupKeys(db: DB, orgId: string, dataset: string, bidx: Buffer[]): Promise<Map<string, { incidentId: string; hash: string }>> {
-  const out = new Map<string, { incidentId: string; hash: string }>();
+export async function lookupKeys(db: DB, orgId: string, dataset: string, bidx: Buffer[]): Promise<Map<string, KnownKey>> {
+  const out = new Map<string, KnownKey>();
   if (!bidx.length) return out;
   const rows = (
-    await sql<{ key_bidx: Buffer; incident_id: string; content_hash: string }>`SELECT key_bidx, incident_id, content_hash FROM import_key
+    await sql<{ key_bidx: Buffer; incident_id: string; content_hash: string; has_external_id: boolean }>`SELECT key_bidx, incident_id, content_hash,
+        external_id_enc IS NOT NULL AS has_external_id FROM import_key
       WHERE organisation_id = ${orgId} AND dataset = ${dataset} AND key_bidx = ANY(${bidx}::bytea[])`.execute(db)
   ).rows;
-  for (const r of rows) out.set(r.key_bidx.toString('hex'), { incidentId: r.incident_id, hash: r.content_hash });
+  for (const r of rows) out.set(r.key_bidx.toString('hex'), { incidentId: r.incident_id, hash: r.content_hash, hasExternalId: r.has_external_id });
   return out;
 }
 
-export async function upsertKeys(db: DB, orgId: string, dataset: string, jobId: string, rows: { bidx: Buffer; incidentId: string; hash: string }[]): Promise<void> {
+export interface KnownKey {
+  incidentId: string;
+  hash: string;
+  /** False for keys stored before source ids were kept: the next import of the row fills it in. */
+  hasExternalId: boolean;
+}
+
+export const externalIdAad = (bidx: Buffer): string => `import_key.external_id:${bidx.toString('hex')}`;
+
+export async function upsertKeys(
+  db: DB,
+  orgId: string,
+  dataset: string,
+  jobId: string,
+  rows: { bidx: Buffer; incidentId: string; hash: string; externalIdEnc?: Buffer | null }[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK);
-    await sql`INSERT INTO import_key (organisation_id, dataset, key_bidx, incident_id, content_hash, job_id)
-      SELECT ${orgId}::uuid, ${dataset}, u.b, u.i, u.h, ${jobId}::uuid
-      FROM unnest(${part.map((r) => r.bidx)}::bytea[], ${part.map((r) => r.incidentId)}::uuid[], ${part.map((r) => r.hash)}::text[]) AS u(b, i, h)
+    await sql`INSERT INTO import_key (organisation_id, dataset, key_bidx, incident_id, content_hash, job_id, external_id_enc)
+      SELECT ${orgId}::uuid, ${dataset}, u.b, u.i, u.h, ${jobId}::uuid, u.e
+      FROM unnest(${part.map((r) => r.bidx)}::bytea[], ${part.map((r) => r.incidentId)}::uuid[], ${part.map((r) => r.hash)}::text[], ${part.map((r) => r.externalIdEnc ?? null)}::bytea[]) AS u(b, i, h, e)
       ON CONFLICT (organisation_id, dataset, key_bidx) DO UPDATE
-        SET incident_id = excluded.incident_id, content_hash = excluded.content_hash, job_id = excluded.job_id, updated_at = now()`.execute(db);
+        SET incident_id = excluded.incident_id, content_hash = excluded.content_hash, job_id = excluded.job_id, updated_at = now(),
+          external_id_enc = coalesce(excluded.external_id_enc, import_key.external_id_enc)`.execute(db);
   }
+}
+
+/** The sealed source ids of incidents, per incident (several when two datasets or ids lead to one). */
+export async function externalIdsOf(db: DB, orgId: string, incidentIds: string[]): Promise<{ incident_id: string; dataset: string; key_bidx: Buffer; external_id_enc: Buffer }[]> {
+  if (!incidentIds.length) return [];
+  return (
+    await sql<{ incident_id: string; dataset: string; key_bidx: Buffer; external_id_enc: Buffer }>`SELECT incident_id, dataset, key_bidx, external_id_enc FROM import_key
+      WHERE organisation_id = ${orgId} AND incident_id = ANY(${incidentIds}::uuid[]) AND external_id_enc IS NOT NULL ORDER BY dataset, updated_at`.execute(db)
+  ).rows;
 }
 
 type Values = Record<string, unknown>;

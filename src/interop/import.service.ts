@@ -82,6 +82,7 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
     issueCount: 0,
     warnings: [...reader.warnings],
     unmatched: [],
+    synonyms: [],
     headers: reader.headers,
     dates,
     nullTokens: profile.nullTokens,
@@ -173,6 +174,7 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
     await rejectedDone;
   }
   report.unmatched = mapper.unmatchedValues();
+  report.synonyms = mapper.synonymValues();
   opts.onProgress?.({ phase: 'read', rows: report.rows, total: report.rows });
 
   if (opts.dryRun) {

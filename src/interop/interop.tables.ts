@@ -42,6 +42,8 @@ export interface ImportKeyTable {
   incident_id: string;
   content_hash: string;
   job_id: string;
+  /** The source's own id, sealed (AAD `import_key.external_id:<key_bidx hex>`); null for content-hash keys. */
+  external_id_enc: Buffer | null;
   updated_at: Generated<Date>;
 }
 

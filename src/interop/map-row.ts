@@ -15,7 +15,7 @@ import { parseDateCell } from './date-parse.js';
 import { formatsFor, otherOrder, type DateOrder } from './date-order.js';
 import { listFields, vocabFields, type ImportField, type ImportProfile, type VocabField } from './import-profile.js';
 import type { Cell, TableRow } from './read-table.js';
-import { exactCode, suggestCodes, type Suggestion } from './vocab-match.js';
+import { exactCode, suggestCodes, synonymCode, type Suggestion } from './vocab-match.js';
 
 export interface MappedVictim {
   name: string;
@@ -71,6 +71,16 @@ export interface UnmatchedValue {
   suggestions: Suggestion[];
 }
 
+/** A value accepted through a synonym of the file's language ("Male" → man), shown in the dry run. */
+export interface SynonymValue {
+  field: VocabField;
+  column: string;
+  value: string;
+  code: string;
+  label: string;
+  count: number;
+}
+
 const kindWords: Record<string, MappedVictim['kind']> = {
   person: 'person', persona: 'person', individual: 'person', individuo: 'person', 'persona natural': 'person',
   organisation: 'organisation', organization: 'organisation', organizacion: 'organisation', ong: 'organisation', ngo: 'organisation',
@@ -86,6 +96,7 @@ export function contentHash(value: unknown): string {
 export class RowMapper {
   readonly index: Partial<Record<ImportField, number>> = {};
   private unmatched = new Map<string, UnmatchedValue>();
+  private synonyms = new Map<string, SynonymValue>();
   private valueMaps: Partial<Record<UnmatchedField, Map<string, string | string[]>>> = {};
   private nullTokens: Set<string>;
   /** Per date column, the formats of the order settled for it (see date-order), and the other order's to explain a rejection. */
@@ -154,6 +165,21 @@ export class RowMapper {
     });
   }
 
+  /** Counts a value read through a synonym, so the dry run shows what it was taken for. */
+  private noteSynonym(field: VocabField, value: string, vocab: VocabName): void {
+    const code = synonymCode(vocab, value, this.lang);
+    if (!code) return;
+    const k = `${field}\u0000${foldWords(value)}`;
+    const u = this.synonyms.get(k);
+    if (u) u.count++;
+    else if (this.synonyms.size < MAX_UNMATCHED) this.synonyms.set(k, { field, column: this.columnOf(field) ?? field, value, code, label: vocabLabel(vocab, code, this.lang), count: 1 });
+  }
+
+  /** The distinct values read through a synonym, most frequent first. */
+  synonymValues(): SynonymValue[] {
+    return [...this.synonyms.values()].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  }
+
   /** The distinct values no term matched, most frequent first. */
   unmatchedValues(): UnmatchedValue[] {
     return [...this.unmatched.values()].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
@@ -169,8 +195,11 @@ export class RowMapper {
   private vocabCodes(field: VocabField, value: string, line: number, issues: RowIssue[]): string[] {
     const vocab = vocabFields[field] as VocabName;
     const explicit = this.valueMaps[field]?.get(foldWords(value));
-    const codes = explicit === undefined ? [exactCode(vocab, value)] : Array.isArray(explicit) ? explicit : [explicit];
-    if (codes.every((c) => c !== undefined && exactCode(vocab, c) === c)) return codes as string[];
+    const codes = explicit === undefined ? [exactCode(vocab, value, this.lang)] : Array.isArray(explicit) ? explicit : [explicit];
+    if (codes.every((c) => c !== undefined && exactCode(vocab, c) === c)) {
+      if (explicit === undefined) this.noteSynonym(field, value, vocab);
+      return codes as string[];
+    }
     this.noteUnmatched(field, value, line, vocab);
     issues.push({ line, column: this.columnOf(field), key: 'interop:row.unknown_value', values: { value: value.slice(0, 100), vocabulary: vocab } });
     return [];

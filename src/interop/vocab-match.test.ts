@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { excelSerialToDate, parseDateCell } from './date-parse.js';
-import { editDistance, exactCode, similarity, suggestCodes } from './vocab-match.js';
+import { editDistance, exactCode, similarity, suggestCodes, synonymCode } from './vocab-match.js';
 
 describe('vocabulary matching', () => {
   it('accepts codes and labels in either language, ignoring accents and case', () => {
@@ -19,6 +19,22 @@ describe('vocabulary matching', () => {
     expect(suggestCodes('act_type', 'alanamiento', 'es')[0]!.code).toBe('raid');
     expect(suggestCodes('act_type', 'amenasa de muerte', 'es')[0]!.code).toBe('death_threat');
     expect(suggestCodes('act_type', 'death treat', 'en')[0]!.code).toBe('death_threat');
+  });
+
+  it('accepts synonyms only in the language of the file, and weighs them in suggestions', () => {
+    expect(exactCode('gender', 'Male', 'en')).toBe('man');
+    expect(exactCode('gender', 'FEMALE', 'en')).toBe('woman');
+    expect(exactCode('gender', 'Male', 'es')).toBeUndefined();
+    expect(exactCode('gender', 'Male')).toBeUndefined();
+    expect(exactCode('gender', 'masculino', 'es')).toBe('man');
+    expect(exactCode('perpetrator_type', 'Armed forces', 'en')).toBe('military');
+    expect(exactCode('perpetrator_type', 'Private military actors', 'en')).toBe('private_security');
+    expect(exactCode('perpetrator_type', 'Ejército', 'es')).toBe('military');
+    expect(synonymCode('gender', 'Woman', 'en')).toBeUndefined(); // a label, not a synonym
+    expect(suggestCodes('perpetrator_type', 'Armed force', 'en')[0]!.code).toBe('military');
+    expect(suggestCodes('perpetrator_type', 'Private military actor', 'en')[0]!.code).toBe('private_security');
+    expect(suggestCodes('gender', 'Males', 'en')[0]).toMatchObject({ code: 'man', label: 'Man' });
+    expect(suggestCodes('gender', 'Males', 'es')[0]?.label).not.toBe('Man');
   });
 
   it('suggests nothing for unrelated words, and never a group term', () => {

@@ -1,11 +1,14 @@
 /**
  * Matching what a spreadsheet says against a controlled vocabulary. A value is accepted only when
  * it IS a term: its code, or its Spanish or English label once accents, case and punctuation are
- * folded away, or an explicit entry of the profile's value map. Anything else is unmatched, and
- * close terms are only SUGGESTED (never applied), so no vocabulary value is ever invented or
- * guessed silently.
+ * folded away, a curated synonym in the language of the file (vocab/synonyms.json: "Male" in an
+ * English file, "masculino" in a Spanish one), or an explicit entry of the profile's value map.
+ * Anything else is unmatched, and close terms are only SUGGESTED (never applied), weighed against
+ * labels and the file language's synonyms, so no vocabulary value is ever invented or guessed
+ * silently.
  */
 import { foldWords, getVocabulary, isSelectable, type VocabName } from '../vocab/index.js';
+import { synonymIndex, synonymsOf } from '../vocab/synonyms.js';
 import type { Lang } from '../shared/i18n/index.js';
 
 export interface Suggestion {
@@ -105,18 +108,33 @@ function indexOf(name: VocabName): Index {
   return ix;
 }
 
-/** The selectable code `value` names exactly (code or label, folded), or undefined. */
-export function exactCode(name: VocabName, value: string): string | undefined {
+/**
+ * The selectable code `value` names exactly (code or label, folded), or undefined. With `lang`, a
+ * synonym of that language counts too (see synonymCode to tell the two apart).
+ */
+export function exactCode(name: VocabName, value: string, lang?: Lang): string | undefined {
   if (isSelectable(name, value)) return value;
   const c = indexOf(name).exact.get(foldWords(value));
-  return c || undefined;
+  return c || (lang ? synonymCode(name, value, lang) : undefined);
 }
 
-/** Up to `n` terms close to `value`, best first, labelled in `lang`; only scores of at least 0.45. */
+/** The code `value` is a synonym of in `lang` (and not a label or code itself), or undefined. */
+export function synonymCode(name: VocabName, value: string, lang: Lang): string | undefined {
+  const f = foldWords(value);
+  if (indexOf(name).exact.has(f)) return undefined;
+  return synonymIndex(name, lang).get(f);
+}
+
+/**
+ * Up to `n` terms close to `value`, best first, labelled in `lang`; only scores of at least 0.45.
+ * A term is weighed by its labels in both languages and its synonyms in `lang` ("Armed force"
+ * comes near the military through "armed forces", not near a non-state armed group).
+ */
 export function suggestCodes(name: VocabName, value: string, lang: Lang, n = 3): Suggestion[] {
   const out: Suggestion[] = [];
   for (const t of indexOf(name).terms) {
-    const score = Math.max(similarity(value, t.labels.es), similarity(value, t.labels.en), similarity(value, t.code.replace(/_/g, ' ')));
+    const words = [t.labels.es, t.labels.en, t.code.replace(/_/g, ' '), ...synonymsOf(name, t.code, lang)];
+    const score = Math.max(...words.map((w) => similarity(value, w)));
     if (score >= 0.45) out.push({ code: t.code, label: t.labels[lang], score: Math.round(score * 100) / 100 });
   }
   return out.sort((a, b) => b.score - a.score || (a.code < b.code ? -1 : 1)).slice(0, n);

@@ -10,6 +10,7 @@ import { iso31661, iso31662 } from 'iso-3166';
 import { AppError } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { collator } from './index.js';
+import { countryVariant } from './synonyms.js';
 import { foldWords } from './text-fold.js';
 
 export interface Country {
@@ -225,8 +226,9 @@ export function normaliseCountry(nameOrCode: string): string | undefined {
   if (direct !== undefined) return direct;
   // "Venezuela, República Bolivariana de" and "Bahamas, The": ISO's inverted form.
   const comma = nameOrCode.split(',');
-  if (comma.length === 2) return index.get(foldWords(`${comma[1]} ${comma[0]}`));
-  return undefined;
+  const inverted = comma.length === 2 ? index.get(foldWords(`${comma[1]} ${comma[0]}`)) : undefined;
+  // Other names in use ("Democratic Republic of Congo", "Ivory Coast", "Burma"): synonyms.json.
+  return inverted ?? countryVariant(nameOrCode);
 }
 
 let subdivisionByCode: Map<string, SubdivisionRow> | undefined;

@@ -293,6 +293,19 @@ export function PreviewPage(props: { pc: PageContext; upload: string; report: Im
           <UnmatchedTable pc={pc} upload={props.upload} unmatched={r.unmatched} />
         </>
       ) : null}
+      {r.synonyms?.length ? (
+        <>
+          <h2>{t('interop:synonyms.ui_title')}</h2>
+          <p>{t('interop:synonyms.ui_intro')}</p>
+          <ul>
+            {r.synonyms.slice(0, 100).map((u) => (
+              <li>
+                {u.column}: «{u.value}» ×{u.count} → {u.label} ({u.code})
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       {r.issues.length ? (
         <>
           <h2>{t('interop:ui.problems', { count: r.issueCount })}</h2>

@@ -1,0 +1,29 @@
+/**
+ * The public intake's heavy steps (the receipt code's Argon2id hash and check, the photo's clean
+ * copy) take a thread of libuv's small pool (4 threads) each, and those threads also compress every
+ * page, read files and derive keys for the rest of the site. A flood of reports must not take them
+ * all: these steps run one at a time per process, in arrival order. A reporter waits a little longer
+ * under a flood; everyone else does not notice it.
+ */
+export class OneAtATime {
+  private tail: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
+
+  /** How many steps are queued or running (for tests and the bench). */
+  get pending(): number {
+    return this.waiting;
+  }
+
+  run<T>(step: () => Promise<T>): Promise<T> {
+    this.waiting++;
+    const result = this.tail.then(step, step);
+    // The chain continues whether the step succeeds or fails; failures reach only their caller.
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result.finally(() => this.waiting--);
+  }
+}
+
+export const intakeHeavyWork = new OneAtATime();
