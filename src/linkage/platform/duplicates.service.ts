@@ -126,7 +126,7 @@ async function candidateRows(ctx: Ctx, trx: DB, actor: Actor, probe: DuplicatePr
       SELECT i.organisation_id, i.id, i.title, i.start_date, i.start_precision, i.subdivision FROM incident i
       WHERE i.archived_at IS NULL AND ${visible} AND (${byDate} OR ${byName})
       -- Same-named victims first: a busy month must not push them past the limit.
-      ORDER BY ${byName} DESC, i.start_date DESC NULLS LAST
+      ORDER BY ${bidx.length ? sql`${byName} DESC,` : sql``} i.start_date DESC NULLS LAST
       LIMIT ${maxCandidates})
     SELECT c.organisation_id, c.id AS incident_id, c.title, c.start_date::text AS inc_date, c.start_precision AS inc_precision,
       c.subdivision AS inc_subdivision, a.act_type, a.start_date::text AS act_date, a.start_precision AS act_precision,
