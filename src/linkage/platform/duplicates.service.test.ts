@@ -99,7 +99,7 @@ describe.each(engines)('possible duplicates on %s', (engine) => {
     // Changing one's mind replaces the answer (one row per pair).
     await answerDuplicate(t, doc, { subject: p.subject, candidateOrganisationId: c.organisationId, candidateIncidentId: c.incidentId, answer: 'same', weight: c.weight });
     expect(await duplicateAnswers(t, doc, p.subject)).toEqual([{ candidateOrganisationId: c.organisationId, candidateIncidentId: azul, answer: 'same' }]);
-    const audit = await sql<{ n: string }>`SELECT count(*) AS n FROM audit_log WHERE action = 'duplicate.answer' AND object_id = ${azul}`.execute(t.db);
+    const audit = await sql<{ n: string }>`SELECT count(*) AS n FROM audit_log WHERE action = 'duplicate.answer' AND object_id = ${azul}`.execute(t.ownerDb);
     expect(Number(audit.rows[0]!.n)).toBe(2);
     // The partner does not see the first organisation's answers.
     expect(await duplicateAnswers(t, partner, p.subject)).toEqual([]);
