@@ -99,6 +99,12 @@ describe.each(engines)('possible duplicates in the intake over HTTP (%s)', (engi
     expect(answer.rows).toEqual([{ answer: 'same', incident_id: zulia }]);
   });
 
+  it('links the directory of people and organisations from the workspace menu', async () => {
+    const page = await get('/incidents');
+    expect(page.text).toMatch(/<nav[^>]*>[\s\S]*<a href="\/actors">Personas y organizaciones<\/a>[\s\S]*<\/nav>/);
+    expect((await get('/actors')).status).toBe(200);
+  });
+
   it('refuses an answer that is neither "same" nor "different", in the user\'s language', async () => {
     const base = (await post('/incidents/new', {})).location!.replace(/\/incident$/, '');
     const bad = await post(`${base}/duplicate`, { step: 'incident', candidateOrganisationId: demo.organisations.observatorio, candidateIncidentId: zulia, weight: '1', answer: 'maybe' });
