@@ -10,7 +10,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const p = parseCommand(io, 'serve', { summary: 'cli:commands.serve', options: { demo: { type: 'boolean', default: false } } }, argv);
   if (!p.ok) return p.code;
   const { values } = p;
-  const [{ openRuntime, installationAdminExists }, { loadConfig }, { buildApp }, { deriveSecret }, { loadDemo, isDemoLoaded, sweepUnreferencedEvidence }, { loadDemoStatement }, { startAlertTimer }] = await Promise.all([
+  const [{ openRuntime, installationAdminExists }, { loadConfig }, { buildApp }, { deriveSecret }, { loadDemo, isDemoLoaded, sweepUnreferencedEvidence, backfillWordIndex }, { loadDemoStatement }, { startAlertTimer }] = await Promise.all([
     import('../access/index.js'),
     import('../config/index.js'),
     import('../http/app.js'),
@@ -43,6 +43,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     const swept = await sweepUnreferencedEvidence(rt.ctx);
     if (swept.removed) io.out(t(io.lang, 'cli:serve.evidence_swept', { count: swept.removed }));
+    // Narratives encrypted before the keyed word index existed (migration 066) become searchable.
+    const words = await backfillWordIndex(rt.ctx);
+    if (words.indexed) io.out(t(io.lang, 'cli:serve.words_indexed', { count: words.indexed }));
     app = await buildApp({ ctx: rt.ctx, config, secret: deriveSecret(rt.master.key, 'http'), engine: rt.handle.engine, master: rt.master, reads: rt.reads });
     await app.listen({ port: config.port, host: config.host });
     // Followers hear of new incidents and escalations within five minutes (in-app and e-mail digest).

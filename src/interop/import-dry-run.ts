@@ -4,7 +4,8 @@ import { canonicalJson, inTransaction } from '../store/index.js';
 import type { ImportProfile } from './import-profile.js';
 import { lookupKeys } from './import.queries.js';
 import { contentHash, type MappedAct, type MappedIncident, type MappedRow } from './map-row.js';
-import type { ImportReport } from './import-report.js';
+import { findPossibleDuplicates } from '../linkage/platform/index.js';
+import { duplicateCheckLimit, type ImportReport } from './import-report.js';
 import { contentCounts } from './import-writer.js';
 
 export const keyOf = (dataset: string, groupKey: string) => `${dataset}\u0000${groupKey}`;
@@ -22,9 +23,11 @@ export async function predict(ctx: Ctx, actor: Actor, orgId: string, profile: Im
     const part = entries.slice(i, i + 500);
     const bidx = await Promise.all(part.map(([k]) => ctx.keys.blindIndex(ctx.db, orgId, keyOf(profile.dataset, k))));
     const known = await inTransaction(ctx.db, writeScope(actor), (trx) => lookupKeys(trx, orgId, profile.dataset, bidx));
-    part.forEach(([, rs], j) => {
+    const fresh: [string, MappedRow[]][] = [];
+    part.forEach(([k, rs], j) => {
       const hit = known.get(bidx[j]!.toString('hex'));
       if (!hit) {
+        fresh.push([k, rs]);
         report.created++;
         const c = contentCounts(mergeGroup({ key: '', rows: rs }));
         report.toCreate.incidents++;
@@ -35,6 +38,34 @@ export async function predict(ctx: Ctx, actor: Actor, orgId: string, profile: Im
       else if (hit.hash === groupHash(rs)) report.unchanged++;
       else report.updated++;
     });
+    await checkDuplicates(ctx, actor, profile, fresh, report);
+  }
+}
+
+/**
+ * The possible-duplicate check of the intake, for the incidents an import would create: each new
+ * incident (its date, state, victims' names and act types) against the cases the importer may
+ * read. Only the first `duplicateCheckLimit` are checked, so a dry run of a large file stays quick.
+ */
+async function checkDuplicates(ctx: Ctx, actor: Actor, profile: ImportProfile, groups: [string, MappedRow[]][], report: ImportReport): Promise<void> {
+  for (const [key, rs] of groups) {
+    if (report.duplicatesChecked >= duplicateCheckLimit) return;
+    report.duplicatesChecked++;
+    const { incident, acts } = mergeGroup({ key, rows: rs });
+    const found = await findPossibleDuplicates(ctx, actor, {
+      subject: `import:${profile.dataset}:${key}`,
+      date: incident.startDate,
+      subdivision: incident.subdivision,
+      victimNames: [...new Set(acts.map((a) => a.victim.name).filter((n) => n !== ''))],
+      actTypes: [...new Set(acts.map((a) => a.actType))],
+    });
+    if (found.length) {
+      report.duplicates.push({
+        line: rs[0]!.line,
+        title: incident.title,
+        candidates: found.map((c) => ({ incidentId: c.incidentId, title: c.title, date: c.date, subdivision: c.subdivision, own: c.own })),
+      });
+    }
   }
 }
 

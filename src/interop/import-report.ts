@@ -76,7 +76,16 @@ export interface ImportReport {
   toCreate: { incidents: number; victims: number; acts: number; perpetratorLinks: number };
   encoding: string | null;
   delimiter: string | null;
+  /**
+   * Dry run: new incidents that look like cases the organisation holds or was given (issue 17 §1),
+   * with the first row of each; checked for the first `duplicateCheckLimit` new incidents.
+   */
+  duplicates: { line: number; title: string; candidates: { incidentId: string; title: string; date: string | null; subdivision: string | null; own: boolean }[] }[];
+  duplicatesChecked: number;
 }
+
+/** New incidents of a dry run checked for possible duplicates (each check is one query). */
+export const duplicateCheckLimit = 500;
 
 
 /** Text of one issue in the user's language: "line 12, column Fecha: …". */

@@ -87,6 +87,8 @@ export async function runImport(ctx: Ctx, actor: Actor, opts: ImportOptions): Pr
     dates,
     nullTokens: profile.nullTokens,
     toCreate: { incidents: 0, victims: 0, acts: 0, perpetratorLinks: 0 },
+    duplicates: [],
+    duplicatesChecked: 0,
     encoding: reader.encoding,
     delimiter: reader.delimiter,
   };

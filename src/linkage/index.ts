@@ -35,3 +35,10 @@ export { generateSynthetic, syntheticLinkConfig, type SyntheticData } from './li
 export { foldText, nameKey, nameTokens, soundex } from './names.normalize.js';
 export { parsePartialDate } from './partial-dates.parse.js';
 export { VE_NEIGHBOURS } from './ve-neighbours.data.js';
+export {
+  scoreDuplicates,
+  duplicatePriorWeight,
+  duplicateWarnProbability,
+  type DuplicateFields,
+  type DuplicateScore,
+} from './duplicates.score.js';

@@ -49,5 +49,5 @@ export {
   type ShareView,
   type CaseAudience,
 } from './sharing.js';
-export { wordIndexRows, insertWordRows, replaceIncidentWords, indexWords, type WordRow } from './word-index.js';
+export { wordIndexRows, insertWordRows, replaceIncidentWords, indexWords, backfillWordIndex, type WordRow, type WordBackfillResult } from './word-index.js';
 export { listActors, type ActorQuery, type ActorEntry } from './actors.queries.js';

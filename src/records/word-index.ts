@@ -6,7 +6,8 @@
  */
 import { sql } from 'kysely';
 import { normaliseForIndex, type Ctx } from '../access/index.js';
-import type { DB } from '../store/index.js';
+import { AppError } from '../shared/errors.js';
+import { inTransaction, systemScope, type DB } from '../store/index.js';
 
 /** Words shorter than this are not indexed (nor searched): they say little and match everywhere. */
 const minWord = 2;
@@ -67,4 +68,59 @@ export async function keyedSearch(ctx: Ctx, db: DB, organisationIds: readonly st
       nameIndex: await ctx.keys.blindIndex(db, organisationId, words),
     })),
   );
+}
+
+export interface WordBackfillResult {
+  /** Encrypted narratives indexed now (written before the index existed, or restored without it). */
+  indexed: number;
+  /** Organisations whose keys could not be opened (sealed): left for a later start. */
+  skipped: number;
+}
+
+/**
+ * Indexes the encrypted narratives that have no index rows: those written before migration 066
+ * created the index (and any restored without it). Run at start-up, organisation by organisation
+ * (the tokens are keyed per organisation), in batches of `batch` incidents each in its own
+ * transaction, walking ids upward. Idempotent: a second run indexes nothing (a narrative without
+ * any indexable word, such as "a y o", has no rows and is read again at each start, to no effect).
+ */
+export async function backfillWordIndex(ctx: Ctx, opts: { batch?: number } = {}): Promise<WordBackfillResult> {
+  const batch = opts.batch ?? 500;
+  const result: WordBackfillResult = { indexed: 0, skipped: 0 };
+  const orgs = await ctx.db.selectFrom('organisation').select('id').execute();
+  for (const { id: org } of orgs) {
+    let after = '00000000-0000-0000-0000-000000000000';
+    try {
+      for (;;) {
+        const done = await inTransaction(ctx.db, systemScope([org]), async (trx) => {
+          const rows = (
+            await sql<{ id: string; narrative_enc: Buffer }>`SELECT i.id, i.narrative_enc FROM incident i
+              WHERE i.organisation_id = ${org} AND i.narrative_enc IS NOT NULL AND i.id > ${after}::uuid
+                AND NOT EXISTS (SELECT 1 FROM incident_word w WHERE w.organisation_id = i.organisation_id AND w.incident_id = i.id)
+              ORDER BY i.id LIMIT ${batch}`.execute(trx)
+          ).rows;
+          const out: WordRow[] = [];
+          let indexed = 0;
+          for (const r of rows) {
+            const text = await ctx.keys.decrypt(trx, org, `incident.narrative_enc:${r.id}`, r.narrative_enc);
+            const words = await wordIndexRows(ctx, trx, org, r.id, text);
+            if (words.length) indexed++;
+            out.push(...words);
+          }
+          await insertWordRows(trx, out);
+          if (rows.length) after = rows[rows.length - 1]!.id;
+          return { read: rows.length, indexed };
+        });
+        result.indexed += done.indexed;
+        if (done.read < batch) break;
+      }
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'locked') {
+        result.skipped++;
+        continue;
+      }
+      throw e;
+    }
+  }
+  return result;
 }

@@ -36,6 +36,9 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
                     <a href="/incidents/new">{t('ui:nav.new_incident')}</a>
                   </li>
                   <li>
+                    <a href="/actors">{t('workspace:actors.title')}</a>
+                  </li>
+                  <li>
                     <a href="/coordinate/statements">{t('statements:list.title')}</a>
                   </li>
                   <li>

@@ -15,6 +15,7 @@ import {
   deleteDraft,
   discardPendingFiles,
   findActorsByName,
+  getRecord,
   getDraft,
   listDrafts,
   saveDraft,
@@ -24,6 +25,7 @@ import {
   type StoredFile,
 } from '../../records/index.js';
 import { linkReportToCase } from '../../intake/index.js';
+import { answerDuplicate, findPossibleDuplicates, settleDuplicateAnswers, type DuplicateCandidate } from '../../linkage/platform/index.js';
 import { AppError } from '../../shared/errors.js';
 import { t } from '../../shared/i18n/index.js';
 import { renderDocument } from '../../ui/render.js';
@@ -32,6 +34,7 @@ import {
   actInput,
   applyStep,
   draftTitle,
+  duplicateProbe,
   emptyDraft,
   incidentInput,
   involvementInput,
@@ -102,11 +105,26 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
 
   const load = async (actor: UserActor, id: string) => (await getDraft<IncidentDraft>(ctx, actor, id)).payload;
 
-  async function render(req: FastifyRequest, reply: FastifyReply, draftId: string, step: Step, draft: IncidentDraft, errors: Record<string, string> = {}, notice: string | null = null) {
+  async function render(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    draftId: string,
+    step: Step,
+    draft: IncidentDraft,
+    errors: Record<string, string> = {},
+    notice: string | null = null,
+    duplicates: DuplicateCandidate[] = [],
+  ) {
     const pc = await pageContext(req, reply, services);
     if (Object.keys(errors).length) reply.status(422);
-    return html(reply, renderDocument(<IntakeStepPage pc={pc} draftId={draftId} step={step} draft={draft} errors={errors} notice={notice} />));
+    return html(reply, renderDocument(<IntakeStepPage pc={pc} draftId={draftId} step={step} draft={draft} errors={errors} notice={notice} duplicates={duplicates} />));
   }
+
+  /** Steps after which the possible-duplicate check runs: the date and place, then the victims, are known. */
+  const checkedSteps: readonly Step[] = ['incident', 'victims'];
+  const possibleDuplicates = (actor: UserActor, id: string, step: Step, draft: IncidentDraft): Promise<DuplicateCandidate[]> =>
+    // A draft already being added to a case is not asked again.
+    checkedSteps.includes(step) && !draft.addTo ? findPossibleDuplicates(ctx, actor, duplicateProbe(id, draft)) : Promise.resolve([]);
 
   app.get('/incidents/new', async (req, reply) => {
     const actor = requireUser(req, reply);
@@ -129,8 +147,10 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
     if (!actor) return reply;
     if (!isStep(req.params.step)) throw new AppError('not_found');
     const draft = await load(actor, req.params.draft);
-    const saved = (req.query as Record<string, unknown>).saved ? t(req.lang, 'workspace:intake.saved') : null;
-    return render(req, reply, req.params.draft, req.params.step, draft, {}, saved);
+    const query = req.query as Record<string, unknown>;
+    const saved = query.saved ? t(req.lang, 'workspace:intake.saved') : null;
+    const duplicates = query.duplicates ? await possibleDuplicates(actor, req.params.draft, req.params.step, draft) : [];
+    return render(req, reply, req.params.draft, req.params.step, draft, {}, saved, duplicates);
   });
 
   app.post<DraftParams>('/incidents/new/:draft/:step', async (req, reply) => {
@@ -173,11 +193,48 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
     if (go === 'next') {
       const errors = validateStep(draft, step, req.lang, (k) => t(req.lang, k));
       if (Object.keys(errors).length) return render(req, reply, id, step, draft, errors);
+      const duplicates = await possibleDuplicates(actor, id, step, draft);
+      if (duplicates.length) return render(req, reply, id, step, draft, {}, null, duplicates);
       return reply.redirect(`/incidents/new/${id}/${steps[Math.min(steps.length - 1, i + 1)]}`, 303);
     }
     const hasMatches = step === 'victims' && draft.victims.some((v) => v.matches.length && !v.choice);
     if (hasMatches) return render(req, reply, id, step, draft, validateStep(draft, step, req.lang, (k) => t(req.lang, k)));
     return reply.redirect(`/incidents/new/${id}/${step}?saved=1`, 303);
+  });
+
+  // The documenter's answer to a possible duplicate: remembered (and audited) for the pair; "same"
+  // on an own case makes the draft an addition to it. `undo` turns the draft back into a new case.
+  app.post<{ Params: { draft: string } }>('/incidents/new/:draft/duplicate', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const id = req.params.draft;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const field = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+    const draft = await load(actor, id);
+    if (field('undo')) {
+      delete draft.addTo;
+      await saveDraft(ctx, actor, id, draft);
+      return reply.redirect(`/incidents/new/${id}/incident`, 303);
+    }
+    const step = field('step');
+    const answer = field('answer');
+    if (!isStep(step) || (answer !== 'same' && answer !== 'different')) {
+      throw new AppError('bad_input', { issues: [{ path: ['answer'], key: 'workspace:duplicates.bad_answer' }] });
+    }
+    const candidateOrganisationId = field('candidateOrganisationId');
+    const candidateIncidentId = field('candidateIncidentId');
+    const weight = Number(field('weight'));
+    await answerDuplicate(ctx, actor, { subject: `draft:${id}`, candidateOrganisationId, candidateIncidentId, answer, weight: Number.isFinite(weight) ? weight : 0 });
+    const next = steps[Math.min(steps.length - 1, steps.indexOf(step) + 1)];
+    if (answer === 'same' && candidateOrganisationId === actor.organisationId) {
+      const incident = await getRecord(ctx, actor, 'incident', candidateIncidentId);
+      draft.addTo = { incidentId: incident.id, title: String(incident.title) };
+      await saveDraft(ctx, actor, id, draft);
+      return reply.redirect(`/incidents/new/${id}/${step === 'incident' ? 'victims' : next}`, 303);
+    }
+    // Other candidates may remain: the step shows them again, without the pair just answered.
+    const left = await possibleDuplicates(actor, id, step, draft);
+    return reply.redirect(left.length ? `/incidents/new/${id}/${step}?duplicates=1#duplicates` : `/incidents/new/${id}/${next}`, 303);
   });
 
   // Uploads during intake: stored encrypted at once, recorded as evidence when the incident is saved.
@@ -203,7 +260,12 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
     // All or nothing: the incident, its parts, its evidence rows and the draft's removal commit together.
     const incident = await inTransaction(ctx.db, writeScope(actor), async (trx) => {
       const draft = await takeDraft<IncidentDraft>(ctx, actor, id, trx);
-      const inc = await createRecord(ctx, actor, 'incident', incidentInput(draft), lang, trx);
+      // "Same case: add to it": the victims, acts, sources and evidence go into the existing case;
+      // an act without its own date takes the one typed at the first step.
+      const inc = draft.addTo
+        ? { id: draft.addTo.incidentId }
+        : await createRecord(ctx, actor, 'incident', incidentInput(draft), lang, trx);
+      if (draft.addTo) for (const a of draft.acts) if (!a.startDate && draft.incident.startDate) Object.assign(a, { startDate: draft.incident.startDate, startApproximate: draft.incident.startApproximate });
       const victimIds = new Map<string, string>();
       for (const v of draft.victims) victimIds.set(v.key, v.actorId ?? (await createRecord(ctx, actor, 'actor', victimInput(v), lang, trx)).id);
       const actIds = new Map<string, string>();
@@ -212,6 +274,7 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
       for (const s of draft.sources) await createRecord(ctx, actor, 'source', sourceInput(s, inc.id), lang, trx);
       for (const e of draft.evidence) await attachEvidence(ctx, actor, inc.id, e, null, trx);
       if (draft.fromReport) await linkReportToCase(ctx, actor, trx, draft.fromReport, inc.id);
+      await settleDuplicateAnswers(trx, actor.organisationId, `draft:${id}`, inc.id);
       return inc;
     });
     return reply.redirect(`/incidents/${incident.id}?saved=1`, 303);

@@ -22,3 +22,12 @@ export {
 } from './linkage-runs.service.js';
 export { estimateFromRun, getEstimate, runStrata, pageLcmcrSettings, type EstimateInput, type EstimateOutcome, type Stratum } from './estimate-runs.service.js';
 export { presentClusterActs, type MemberDetail } from './cluster-members.present.js';
+export {
+  findPossibleDuplicates,
+  answerDuplicate,
+  duplicateAnswers,
+  settleDuplicateAnswers,
+  type DuplicateProbe,
+  type DuplicateCandidate,
+  type DuplicateAnswerInput,
+} from './duplicates.service.js';

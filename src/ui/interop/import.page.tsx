@@ -6,6 +6,8 @@
 import type { ImportField, ImportProfile, ImportReport, JobRow, UnmatchedValue } from '../../interop/index.js';
 import { dateDecisionText, exportFormats, importFields, issueText, nullTokensText, toCreateText, vocabFields } from '../../interop/index.js';
 import { terms, type VocabName } from '../../vocab/index.js';
+import { isSubdivision, subdivisionName } from '../../vocab/places.js';
+import { formatPartialDate } from '../../shared/dates.js';
 import { dateTimeLabel } from '../format.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
@@ -255,6 +257,45 @@ function UnmatchedTable(props: { pc: PageContext; upload: string; unmatched: Unm
   );
 }
 
+/** Rows that look like cases already held (the intake's possible-duplicate check), with links. */
+function ImportDuplicates(props: { pc: PageContext; report: ImportReport }) {
+  const { pc, report: r } = props;
+  const { t, lang } = pc;
+  if (!r.duplicatesChecked) return null;
+  return (
+    <section id="import-duplicates" aria-labelledby="import-duplicates-title">
+      <h2 id="import-duplicates-title">{t('workspace:duplicates.import_title')}</h2>
+      {r.duplicates.length === 0 ? (
+        <p>{t('workspace:duplicates.import_none')}</p>
+      ) : (
+        <>
+          <p>{t('workspace:duplicates.import_intro')}</p>
+          <ul class="cards">
+            {r.duplicates.map((d) => (
+              <li class="card">
+                <p>
+                  <strong>{t('workspace:duplicates.import_row', { line: d.line })}</strong>: {d.title}
+                </p>
+                <ul>
+                  {d.candidates.map((c) => (
+                    <li>
+                      <a href={`/incidents/${c.incidentId}`}>{c.title}</a>
+                      {' · '}
+                      {[c.date ? formatPartialDate(c.date, lang, false) : t('workspace:duplicates.no_date'), c.subdivision && isSubdivision(c.subdivision) ? subdivisionName(c.subdivision, lang) : '', c.own ? '' : t('workspace:duplicates.partner')]
+                        .filter(Boolean)
+                        .join(' · ')}
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
 export function PreviewPage(props: { pc: PageContext; upload: string; report: ImportReport }) {
   const { pc, report: r } = props;
   const { t } = pc;
@@ -277,6 +318,7 @@ export function PreviewPage(props: { pc: PageContext; upload: string; report: Im
           {t('interop:ui.download_profile')}
         </a>
       </p>
+      <ImportDuplicates pc={pc} report={r} />
       {r.warnings.length ? (
         <>
           <h2>{t('interop:ui.warnings')}</h2>

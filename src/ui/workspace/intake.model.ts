@@ -73,6 +73,22 @@ export interface IncidentDraft {
   evidence: (PendingEvidence & { key: string })[];
   /** The public report this draft was started from; the saved case remembers it. */
   fromReport?: string;
+  /**
+   * The existing case (of the own organisation) the documenter said this is: saving adds the
+   * draft's victims, acts, sources and evidence to it instead of creating a new case.
+   */
+  addTo?: { incidentId: string; title: string };
+}
+
+/** What the possible-duplicate check compares of a draft (issue 17 §1). */
+export function duplicateProbe(draftId: string, d: IncidentDraft) {
+  return {
+    subject: `draft:${draftId}`,
+    date: d.incident.startDate || d.acts.find((a) => a.startDate)?.startDate || null,
+    subdivision: d.incident.subdivision || null,
+    victimNames: d.victims.map((v) => v.name).filter((n) => n !== ''),
+    actTypes: [...new Set(d.acts.map((a) => a.actType).filter((x) => x !== ''))],
+  };
 }
 
 export function emptyDraft(): IncidentDraft {

@@ -7,6 +7,8 @@ import type { PageContext } from '../page-context.js';
 import { CheckField, Csrf, CountrySelect, DateField, ErrorSummary, Hidden, Select, SubdivisionSelect, TextField, VocabSelect, vocabOptions, type Errors } from './fields.js';
 import { steps, type IncidentDraft, type Step } from './intake.model.js';
 import { formatPartialDate } from '../../shared/dates.js';
+import type { DuplicateCandidate } from '../../linkage/platform/index.js';
+import { AddingToBanner, DuplicatesPanel } from './intake-duplicates.js';
 
 export function DraftsPage(props: { pc: PageContext; drafts: DraftSummary[]; notice?: string | null }) {
   const { pc } = props;
@@ -104,7 +106,16 @@ function actLabel(pc: PageContext, d: IncidentDraft, key: string): string {
   return `${i + 1}. ${vocabLabel('act_type', a.actType, pc.lang) || '?'} — ${victimLabel(pc, d, a.victimKey)}`;
 }
 
-export function IntakeStepPage(props: { pc: PageContext; draftId: string; step: Step; draft: IncidentDraft; errors: Errors; notice?: string | null; extraRows?: number }) {
+export function IntakeStepPage(props: {
+  pc: PageContext;
+  draftId: string;
+  step: Step;
+  draft: IncidentDraft;
+  errors: Errors;
+  notice?: string | null;
+  extraRows?: number;
+  duplicates?: DuplicateCandidate[];
+}) {
   const { pc, draftId, step, draft: d, errors: e } = props;
   const { t } = pc;
   const n = steps.indexOf(step) + 1;
@@ -122,6 +133,8 @@ export function IntakeStepPage(props: { pc: PageContext; draftId: string; step: 
         </p>
       ) : null}
       <ErrorSummary pc={pc} errors={e} />
+      <AddingToBanner pc={pc} draftId={draftId} draft={d} />
+      {props.duplicates?.length ? <DuplicatesPanel pc={pc} draftId={draftId} step={step} next={steps[Math.min(steps.length - 1, n)]!} candidates={props.duplicates} /> : null}
       <p>{t(`workspace:intake.intro.${step}`)}</p>
       {step === 'evidence' ? <EvidenceStep pc={pc} draftId={draftId} draft={d} /> : null}
       <form method="post" action={action} class="intake" data-autosave="1" novalidate>
