@@ -62,7 +62,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         const org = await db.selectFrom('organisation').select('id').where('slug', '=', values.org).executeTakeFirst();
         if (!org) throw new AppError('not_found', { message: 'cli:user.no_such_org', values: { org: values.org } });
         const password = randomBytes(12).toString('base64url');
-        await createUser(db, { email, displayName: values.name ?? email, password, lang: values.lang === 'en' ? 'en' : 'es', memberships: [{ organisationId: org.id, role: values.role as Role }] });
+        await createUser(db, { email, displayName: values.name ?? email, password, mustChangePassword: true, lang: values.lang === 'en' ? 'en' : 'es', memberships: [{ organisationId: org.id, role: values.role as Role }] });
         io.out(t(io.lang, 'cli:user.created', { email, password }));
         return 0;
       }
@@ -72,7 +72,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         const password = typed ?? randomBytes(12).toString('base64url');
         const problem = passwordProblem(password, [u.email]);
         if (problem) throw new AppError('validation', { issues: [{ path: ['ATALAYA_NEW_PASSWORD'], key: `access:${problem}` }] });
-        await db.updateTable('app_user').set({ password_hash: await hashPassword(password), password_changed_at: new Date() }).where('id', '=', u.id).execute();
+        await db.updateTable('app_user').set({ password_hash: await hashPassword(password), password_changed_at: new Date(), must_change_password: true }).where('id', '=', u.id).execute();
         const ended = await endUserSessions(db, u.id);
         await auditUser(db, u.id, 'user.password_reset');
         io.out(typed ? t(io.lang, 'cli:user.password_set', { email: u.email, sessions: ended }) : t(io.lang, 'cli:user.password_reset', { email: u.email, password, sessions: ended }));
