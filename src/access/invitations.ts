@@ -25,7 +25,8 @@ const emailRe = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 
 export interface Inviter {
   organisationId: string;
-  userId: string;
+  /** Null when the server's shell invites (`atalaya user invite`) before anyone has signed in. */
+  userId: string | null;
   requestId?: string | null;
 }
 
