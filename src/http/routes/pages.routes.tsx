@@ -52,6 +52,15 @@ export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])[\w\-/.?=&%]*$/.test(next) ? next : '/incidents';
 }
 
+/**
+ * Where a completed sign-in goes: the page asked for, else home — which sends each person to their
+ * own start (an organisation's cases, or the installation's page for its administrator).
+ */
+function nextAfterSignIn(req: FastifyRequest): string {
+  const next = (req.query as Record<string, unknown>).next;
+  return typeof next === 'string' ? safeNext(next) : '/';
+}
+
 const loginBody = z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024), _csrf: z.string().optional() });
 
 export async function pageRoutes(app: FastifyInstance, opts: { services: Services }) {
@@ -127,7 +136,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
     }
     const rotated = await rotateSession(ctx.db, sessionSettings(services), session.token, { mfaPassed: true });
     setSessionCookie(reply, services, rotated.token);
-    return reply.redirect(safeNext((req.query as Record<string, unknown>).next), 303);
+    return reply.redirect(nextAfterSignIn(req), 303);
   });
 
   const enrolPage = async (req: FastifyRequest, reply: FastifyReply, error?: string) => {
@@ -161,7 +170,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
     setSessionCookie(reply, services, rotated.token);
     req.session = { ...session, token: rotated.token, csrfToken: rotated.csrfToken, mfaPassed: true };
     const pc = await pageContext(req, reply, services);
-    return html(reply, renderDocument(<RecoveryCodesPage pc={pc} codes={codes} next={safeNext((req.query as Record<string, unknown>).next)} />));
+    return html(reply, renderDocument(<RecoveryCodesPage pc={pc} codes={codes} next={nextAfterSignIn(req)} />));
   });
 
   app.get('/password/forgot', async (req, reply) => {
