@@ -26,4 +26,19 @@ export {
 } from './members.js';
 export { requestPasswordReset, resetPasswordWithToken } from './password-reset.js';
 export { proposeTerm, listProposals, proposalInput, type Proposal } from './vocab-proposals.js';
-export { installationAdminExists, createInstallationAdmin, setUpOrganisation, listOrganisations, renameOrganisation, archiveOrganisation, isTimeZone, type OrganisationSummary } from './installation.js';
+export { installationAdminExists, createInstallationAdmin, setUpOrganisation, listOrganisations, renameOrganisation, archiveOrganisation, isTimeZone, isInstallationAdmin, type OrganisationSummary } from './installation.js';
+export {
+  createInvitation,
+  inviteMember,
+  listInvitations,
+  listOpenInvitations,
+  revokeInvitation,
+  openInvitation,
+  acceptAsNewPerson,
+  answerInvitation,
+  INVITATION_VALID_MS,
+  type SentInvitation,
+  type PendingInvitation,
+  type InvitationView,
+} from './invitations.js';
+export { changeOwnPassword, type OwnPasswordChange } from './own-password.js';

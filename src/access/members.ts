@@ -72,7 +72,7 @@ export async function addMember(db: DB, actor: Actor, input: { email: string; di
       if (member) throw new AppError('validation', { issues: [{ path: ['email'], key: 'admin:already_member' }] });
     } else {
       userId = newId();
-      await trx.insertInto('app_user').values({ id: userId, email: input.email, display_name: input.displayName || input.email, password_hash: hash }).execute();
+      await trx.insertInto('app_user').values({ id: userId, email: input.email, display_name: input.displayName || input.email, password_hash: hash, must_change_password: true }).execute();
     }
     await trx.insertInto('membership').values({ organisation_id: a.organisationId, user_id: userId, role: input.role }).execute();
     await appendAudit(trx, { organisationId: a.organisationId, userId: a.userId, action: 'user.add', objectTable: 'app_user', objectId: userId, detail: { role: input.role }, requestId: a.requestId ?? null });

@@ -45,7 +45,7 @@ export async function resetPasswordWithToken(db: DB, token: string, newPassword:
     const problem = passwordProblem(newPassword, [row.email, row.display_name]);
     if (problem) throw new AppError('validation', { issues: [{ path: ['password'], key: `access:${problem}` }] });
     await trx.updateTable('password_reset').set({ used_at: new Date() }).where('token_hash', '=', tokenHash(token)).execute();
-    await trx.updateTable('app_user').set({ password_hash: await hashPassword(newPassword), password_changed_at: new Date() }).where('id', '=', row.user_id).execute();
+    await trx.updateTable('app_user').set({ password_hash: await hashPassword(newPassword), password_changed_at: new Date(), must_change_password: false }).where('id', '=', row.user_id).execute();
     await trx.deleteFrom('app_session').where('user_id', '=', row.user_id).execute();
     await setScope(trx, userScope(row.user_id));
     const orgs = await trx.selectFrom('membership').select('organisation_id').where('user_id', '=', row.user_id).execute();

@@ -11,6 +11,8 @@ export interface NewUser {
   displayName: string;
   password: string;
   lang?: 'es' | 'en';
+  /** The password was chosen by someone else (a command, an administrator): its first sign-in must replace it. */
+  mustChangePassword?: boolean;
   memberships: { organisationId: string; role: Role }[];
 }
 
@@ -28,7 +30,7 @@ export async function createUser(db: DB, input: NewUser, byUserId: string | null
     const id = newId();
     await t
       .insertInto('app_user')
-      .values({ id, email: input.email, display_name: input.displayName, password_hash: passwordHash, lang: input.lang ?? 'es' })
+      .values({ id, email: input.email, display_name: input.displayName, password_hash: passwordHash, lang: input.lang ?? 'es', must_change_password: input.mustChangePassword ?? false })
       .execute();
     for (const m of input.memberships) {
       await t.insertInto('membership').values({ organisation_id: m.organisationId, user_id: id, role: m.role }).execute();

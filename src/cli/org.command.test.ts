@@ -124,4 +124,27 @@ describe.each(engines)('init and org commands (%s)', (engine) => {
       expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['org.create', 'org.rename', 'org.archive']));
     });
   });
+
+  it('user create and user reset-password give one-time passwords: the account must change them at its first sign-in', async () => {
+    const made = await run('user', 'create', 'colega@example.org', '--org', 'red-caracas', '--role', 'documenter');
+    expect(made.code).toBe(0);
+    await withDb(async (rt) => {
+      const u = await rt.ctx.db.selectFrom('app_user').select(['id', 'must_change_password']).where('email', '=', 'colega@example.org').executeTakeFirstOrThrow();
+      expect(u.must_change_password).toBe(true);
+      await rt.ctx.db.updateTable('app_user').set({ must_change_password: false }).where('id', '=', u.id).execute();
+    });
+    expect((await run('user', 'reset-password', 'colega@example.org')).code).toBe(0);
+    await withDb(async (rt) => {
+      const u = await rt.ctx.db.selectFrom('app_user').select('must_change_password').where('email', '=', 'colega@example.org').executeTakeFirstOrThrow();
+      expect(u.must_change_password).toBe(true);
+    });
+    // Better than any password: an invitation, e-mailed (here to the outbox) as a single-use link.
+    const invited = await run('user', 'invite', 'directora@example.org', '--org', 'red-caracas', '--role', 'admin');
+    expect(invited.code).toBe(0);
+    expect(invited.text).toMatch(/directora@example.org.*outbox/);
+    const { readOutbox } = await import('../shared/mail.js');
+    const mail = readOutbox(dataDir).find((m) => m.to.includes('directora@example.org'));
+    expect(mail?.text).toMatch(/https:\/\/atalaya\.example\.org\/invitations\/[A-Za-z0-9_-]{40,}/);
+    expect(invited.text).not.toMatch(/invitations\//);
+  });
 });

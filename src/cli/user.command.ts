@@ -40,6 +40,14 @@ const userSubcommands: Record<string, CommandSpec> = {
       lang: { type: 'string', choices: ['es', 'en'] },
     },
   },
+  invite: {
+    summary: 'cli:sub.user_invite',
+    args: ['<email>'],
+    options: {
+      org: { type: 'string', required: true, arg: 'organisation' },
+      role: { type: 'string', required: true, choices: roles },
+    },
+  },
   'reset-password': withEmail('cli:sub.user_reset_password'),
   'revoke-sessions': withEmail('cli:sub.user_revoke_sessions'),
   'reset-mfa': withEmail('cli:sub.user_reset_mfa'),
@@ -52,7 +60,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals, sub } = p as { values: Record<string, string | undefined>; positionals: string[]; sub: string };
   const email = positionals[0];
   const { createUser, endUserSessions, hashPassword, passwordProblem, resetTotp } = await import('../access/index.js');
-  return withRuntime(io, async (rt) => {
+  return withRuntime(io, async (rt, config) => {
     const db = rt.ctx.db;
     switch (sub) {
       case 'create': {
@@ -62,8 +70,27 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         const org = await db.selectFrom('organisation').select('id').where('slug', '=', values.org).executeTakeFirst();
         if (!org) throw new AppError('not_found', { message: 'cli:user.no_such_org', values: { org: values.org } });
         const password = randomBytes(12).toString('base64url');
-        await createUser(db, { email, displayName: values.name ?? email, password, lang: values.lang === 'en' ? 'en' : 'es', memberships: [{ organisationId: org.id, role: values.role as Role }] });
+        await createUser(db, { email, displayName: values.name ?? email, password, mustChangePassword: true, lang: values.lang === 'en' ? 'en' : 'es', memberships: [{ organisationId: org.id, role: values.role as Role }] });
         io.out(t(io.lang, 'cli:user.created', { email, password }));
+        return 0;
+      }
+      case 'invite': {
+        // The same invitation as on the web: a single-use link by e-mail (or to the outbox), never a password.
+        if (!email || !values.org || !values.role || !roles.includes(values.role as Role)) {
+          throw new AppError('bad_input', { message: 'cli:user.invite_usage' });
+        }
+        const org = await db.selectFrom('organisation').select('id').where('slug', '=', values.org).executeTakeFirst();
+        if (!org) throw new AppError('not_found', { message: 'cli:user.no_such_org', values: { org: values.org } });
+        const { createInvitation } = await import('../access/index.js');
+        const { sendMail } = await import('../shared/mail.js');
+        const inst = await db.selectFrom('app_user').select('id').where('installation_admin', '=', true).executeTakeFirst();
+        const sent = await createInvitation(db, { organisationId: org.id, userId: inst?.id ?? null }, { email, role: values.role });
+        const link = `${config.publicUrl}/invitations/${encodeURIComponent(sent.token)}`;
+        const r = await sendMail(
+          { smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, dataDir: config.dataDir },
+          { to: sent.email, subject: t(sent.lang, 'install:invite.mail_subject', { organisation: sent.organisationName }), text: t(sent.lang, 'install:invite.mail_body', { organisation: sent.organisationName, link }) },
+        );
+        io.out(t(io.lang, r.file ? 'cli:user.invited_outbox' : 'cli:user.invited', { email: sent.email, file: r.file ?? '' }));
         return 0;
       }
       case 'reset-password': {
@@ -72,7 +99,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         const password = typed ?? randomBytes(12).toString('base64url');
         const problem = passwordProblem(password, [u.email]);
         if (problem) throw new AppError('validation', { issues: [{ path: ['ATALAYA_NEW_PASSWORD'], key: `access:${problem}` }] });
-        await db.updateTable('app_user').set({ password_hash: await hashPassword(password), password_changed_at: new Date() }).where('id', '=', u.id).execute();
+        await db.updateTable('app_user').set({ password_hash: await hashPassword(password), password_changed_at: new Date(), must_change_password: true }).where('id', '=', u.id).execute();
         const ended = await endUserSessions(db, u.id);
         await auditUser(db, u.id, 'user.password_reset');
         io.out(typed ? t(io.lang, 'cli:user.password_set', { email: u.email, sessions: ended }) : t(io.lang, 'cli:user.password_reset', { email: u.email, password, sessions: ended }));

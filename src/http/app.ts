@@ -18,6 +18,7 @@ import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-z
 import { csrf } from './plugins/csrf.js';
 import { nulBytes } from './plugins/nul-bytes.js';
 import { errors } from './plugins/errors.js';
+import { pageContext } from './page-context.js';
 import { readRouting } from './plugins/read-routing.js';
 import { requestContext } from './plugins/request-context.js';
 import { revalidation } from './plugins/revalidate.js';
@@ -26,6 +27,9 @@ import { estimateRoutes } from './routes/estimate.routes.js';
 import { linkageRoutes } from './routes/linkage.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
 import { adminRoutes } from './routes/admin.routes.js';
+import { installationRoutes } from './routes/installation.routes.js';
+import { invitationRoutes } from './routes/invitations.routes.js';
+import { accountRoutes } from './routes/account.routes.js';
 import { vocabRoutes } from './routes/vocab.routes.js';
 import { recordsApi } from './routes/records.api.js';
 import { sessionApi } from './routes/session.api.js';
@@ -86,7 +90,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
-  await app.register(errors);
+  await app.register(errors, { header: (req, reply) => pageContext(req, reply, services) });
   await app.register(requestContext, { services });
   await app.register(nulBytes);
   await app.register(readRouting, { services });
@@ -162,6 +166,9 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(vocabApi);
   await app.register(pageRoutes, { services });
   await app.register(adminRoutes, { services });
+  await app.register(installationRoutes, { services });
+  await app.register(invitationRoutes, { services });
+  await app.register(accountRoutes, { services });
   await app.register(vocabRoutes, { services });
   await app.register(workspaceRoutes, { services });
   await app.register(analysisRoutes, { services });

@@ -1,11 +1,16 @@
 /** The page frame: skip link, header with language and organisation switchers, main, footer. */
 import type { Child } from 'hono/jsx';
+import { can, type Action } from '../access/index.js';
+import type { Role } from '../store/index.js';
 import { withLang, type PageContext } from './page-context.js';
 
 export function Layout(props: { pc: PageContext; title: string; children?: Child; wide?: boolean; scripts?: string[] }) {
   const { pc, title } = props;
   const { t } = pc;
   const other = pc.lang === 'es' ? 'en' : 'es';
+  const signedIn = !!pc.user || !!pc.installationAdmin;
+  const may = (action: Action) =>
+    !!pc.user && can({ kind: 'user', userId: '', organisationId: pc.user.organisationId, role: pc.user.role as Role, coalitionIds: [] }, action);
   return (
     <html lang={pc.lang}>
       <head>
@@ -29,40 +34,57 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
             <ul>
               {pc.user ? (
                 <>
-                  <li>
-                    <a href="/incidents">{t('ui:nav.incidents')}</a>
-                  </li>
-                  <li>
-                    <a href="/incidents/new">{t('ui:nav.new_incident')}</a>
-                  </li>
-                  <li>
-                    <a href="/actors">{t('workspace:actors.title')}</a>
-                  </li>
-                  <li>
-                    <a href="/coordinate/statements">{t('statements:list.title')}</a>
-                  </li>
-                  <li>
-                    <a href="/analysis">{t('analysis:title')}</a>
-                  </li>
-                  {['admin', 'analyst', 'reviewer'].includes(pc.user.role) ? (
+                  {/* Each link only for a role that may use what it leads to (the policy's own table). */}
+                  {may('record.read') ? (
+                    <li>
+                      <a href="/incidents">{t('ui:nav.incidents')}</a>
+                    </li>
+                  ) : null}
+                  {may('record.create') ? (
+                    <li>
+                      <a href="/incidents/new">{t('ui:nav.new_incident')}</a>
+                    </li>
+                  ) : null}
+                  {may('record.read') ? (
+                    <li>
+                      <a href="/actors">{t('workspace:actors.title')}</a>
+                    </li>
+                  ) : null}
+                  {may('statement.read') ? (
+                    <li>
+                      <a href="/coordinate/statements">{t('statements:list.title')}</a>
+                    </li>
+                  ) : null}
+                  {may('analysis.read') ? (
+                    <li>
+                      <a href="/analysis">{t('analysis:title')}</a>
+                    </li>
+                  ) : null}
+                  {may('linkage.run') ? (
                     <li>
                       <a href="/linkage">{t('linkplatform:nav')}</a>
                     </li>
                   ) : null}
-                  <li>
-                    <a href="/import">{t('interop:nav')}</a>
-                  </li>
-                  {['documenter', 'reviewer'].includes(pc.user.role) ? (
+                  {may('import.run') ? (
+                    <li>
+                      <a href="/import">{t('interop:nav')}</a>
+                    </li>
+                  ) : null}
+                  {may('report.moderate') ? (
                     <li>
                       <a href="/intake/reports">{t('intake:queue.nav')}</a>
                     </li>
                   ) : null}
-                  {pc.user.role === 'admin' ? (
+                  {may('user.manage') ? (
                     <li>
                       <a href="/admin">{t('admin:nav_label')}</a>
                     </li>
                   ) : null}
                 </>
+              ) : pc.installationAdmin ? (
+                <li>
+                  <a href="/installation">{t('install:nav')}</a>
+                </li>
               ) : (
                 <li>
                   <a href="/dashboards/VE">{t('dashboards:nav')}</a>
@@ -73,7 +95,7 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
                   {t(`common:lang.${other}`)}
                 </a>
               </li>
-              {pc.user ? (
+              {signedIn ? (
                 <li>
                   <form method="post" action="/logout" class="inline">
                     <input type="hidden" name="_csrf" value={pc.csrf} />
@@ -92,6 +114,11 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
           {pc.user ? (
             <p class="who">
               {pc.user.displayName} · {pc.user.organisationName} · {t(`ui:roles.${pc.user.role}`)}
+            </p>
+          ) : null}
+          {pc.installationAdmin ? (
+            <p class="who">
+              {pc.installationAdmin.displayName} · {t('install:role')}
             </p>
           ) : null}
           {pc.user && pc.user.organisations.length > 1 ? (

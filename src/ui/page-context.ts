@@ -15,6 +15,8 @@ export interface PageContext {
     role: string;
     organisations: { organisationId: string; name: string; role: string }[];
   };
+  /** The installation administrator, signed in outside any organisation. */
+  installationAdmin?: { displayName: string };
   /** The signed-in organisation's time zone (IANA name), in which pages show times. */
   timeZone?: string;
 }

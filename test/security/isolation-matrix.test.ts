@@ -16,10 +16,13 @@ import { Readable } from 'node:stream';
 import type { Role } from '../../src/store/index.js';
 import { Client, startTestApp, type TestApp } from '../support/app.js';
 import { engines } from '../support/db.js';
-import { makeOrg, makeUser, type TestUser } from '../support/factories.js';
+import { enrolTotp, makeOrg, makeUser, testPassword, type TestUser } from '../support/factories.js';
+import { createInstallationAdmin } from '../../src/access/installation.js';
+import { resetPasswordWithToken } from '../../src/access/password-reset.js';
 
 const roles: Role[] = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer'];
-type Relation = 'own' | 'partner' | 'stranger' | 'anonymous';
+/** `installation`: the installation administrator, signed in outside every organisation (issue 16 §1). */
+type Relation = 'own' | 'partner' | 'stranger' | 'anonymous' | 'installation';
 
 interface Canaries {
   privateTitle: string;
@@ -93,6 +96,12 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
       await c.login(u.user);
       clients.push({ role: u.role, relation: u.relation, client: c });
     }
+    const made = await createInstallationAdmin(s.t.ownerDb, { email: `instalacion-${Date.now()}@example.org` });
+    await resetPasswordWithToken(s.t.ownerDb, made.token, testPassword);
+    const instSecret = await enrolTotp({ ...s.t, db: s.t.ownerDb }, made.userId);
+    const inst = new Client(s.url, 'en');
+    await inst.login({ email: (await s.t.ownerDb.selectFrom('app_user').select('email').where('id', '=', made.userId).executeTakeFirstOrThrow()).email, password: testPassword, totpSecret: instSecret });
+    clients.push({ role: 'none', relation: 'installation', client: inst });
     const anon = new Client(s.url, 'en');
     anon.csrf = (await anon.json<{ csrfToken: string }>('GET', '/api/session')).body.csrfToken;
     clients.push({ role: 'none', relation: 'anonymous', client: anon });

@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { t } from '../../shared/i18n/index.js';
 import { renderErrorPage } from '../../ui/pages/error-page.js';
+import type { PageContext } from '../../ui/page-context.js';
 import { errorText } from '../../shared/error-text.js';
 import { isConnectionError } from '../../store/index.js';
 
@@ -78,8 +79,14 @@ export function problemBody(req: FastifyRequest, err: AppError) {
   };
 }
 
-export async function sendError(req: FastifyRequest, reply: FastifyReply, raw: unknown): Promise<FastifyReply> {
-  const err = toAppError(raw as Error);
+/** How an error page learns who is signed in, so it keeps their header (set by the app once services exist). */
+type HeaderContext = (req: FastifyRequest, reply: FastifyReply) => Promise<PageContext>;
+
+export async function sendError(req: FastifyRequest, reply: FastifyReply, raw: unknown, header?: HeaderContext): Promise<FastifyReply> {
+  let err = toAppError(raw as Error);
+  // Signed in (second factor passed) but outside what this route serves — e.g. the installation
+  // administrator on an organisation's records: that is "forbidden", not "please sign in".
+  if (err.code === 'unauthenticated' && req.session?.mfaPassed) err = new AppError('forbidden');
   if (err.code === 'internal') {
     const e = raw as Error;
     // Name, code and stack only: messages from drivers can quote submitted values.
@@ -90,10 +97,18 @@ export async function sendError(req: FastifyRequest, reply: FastifyReply, raw: u
   if (wantsJson(req)) {
     return reply.type('application/problem+json; charset=utf-8').send(problemBody(req, err));
   }
-  return reply.type('text/html; charset=utf-8').send(renderErrorPage(req, err));
+  let pc: PageContext | undefined;
+  if (header && req.session?.mfaPassed && req.actor) {
+    try {
+      pc = await header(req, reply);
+    } catch {
+      pc = undefined; // a broken database must not hide the error page itself
+    }
+  }
+  return reply.type('text/html; charset=utf-8').send(renderErrorPage(req, err, pc));
 }
 
-export const errors = fp(async (app: FastifyInstance) => {
-  app.setErrorHandler(async (error, req, reply) => sendError(req, reply, error));
-  app.setNotFoundHandler(async (req, reply) => sendError(req, reply, new AppError('not_found')));
+export const errors = fp(async (app: FastifyInstance, opts: { header?: HeaderContext }) => {
+  app.setErrorHandler(async (error, req, reply) => sendError(req, reply, error, opts.header));
+  app.setNotFoundHandler(async (req, reply) => sendError(req, reply, new AppError('not_found'), opts.header));
 });

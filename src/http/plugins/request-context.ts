@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { coalitionsOf, readSession, type Actor, type SessionRecord } from '../../access/index.js';
+import { AppError } from '../../shared/errors.js';
 import { isLang, pickLanguage, type Lang } from '../../shared/i18n/index.js';
 import { inTransaction, type Role } from '../../store/index.js';
 import type { Services } from '../services.js';
@@ -17,6 +18,10 @@ declare module 'fastify' {
     actor: Actor;
     session: (SessionRecord & { token: string }) | null;
     clientHash: string;
+    /** The installation administrator signed in outside any organisation (their user id), else null. */
+    installationAdminId: string | null;
+    /** A password someone else chose: nothing but /account/password until it is changed. */
+    mustChangePassword: boolean;
   }
 }
 
@@ -54,6 +59,15 @@ async function resolve(req: FastifyRequest, reply: FastifyReply, services: Servi
   else if (session && isLang(session.lang)) req.lang = session.lang;
   else req.lang = pickLanguage(req.headers['accept-language']);
   req.actor = { kind: 'anonymous', requestId: req.id, clientHash: req.clientHash };
+  req.installationAdminId = null;
+  req.mustChangePassword = false;
+  if (session && session.mfaPassed) {
+    const u = await ctx.db.selectFrom('app_user').select(['installation_admin', 'must_change_password']).where('id', '=', session.userId).executeTakeFirst();
+    req.mustChangePassword = u?.must_change_password === true;
+    // Outside any organisation the installation administrator is nobody to every record policy:
+    // the actor stays anonymous, and only the /installation routes look at this id.
+    if (u?.installation_admin && !session.organisationId) req.installationAdminId = session.userId;
+  }
   if (session && session.mfaPassed && session.organisationId) {
     const orgId = session.organisationId;
     const m = await inTransaction(ctx.db, { organisationIds: [orgId], coalitionIds: [], userId: session.userId }, (trx) =>
@@ -80,11 +94,19 @@ async function resolve(req: FastifyRequest, reply: FastifyReply, services: Servi
   }
 }
 
+/** What someone who must still change a one-time password may reach: that page, signing out, the session. */
+function passwordChangeAllowed(req: FastifyRequest): boolean {
+  const path = req.url.split('?')[0] ?? '';
+  return path === '/account/password' || path === '/logout' || path === '/api/session' || path === '/favicon.ico';
+}
+
 export const requestContext = fp(async (app: FastifyInstance, opts: { services: Services }) => {
   app.decorateRequest('lang', 'es');
   app.decorateRequest('actor', null as never);
   app.decorateRequest('session', null);
   app.decorateRequest('clientHash', '');
+  app.decorateRequest('installationAdminId', null);
+  app.decorateRequest('mustChangePassword', false);
   app.addHook('onRequest', async (req, reply) => {
     if (req.url.startsWith('/assets/')) {
       req.lang = 'es';
@@ -92,5 +114,10 @@ export const requestContext = fp(async (app: FastifyInstance, opts: { services: 
       return;
     }
     await resolve(req, reply, opts.services);
+    if (req.mustChangePassword && !passwordChangeAllowed(req)) {
+      // A one-time password: the first thing after signing in is choosing one's own.
+      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.redirect('/account/password', 303);
+      throw new AppError('forbidden', { message: 'install:password.must_change' });
+    }
   });
 });

@@ -40,14 +40,18 @@ describe('administration pages', () => {
     expect((await c.request('POST', `/admin/users/${admin.userId}/role`, { role: 'viewer' }, { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(403);
   });
 
-  it('adds a person with a one-time password, changes a role (ending their sessions), shares an incident, shows an intact audit log', async () => {
+  it('invites a person by e-mail (no password anyone else knows), changes a role (ending their sessions), shares an incident, shows an intact audit log', async () => {
     const c = new Client(s.url, 'en');
     await c.login(admin);
     const page = await (await c.request('GET', '/admin/users')).text();
     const token = formToken(page);
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const added = await (await c.request('POST', '/admin/users', { _csrf: token, email: 'nueva@example.org', displayName: 'Nueva Persona', role: 'analyst' }, form)).text();
-    expect(added).toContain('One-time password');
+    const added = await c.request('POST', '/admin/users', { _csrf: token, email: 'nueva@example.org', role: 'analyst' }, form);
+    expect(added.headers.get('location')).toBe('/admin/users?done=invitation_sent');
+    const listed = await (await c.request('GET', '/admin/users?done=invitation_sent')).text();
+    expect(listed).toContain('Invitation sent');
+    expect(listed).toContain('nueva@example.org');
+    expect(listed).not.toContain('One-time password');
     const docClient = new Client(s.url);
     await docClient.login(doc);
     expect((await docClient.json('GET', '/api/incidents')).status).toBe(200);

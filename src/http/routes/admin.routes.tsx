@@ -3,8 +3,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import {
-  addMember,
   authorize,
+  inviteMember,
+  listInvitations,
+  revokeInvitation,
   endAllOrganisationSessions,
   endMemberSessions,
   listAudit,
@@ -27,6 +29,7 @@ import { clearSessionCookie } from '../plugins/request-context.js';
 import type { Services } from '../services.js';
 import { html, pageContext, requireUser } from './pages.routes.js';
 import { errorText as appErrorText } from '../../shared/error-text.js';
+import { mailInvitation } from './invitations.routes.js';
 
 const roleSchema = z.enum(['admin', 'documenter', 'analyst', 'reviewer', 'viewer']);
 const idParams = z.object({ id: z.uuid() });
@@ -62,10 +65,10 @@ export async function adminRoutes(app: FastifyInstance, opts: { services: Servic
     return reply.redirect('/admin/users', 303);
   });
 
-  const usersPage = async (req: FastifyRequest, reply: FastifyReply, a: UserActor, extra: { error?: string; oneTime?: { email: string; password: string } } = {}) => {
+  const usersPage = async (req: FastifyRequest, reply: FastifyReply, a: UserActor, extra: { error?: string } = {}) => {
     const pc = await pageContext(req, reply, services);
-    const members = await listMembers(ctx.db, a);
-    return html(reply, renderDocument(<UsersPage pc={pc} members={members} {...flashMessage(req)} {...extra} />));
+    const [members, invitations] = [await listMembers(ctx.db, a), await listInvitations(ctx.db, a)];
+    return html(reply, renderDocument(<UsersPage pc={pc} members={members} invitations={invitations} {...flashMessage(req)} {...extra} />));
   };
 
   app.get('/admin/users', async (req, reply) => {
@@ -74,19 +77,30 @@ export async function adminRoutes(app: FastifyInstance, opts: { services: Servic
     return usersPage(req, reply, a);
   });
 
-  const addBody = z.object({ email: z.string().trim().min(3).max(320), displayName: z.string().trim().max(200).default(''), role: roleSchema, _csrf: z.string().optional() });
+  // A new colleague is invited by e-mail (issue 16 §2): nobody but them ever knows their password.
+  // Whether the address already has an account (elsewhere) is not this administrator's to learn:
+  // the answer is the same "invitation sent" either way.
+  const inviteBody = z.object({ email: z.string().trim().min(3).max(320), role: roleSchema, _csrf: z.string().optional() });
   app.post('/admin/users', async (req, reply) => {
     const a = admin(req, reply);
     if (!a) return reply;
     try {
-      const body = parseInput(addBody, req.body, req.lang);
-      const r = await addMember(ctx.db, a, { email: body.email, displayName: body.displayName, role: body.role });
-      if (r.oneTimePassword) return usersPage(req, reply, a, { oneTime: { email: body.email, password: r.oneTimePassword } });
-      return reply.redirect('/admin/users?done=member_added', 303);
+      const body = parseInput(inviteBody, req.body, req.lang);
+      const sent = await inviteMember(ctx.db, a, { email: body.email, role: body.role });
+      mailInvitation(app, services, sent);
+      return reply.redirect('/admin/users?done=invitation_sent', 303);
     } catch (e) {
       reply.status(isAppError(e) ? e.status : 500);
       return usersPage(req, reply, a, { error: errorText(req, e) });
     }
+  });
+
+  app.post('/admin/invitations/:id/revoke', async (req, reply) => {
+    const a = admin(req, reply);
+    if (!a) return reply;
+    const { id } = parseInput(idParams, req.params, req.lang);
+    await revokeInvitation(ctx.db, a, id);
+    return reply.redirect('/admin/users?done=invitation_revoked', 303);
   });
 
   const userAction = (path: string, done: string, fn: (a: UserActor, id: string, body: unknown) => Promise<void>) =>

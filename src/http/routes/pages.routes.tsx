@@ -15,6 +15,7 @@ import {
   requestPasswordReset,
   resetPasswordWithToken,
   type Actor,
+  isInstallationAdmin,
 } from '../../access/index.js';
 import { listPublicIncidents } from '../../portal/index.js';
 import { parseInput } from '../../records/index.js';
@@ -26,33 +27,12 @@ import { RecoveryCodesPage, TotpEnrolPage } from '../../ui/pages/totp.js';
 import { ForgotPage, ResetPage } from '../../ui/pages/password.js';
 import { sendMailLater } from '../../shared/mail.js';
 import { sessionSettings } from './session.api.js';
-import type { PageContext } from '../../ui/page-context.js';
-import { translator } from '../../shared/i18n/index.js';
 import { renderDocument } from '../../ui/render.js';
-import { csrfTokenFor } from '../plugins/csrf.js';
 import { clearSessionCookie, setSessionCookie } from '../plugins/request-context.js';
 import type { Services } from '../services.js';
 
-export async function pageContext(req: FastifyRequest, reply: FastifyReply, services: Services): Promise<PageContext> {
-  const base: PageContext = { lang: req.lang, t: translator(req.lang), path: req.url, csrf: csrfTokenFor(req, reply, services), user: null };
-  const actor = req.actor;
-  if (actor.kind !== 'user') return base;
-  const user = await services.ctx.db.selectFrom('app_user').select(['display_name']).where('id', '=', actor.userId).executeTakeFirst();
-  const orgs = await membershipsOf(services.ctx.db, actor.userId);
-  const current = orgs.find((o) => o.organisationId === actor.organisationId);
-  const org = await services.ctx.db.selectFrom('organisation').select('time_zone').where('id', '=', actor.organisationId).executeTakeFirst();
-  return {
-    ...base,
-    timeZone: org?.time_zone ?? 'UTC',
-    user: {
-      displayName: user?.display_name ?? '',
-      organisationId: actor.organisationId,
-      organisationName: current?.name ?? '',
-      role: actor.role,
-      organisations: orgs.map((o) => ({ organisationId: o.organisationId, name: o.name, role: o.role })),
-    },
-  };
-}
+export { pageContext } from '../page-context.js';
+import { pageContext } from '../page-context.js';
 
 export function html(reply: FastifyReply, body: string): FastifyReply {
   return reply.type('text/html; charset=utf-8').send(body);
@@ -61,6 +41,8 @@ export function html(reply: FastifyReply, body: string): FastifyReply {
 /** Pages that need a signed-in user send anonymous visitors to the sign-in page. */
 export function requireUser(req: FastifyRequest, reply: FastifyReply): Extract<Actor, { kind: 'user' }> | null {
   if (req.actor.kind === 'user') return req.actor;
+  // Signed in, but not into an organisation (the installation administrator): no records here.
+  if (req.session?.mfaPassed) throw new AppError('forbidden');
   void reply.redirect(`/login?next=${encodeURIComponent(req.url.split('?')[0] ?? '/')}`, 303);
   return null;
 }
@@ -68,6 +50,15 @@ export function requireUser(req: FastifyRequest, reply: FastifyReply): Extract<A
 /** Only same-site relative paths are followed after sign-in (no open redirect). */
 export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])[\w\-/.?=&%]*$/.test(next) ? next : '/incidents';
+}
+
+/**
+ * Where a completed sign-in goes: the page asked for, else home — which sends each person to their
+ * own start (an organisation's cases, or the installation's page for its administrator).
+ */
+function nextAfterSignIn(req: FastifyRequest): string {
+  const next = (req.query as Record<string, unknown>).next;
+  return typeof next === 'string' ? safeNext(next) : '/';
 }
 
 const loginBody = z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024), _csrf: z.string().optional() });
@@ -78,6 +69,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
 
   app.get('/', async (req, reply) => {
     if (req.actor.kind === 'user') return reply.redirect('/incidents', 303);
+    if (req.installationAdminId) return reply.redirect('/installation', 303);
     const pc = await pageContext(req, reply, services);
     const incidents = await listPublicIncidents(ctx.db, { limit: 50 });
     return html(reply, renderDocument(<HomePage pc={pc} incidents={incidents} />));
@@ -96,11 +88,13 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
 
   app.post('/login', async (req, reply) => {
     const body = parseInput(loginBody, req.body, req.lang);
-    const next = safeNext((req.query as Record<string, unknown>).next);
+    let next = safeNext((req.query as Record<string, unknown>).next);
     try {
       const result = await checkPassword(ctx.db, services.secret, { email: body.email, password: body.password, client: req.ip, requestId: req.id });
       if (req.session) await endSession(ctx.db, req.session.token);
       const orgs = await membershipsOf(ctx.db, result.userId);
+      // The installation administrator (no organisation) lands on the installation's page.
+      if (!orgs.length && (req.query as Record<string, unknown>).next === undefined && (await isInstallationAdmin(ctx.db, result.userId))) next = '/installation';
       if (orgs.length && orgs.every((o) => o.locked)) throw new AppError('locked', { message: 'access:org_locked' });
       const needsEnrolment = !result.totpEnabled && (await mfaRequired(ctx.db, result.userId));
       const session = await createSession(ctx.db, sessionSettings(services), {
@@ -142,7 +136,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
     }
     const rotated = await rotateSession(ctx.db, sessionSettings(services), session.token, { mfaPassed: true });
     setSessionCookie(reply, services, rotated.token);
-    return reply.redirect(safeNext((req.query as Record<string, unknown>).next), 303);
+    return reply.redirect(nextAfterSignIn(req), 303);
   });
 
   const enrolPage = async (req: FastifyRequest, reply: FastifyReply, error?: string) => {
@@ -150,7 +144,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
     const e = await beginTotpEnrolment(ctx.db, services.master, session.userId, { reusePending: true });
     const qrSvg = await QRCode.toString(e.uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
     const pc = await pageContext(req, reply, services);
-    return html(reply, renderDocument(<TotpEnrolPage pc={pc} qrSvg={qrSvg} secret={e.secret} {...(error ? { error } : {})} />));
+    return html(reply, renderDocument(<TotpEnrolPage pc={pc} qrSvg={qrSvg} secret={e.secret} uri={e.uri} {...(error ? { error } : {})} />));
   };
 
   app.get('/account/totp', async (req, reply) => {
@@ -176,7 +170,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
     setSessionCookie(reply, services, rotated.token);
     req.session = { ...session, token: rotated.token, csrfToken: rotated.csrfToken, mfaPassed: true };
     const pc = await pageContext(req, reply, services);
-    return html(reply, renderDocument(<RecoveryCodesPage pc={pc} codes={codes} next={safeNext((req.query as Record<string, unknown>).next)} />));
+    return html(reply, renderDocument(<RecoveryCodesPage pc={pc} codes={codes} next={nextAfterSignIn(req)} />));
   });
 
   app.get('/password/forgot', async (req, reply) => {

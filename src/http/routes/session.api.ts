@@ -15,6 +15,7 @@ import {
   mfaRequired,
   rotateSession,
   verifySecondFactor,
+  isInstallationAdmin,
 } from '../../access/index.js';
 import { parseInput } from '../../records/index.js';
 import { AppError } from '../../shared/errors.js';
@@ -54,6 +55,13 @@ export async function sessionApi(app: FastifyInstance, opts: { services: Service
     const result = await checkPassword(ctx.db, services.secret, { email: body.email, password: body.password, client: req.ip, requestId: req.id, ...(body.organisation ? { organisation: body.organisation } : {}) });
     const orgs = await membershipsOf(ctx.db, result.userId);
     const org = body.organisation ? orgs.find((o) => o.organisationId === body.organisation || o.slug === body.organisation) : orgs.find((o) => !o.locked);
+    // The installation administrator signs in outside any organisation (and reads none of their records).
+    if (!org && !body.organisation && !orgs.length && (await isInstallationAdmin(ctx.db, result.userId))) {
+      if (req.session) await endSession(ctx.db, req.session.token);
+      const s = await createSession(ctx.db, sessionSettings(services), { userId: result.userId, organisationId: null, mfaPassed: false, lang: req.lang });
+      setSessionCookie(reply, services, s.token);
+      return reply.status(201).send({ csrfToken: s.csrfToken, mfaRequired: true, enrolmentRequired: !result.totpEnabled, organisationId: null, role: null, installationAdmin: true });
+    }
     if (!org) throw orgs.some((o) => o.locked) ? new AppError('locked', { message: 'access:org_locked' }) : new AppError('forbidden');
     if (org.locked) throw new AppError('locked', { message: 'access:org_locked' });
     if (req.session) await endSession(ctx.db, req.session.token);

@@ -1,5 +1,6 @@
 /** Administration pages of an organisation: members and roles, sharing, audit log, security. */
-import type { AuditRow, Member } from '../../access/index.js';
+import type { AuditRow, Member, PendingInvitation } from '../../access/index.js';
+import { InvitationList } from '../installation/installation-pages.js';
 import type { ShareView } from '../../records/index.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
@@ -52,7 +53,7 @@ function Hidden(props: { pc: PageContext }) {
   return <input type="hidden" name="_csrf" value={props.pc.csrf} />;
 }
 
-export function UsersPage(props: { pc: PageContext; members: Member[]; message?: string; error?: string; oneTime?: { email: string; password: string } }) {
+export function UsersPage(props: { pc: PageContext; members: Member[]; invitations: PendingInvitation[]; message?: string; error?: string }) {
   const { pc, members } = props;
   const { t } = pc;
   return (
@@ -60,11 +61,6 @@ export function UsersPage(props: { pc: PageContext; members: Member[]; message?:
       <h1>{t('admin:users.title')}</h1>
       <AdminNav pc={pc} current="users" />
       <Flash message={props.message} error={props.error} />
-      {props.oneTime ? (
-        <p class="notice" role="status">
-          {t('admin:users.one_time', { email: props.oneTime.email })} <code>{props.oneTime.password}</code>
-        </p>
-      ) : null}
       <div class="table-wrap" tabindex={0} role="region" aria-label={t('admin:users.title')}>
         <table>
           <caption class="muted">{t('admin:users.caption', { count: members.length })}</caption>
@@ -130,13 +126,12 @@ export function UsersPage(props: { pc: PageContext; members: Member[]; message?:
           </tbody>
         </table>
       </div>
-      <h2>{t('admin:users.add_title')}</h2>
+      {props.invitations.length ? <InvitationList pc={pc} invitations={props.invitations} revoke /> : null}
+      <h2>{t('install:invite.title')}</h2>
       <form method="post" action="/admin/users">
         <Hidden pc={pc} />
         <label for="add-email">{t('admin:users.email')}</label>
         <input id="add-email" name="email" type="email" required autocomplete="off" />
-        <label for="add-name">{t('admin:users.name')}</label>
-        <input id="add-name" name="displayName" type="text" required autocomplete="off" />
         <label for="add-role">{t('admin:users.role')}</label>
         <select id="add-role" name="role">
           {roleList.map((r) => (
@@ -145,9 +140,9 @@ export function UsersPage(props: { pc: PageContext; members: Member[]; message?:
             </option>
           ))}
         </select>
-        <p class="hint">{t('admin:users.add_hint')}</p>
+        <p class="hint">{t('install:invite.hint')}</p>
         <p>
-          <button type="submit">{t('admin:users.add')}</button>
+          <button type="submit">{t('install:invite.send')}</button>
         </p>
       </form>
     </Layout>

@@ -2,13 +2,14 @@ import type { FastifyRequest } from 'fastify';
 import type { AppError } from '../../shared/errors.js';
 import { t as translate } from '../../shared/i18n/index.js';
 import { Layout } from '../layout.js';
-import { basicContext } from '../page-context.js';
+import { basicContext, type PageContext } from '../page-context.js';
 import { renderDocument } from '../render.js';
 import { errorText } from '../../shared/error-text.js';
 
-export function renderErrorPage(req: FastifyRequest, err: AppError): string {
+/** `signedIn`: the page context of a signed-in person, whose header (menus, sign-out) the error page keeps. */
+export function renderErrorPage(req: FastifyRequest, err: AppError, signedIn?: PageContext): string {
   const lang = req.lang ?? 'es';
-  const pc = basicContext(lang, req.url);
+  const pc = signedIn ?? basicContext(lang, req.url);
   const title = errorText(lang, err);
   return renderDocument(
     <Layout pc={pc} title={translate(lang, 'errors:title')}>

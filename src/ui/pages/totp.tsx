@@ -2,7 +2,7 @@ import { raw } from 'hono/html';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 
-export function TotpEnrolPage(props: { pc: PageContext; qrSvg: string; secret: string; error?: string }) {
+export function TotpEnrolPage(props: { pc: PageContext; qrSvg: string; secret: string; uri: string; error?: string }) {
   const { pc } = props;
   const { t } = pc;
   return (
@@ -17,6 +17,12 @@ export function TotpEnrolPage(props: { pc: PageContext; qrSvg: string; secret: s
       <figure class="qr" role="img" aria-label={t('access:qr_alt')}>
         {raw(props.qrSvg)}
       </figure>
+      {/* On the phone that holds the authenticator, the QR code cannot be scanned: a tap adds the account. */}
+      <p>
+        <a href={props.uri} class="button secondary">
+          {t('install:totp.tap_to_add')}
+        </a>
+      </p>
       <p>
         {t('access:totp_key')}: <code class="secret">{props.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
       </p>
