@@ -41,6 +41,24 @@ describe('atalaya estimate', () => {
     expect(io.lines.join('\n')).toContain('Mejores modelos (AIC):');
   });
 
+  it('runs LCMCR as several chains by default and shows their diagnostics (human and JSON)', async () => {
+    const io = capture('en');
+    expect(await main(['estimate', three, '--method', 'lcmcr', '--seed', '3', '--burn-in', '300', '--samples', '100', '--thinning', '2', '--K', '5', '--max-iterations', '500'], io)).toBe(0);
+    const text = io.lines.join('\n');
+    expect(text).toMatch(/LCMCR chains: 4 \(seeds 3 onwards\), 500 iterations each; pooled effective sample size \d+ \(target 400\), split R-hat [\d.]+ \(needed below 1\.01\); medians per chain \d+, \d+, \d+, \d+\./);
+    expect(text).toMatch(/Stopped at the cap before the chains agreed\.|The chains agree\./);
+    const js = capture('es');
+    expect(await main(['estimate', three, '--json', '--method', 'lcmcr', '--seed', '3', '--burn-in', '300', '--samples', '100', '--thinning', '2', '--K', '5', '--chains', '2', '--max-iterations', '500'], js)).toBe(0);
+    const out = JSON.parse(js.lines.join('\n')) as { lcmcr: { chains: { count: number; rhat: number | null; iterationsPerChain: number; stoppedAtCap: boolean; medians: number[] }; trace: number[] } };
+    expect(out.lcmcr.chains).toMatchObject({ count: 2, iterationsPerChain: 500 });
+    expect(out.lcmcr.chains.medians).toHaveLength(2);
+    expect(out.lcmcr.trace).toHaveLength(2 * 100);
+    const one = capture('en');
+    expect(await main(['estimate', three, '--method', 'lcmcr', '--seed', '3', '--burn-in', '300', '--samples', '100', '--thinning', '2', '--K', '5', '--chains', '1'], one)).toBe(0);
+    expect(one.lines.join('\n')).not.toContain('LCMCR chains:');
+    expect(await main(['estimate', three, '--method', 'lcmcr', '--chains', '0'], capture('en'))).toBe(2);
+  });
+
   it('--json gives per method observed, estimate, lower, upper, model and settings', async () => {
     const io = capture('en');
     expect(await main(['estimate', three, '--json', '--method', 'all', '--seed', '7', '--burn-in', '500', '--samples', '200', '--thinning', '2', '--K', '5'], io)).toBe(0);
