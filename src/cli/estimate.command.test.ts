@@ -32,6 +32,10 @@ describe('atalaya estimate', () => {
     expect(text).toMatch(/Computed by atalaya \d+\.\d+\.\d+ from the table with SHA-256 [0-9a-f]{64}\./);
     expect(text).toContain('Model chosen: independence, the lowest BIC of 8 models that could be estimated (8 fitted, search: all models)');
     expect(text).toContain('Before using these figures:');
+    // Rcapture's Mh/Mth heterogeneity models, beside the interaction models, with their assumption.
+    expect(text).toContain("Heterogeneity models (as Rcapture's closedp");
+    expect(text).toMatch(/ {2}Mh Chao \(LB\): N = [\d,]+ \(SE [\d.,]+\), deviance [\d.]+ on \d df/);
+    expect(text).toMatch(/ {2}Mth Darroch: N = /);
   });
 
   it('speaks Spanish when the user does', async () => {
@@ -71,6 +75,9 @@ describe('atalaya estimate', () => {
       expect(m.upper).toBeGreaterThanOrEqual(m.estimate);
     }
     expect(out.methods[2]!.settings).toMatchObject({ K: 5, burnIn: 500, samples: 200, thinning: 2, seed: 7 });
+    const het = (out as unknown as { heterogeneity: { name: string; estimate: number; df: number }[] }).heterogeneity;
+    expect(het.map((m) => m.name)).toContain('Mth Gamma3.5');
+    expect(het).toHaveLength(8);
     const labelled = out as unknown as {
       toolVersion: string;
       inputHash: string;

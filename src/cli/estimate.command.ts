@@ -185,6 +185,7 @@ export function toJson(report: EstimateReport, lang: Lang): unknown {
       settings: report.lcmcr.settings,
       trace: report.lcmcr.trace,
     },
+    heterogeneity: report.heterogeneity?.map((m) => ({ ...m, estimate: finite(m.estimate), stderr: finite(m.stderr) })),
     twoList: report.twoList,
     warnings: report.warnings.map((w) => ({ ...w, message: renderWarning(w, lang) })),
     assumptions: guidanceKeys.map((k) => t(lang, `estimate:${k}`)),
@@ -260,6 +261,23 @@ function printReport(report: EstimateReport, io: CliIO): void {
           aic: two.format(m.aic),
           bic: two.format(m.bic),
           weight: two.format(m.weight),
+        }),
+      );
+  }
+  if (report.heterogeneity?.length) {
+    io.out('');
+    io.out(t(lang, 'estimate:cli.heterogeneity_header'));
+    for (const m of report.heterogeneity)
+      io.out(
+        t(lang, m.flag === 'ok' ? 'estimate:cli.heterogeneity_row' : 'estimate:cli.heterogeneity_row_flagged', {
+          model: m.name,
+          estimate: Number.isFinite(m.estimate) ? whole.format(m.estimate) : t(lang, 'estimate:cli.infinite'),
+          stderr: Number.isFinite(m.stderr) ? one.format(m.stderr) : t(lang, 'estimate:cli.not_computed'),
+          deviance: two.format(m.deviance),
+          df: m.df,
+          aic: two.format(m.aic),
+          bic: two.format(m.bic),
+          flag: t(lang, `estimate:cli.heterogeneity_flag.${m.flag}`),
         }),
       );
   }

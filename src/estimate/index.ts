@@ -48,3 +48,4 @@ export {
   type Recommendation,
 } from './population.estimate.js';
 export { guidanceKeys } from './estimate.guidance.js';
+export { fitHeterogeneityModel, fitHeterogeneityModels, heterogeneityKinds, type HeterogeneityFit, type HeterogeneityBase, type HeterogeneityKind } from './heterogeneity.model.js';

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../shared/errors.js';
 import { toolVersion } from '../shared/version.js';
 import { assertEstimableTable, listTotals, observedTotal, pairOverlaps, type CaptureTable } from './capture-history.table.js';
+import { fitHeterogeneityModels, type HeterogeneityFit } from './heterogeneity.model.js';
 import { defaultChainOptions, runLcmcrDefault, validateChainOptions, type ChainOptions } from './lcmcr.chains.js';
 import { defaultLcmcrSettings, validateLcmcrSettings, type LcmcrProgress, type LcmcrResult, type LcmcrSettings } from './lcmcr.sampler.js';
 import { fitLoglinearModels, profileInterval, type Criterion, type LoglinearResult } from './loglinear.model.js';
@@ -73,6 +74,8 @@ export interface EstimateReport {
   warnings: EstimateWarning[];
   loglinear?: LoglinearResult;
   lcmcr?: LcmcrResult;
+  /** Mh/Mth heterogeneity models (three or more lists, with the log-linear method). */
+  heterogeneity?: HeterogeneityFit[];
   twoList?: { lincolnPetersen: TwoListEstimate; chapman: TwoListEstimate; both: number; profile: { lower: number; upper: number } };
 }
 
@@ -171,6 +174,9 @@ export function estimateWithoutLcmcr(table: CaptureTable, options: EstimateOptio
   if (method === 'loglinear' || method === 'all') {
     const ll = fitLoglinearModels(table, { criterion: options.criterion ?? 'bic', level, top: options.top ?? 5 });
     report.loglinear = ll;
+    // Rcapture's heterogeneity models beside the interaction models, for comparison (not selected
+    // from: their assumptions differ; docs/methods/estimation.md §4b).
+    report.heterogeneity = fitHeterogeneityModels(table);
     if (ll.search === 'stepwise') warn('warnings.stepwise', { k });
     const flagged = ll.modelsFitted - ll.modelsUsable;
     if (flagged > 0) warn('warnings.flagged_models', { count: flagged, total: ll.modelsFitted });
