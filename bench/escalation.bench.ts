@@ -83,16 +83,18 @@ export default async function run(args: string[]): Promise<void> {
   console.log(`Series answered "not enough data": ${insufficient}`);
 
   console.log('\nAmong detected changes (ratio > 1):');
-  console.log(`${'ratio'.padEnd(7)}${'detected'.padStart(10)}${'MAE date'.padStart(10)}${'exact'.padStart(8)}${'date CI cov'.padStart(13)}${'ratio CI cov'.padStart(14)}`);
+  console.log(`${'ratio'.padEnd(7)}${'detected'.padStart(10)}${'MAE date'.padStart(10)}${'exact'.padStart(8)}${'±1'.padStart(8)}${'±1 of all'.padStart(11)}${'date CI cov'.padStart(13)}${'ratio CI cov'.padStart(14)}`);
   for (const ratio of ratios.filter((x) => x > 1)) {
     const d = rows.filter((r) => r.ratio === ratio && r.r.status === 'change' && r.r.direction === 'increase');
     const mae = d.reduce((a, r) => a + Math.abs(r.r.changeIndex! - r.tau), 0) / Math.max(1, d.length);
     const exact = d.filter((r) => r.r.changeIndex === r.tau).length / Math.max(1, d.length);
+    const near = d.filter((r) => Math.abs(r.r.changeIndex! - r.tau) <= 1).length;
+    const all = rows.filter((r) => r.ratio === ratio).length;
     const dcov = d.filter((r) => r.r.changeInterval!.fromIndex <= r.tau && r.tau <= r.r.changeInterval!.toIndex).length / Math.max(1, d.length);
     const rcov =
       d.filter((r) => r.r.rateRatioInterval!.lower <= ratio && (r.r.rateRatioInterval!.upper === null || ratio <= r.r.rateRatioInterval!.upper)).length /
       Math.max(1, d.length);
-    console.log(`${String(ratio).padEnd(7)}${String(d.length).padStart(10)}${mae.toFixed(2).padStart(10)}${pct(exact).padStart(8)}${pct(dcov).padStart(13)}${pct(rcov).padStart(14)}`);
+    console.log(`${String(ratio).padEnd(7)}${String(d.length).padStart(10)}${mae.toFixed(2).padStart(10)}${pct(exact).padStart(8)}${pct(near / Math.max(1, d.length)).padStart(8)}${pct(near / all).padStart(11)}${pct(dcov).padStart(13)}${pct(rcov).padStart(14)}`);
   }
 
   console.log('\nTime per series (ms, mean) by length:');

@@ -32,6 +32,10 @@ describe('atalaya estimate', () => {
     expect(text).toMatch(/Computed by atalaya \d+\.\d+\.\d+ from the table with SHA-256 [0-9a-f]{64}\./);
     expect(text).toContain('Model chosen: independence, the lowest BIC of 8 models that could be estimated (8 fitted, search: all models)');
     expect(text).toContain('Before using these figures:');
+    // Rcapture's Mh/Mth heterogeneity models, beside the interaction models, with their assumption.
+    expect(text).toContain("Heterogeneity models (as Rcapture's closedp");
+    expect(text).toMatch(/ {2}Mh Chao \(LB\): N = [\d,]+ \(SE [\d.,]+\), deviance [\d.]+ on \d df/);
+    expect(text).toMatch(/ {2}Mth Darroch: N = /);
   });
 
   it('speaks Spanish when the user does', async () => {
@@ -39,6 +43,24 @@ describe('atalaya estimate', () => {
     expect(await main(['estimate', three, '--criterion', 'aic'], io)).toBe(0);
     expect(io.lines[0]).toBe('Casos documentados (en al menos una lista): 163');
     expect(io.lines.join('\n')).toContain('Mejores modelos (AIC):');
+  });
+
+  it('runs LCMCR as several chains by default and shows their diagnostics (human and JSON)', async () => {
+    const io = capture('en');
+    expect(await main(['estimate', three, '--method', 'lcmcr', '--seed', '3', '--burn-in', '300', '--samples', '100', '--thinning', '2', '--K', '5', '--max-iterations', '500'], io)).toBe(0);
+    const text = io.lines.join('\n');
+    expect(text).toMatch(/LCMCR chains: 4 \(seeds 3 onwards\), 500 iterations each; pooled effective sample size \d+ \(target 400\), split R-hat [\d.]+ \(needed below 1\.01\); medians per chain \d+, \d+, \d+, \d+\./);
+    expect(text).toMatch(/Stopped at the cap before the chains agreed\.|The chains agree\./);
+    const js = capture('es');
+    expect(await main(['estimate', three, '--json', '--method', 'lcmcr', '--seed', '3', '--burn-in', '300', '--samples', '100', '--thinning', '2', '--K', '5', '--chains', '2', '--max-iterations', '500'], js)).toBe(0);
+    const out = JSON.parse(js.lines.join('\n')) as { lcmcr: { chains: { count: number; rhat: number | null; iterationsPerChain: number; stoppedAtCap: boolean; medians: number[] }; trace: number[] } };
+    expect(out.lcmcr.chains).toMatchObject({ count: 2, iterationsPerChain: 500 });
+    expect(out.lcmcr.chains.medians).toHaveLength(2);
+    expect(out.lcmcr.trace).toHaveLength(2 * 100);
+    const one = capture('en');
+    expect(await main(['estimate', three, '--method', 'lcmcr', '--seed', '3', '--burn-in', '300', '--samples', '100', '--thinning', '2', '--K', '5', '--chains', '1'], one)).toBe(0);
+    expect(one.lines.join('\n')).not.toContain('LCMCR chains:');
+    expect(await main(['estimate', three, '--method', 'lcmcr', '--chains', '0'], capture('en'))).toBe(2);
   });
 
   it('--json gives per method observed, estimate, lower, upper, model and settings', async () => {
@@ -53,6 +75,9 @@ describe('atalaya estimate', () => {
       expect(m.upper).toBeGreaterThanOrEqual(m.estimate);
     }
     expect(out.methods[2]!.settings).toMatchObject({ K: 5, burnIn: 500, samples: 200, thinning: 2, seed: 7 });
+    const het = (out as unknown as { heterogeneity: { name: string; estimate: number; df: number }[] }).heterogeneity;
+    expect(het.map((m) => m.name)).toContain('Mth Gamma3.5');
+    expect(het).toHaveLength(8);
     const labelled = out as unknown as {
       toolVersion: string;
       inputHash: string;

@@ -11,8 +11,9 @@ import {
   guidanceKeys,
   lcmcrWork,
   parseCaptureCsv,
+  resolveChainOptions,
   resolveLcmcrSettings,
-  runLcmcr,
+  runLcmcrDefault,
   runLcmcrInWorker,
   wantsLcmcr,
   type EstimateMethod,
@@ -64,6 +65,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         thinning: s('n'),
         a: s('x'),
         b: s('x'),
+        chains: s('n'),
+        'max-iterations': s('n'),
         level: s('0.95'),
         top: s('n'),
         json: { type: 'boolean', help: 'cli:opt.json' },
@@ -101,12 +104,20 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     throw new AppError('bad_input', { issues: [{ path: [], key: 'estimate:errors.read_failed', values: { file } }], cause: e });
   }
   const table = parseCaptureCsv(text);
-  const options = { method, criterion: criterion as 'bic' | 'aic', level, top, lcmcr };
+  const chainOptions = Object.fromEntries(
+    Object.entries({ chains: intOption(values.chains, 'chains', 1), maxIterations: intOption(values['max-iterations'], 'max-iterations', 1) }).filter(([, v]) => v !== undefined),
+  );
+  const options = { method, criterion: criterion as 'bic' | 'aic', level, top, lcmcr, chains: chainOptions };
   const settings = wantsLcmcr(table, options) ? resolveLcmcrSettings(lcmcr, level) : null;
+  const chains = settings ? resolveChainOptions(chainOptions) : null;
   const report = estimateWithoutLcmcr(table, options);
-  if (settings) {
+  if (settings && chains) {
     const progress = io.tty && !values.json ? drawProgress(io) : undefined;
-    const result = lcmcrWork(table, settings) > WORKER_THRESHOLD ? await runLcmcrInWorker(table, settings, progress) : runLcmcr(table, settings, progress);
+    // The default run: several chains continued until pooled ESS and split R̂ pass (lcmcr.chains.ts).
+    const result =
+      lcmcrWork(table, settings, chains.chains) > WORKER_THRESHOLD
+        ? await runLcmcrInWorker(table, settings, progress, chains)
+        : runLcmcrDefault(table, settings, chains, progress);
     if (progress) io.err('');
     addLcmcr(report, result);
   }
@@ -169,10 +180,12 @@ export function toJson(report: EstimateReport, lang: Lang): unknown {
       effectiveSampleSize: report.lcmcr.effectiveSampleSize,
       geweke: finite(report.lcmcr.geweke),
       classesUsed: report.lcmcr.classesUsed,
+      chains: report.lcmcr.chains && { ...report.lcmcr.chains, rhat: finite(report.lcmcr.chains.rhat) },
       iterationsPerSecond: report.lcmcr.iterationsPerSecond,
       settings: report.lcmcr.settings,
       trace: report.lcmcr.trace,
     },
+    heterogeneity: report.heterogeneity?.map((m) => ({ ...m, estimate: finite(m.estimate), stderr: finite(m.stderr) })),
     twoList: report.twoList,
     warnings: report.warnings.map((w) => ({ ...w, message: renderWarning(w, lang) })),
     assumptions: guidanceKeys.map((k) => t(lang, `estimate:${k}`)),
@@ -251,6 +264,23 @@ function printReport(report: EstimateReport, io: CliIO): void {
         }),
       );
   }
+  if (report.heterogeneity?.length) {
+    io.out('');
+    io.out(t(lang, 'estimate:cli.heterogeneity_header'));
+    for (const m of report.heterogeneity)
+      io.out(
+        t(lang, m.flag === 'ok' ? 'estimate:cli.heterogeneity_row' : 'estimate:cli.heterogeneity_row_flagged', {
+          model: m.name,
+          estimate: Number.isFinite(m.estimate) ? whole.format(m.estimate) : t(lang, 'estimate:cli.infinite'),
+          stderr: Number.isFinite(m.stderr) ? one.format(m.stderr) : t(lang, 'estimate:cli.not_computed'),
+          deviance: two.format(m.deviance),
+          df: m.df,
+          aic: two.format(m.aic),
+          bic: two.format(m.bic),
+          flag: t(lang, `estimate:cli.heterogeneity_flag.${m.flag}`),
+        }),
+      );
+  }
   const lc = report.lcmcr;
   if (lc) {
     const s = lc.settings;
@@ -270,6 +300,21 @@ function printReport(report: EstimateReport, io: CliIO): void {
         speed: whole.format(lc.iterationsPerSecond),
       }),
     );
+    const c = lc.chains;
+    if (c && c.count > 1)
+      io.out(
+        t(lang, 'estimate:cli.lcmcr_chains', {
+          chains: c.count,
+          seed: s.seed,
+          iterations: whole.format(c.iterationsPerChain),
+          ess: whole.format(lc.effectiveSampleSize),
+          target: whole.format(c.targetEss),
+          rhat: Number.isFinite(c.rhat) ? new Intl.NumberFormat(locale, { maximumFractionDigits: 3 }).format(c.rhat) : t(lang, 'estimate:cli.not_computed'),
+          maxRhat: two.format(c.maxRhat),
+          medians: c.medians.map((m) => whole.format(m)).join(', '),
+          verdict: t(lang, `estimate:cli.lcmcr_verdict.${c.converged ? 'converged' : 'cap'}`),
+        }),
+      );
     const step = Math.max(1, Math.ceil(lc.trace.length / 20));
     io.out(t(lang, 'estimate:cli.lcmcr_trace', { step, trace: lc.trace.filter((_, i) => i % step === 0).map((v) => whole.format(v)).join(' ') }));
   }

@@ -24,9 +24,9 @@ export {
   type LoglinearResult,
   type ModelFit,
 } from './loglinear.model.js';
-export { defaultLcmcrSettings, runLcmcr, type LcmcrProgress, type LcmcrResult, type LcmcrSettings } from './lcmcr.sampler.js';
+export { createLcmcrChain, defaultLcmcrSettings, runLcmcr, type ChainDiagnostics, type LcmcrProgress, type LcmcrResult, type LcmcrSettings } from './lcmcr.sampler.js';
 export { runLcmcrInWorker, startLcmcrInWorker, type WorkerRun } from './lcmcr.runner.js';
-export { defaultChainOptions, runLcmcrChains, type ChainOptions, type ChainsResult } from './lcmcr.chains.js';
+export { defaultChainOptions, runLcmcrChains, runLcmcrDefault, validateChainOptions, type ChainOptions, type ChainsResult } from './lcmcr.chains.js';
 export { multiChainEss, splitRhat } from './mcmc.diagnostics.js';
 export { chapman, lincolnPetersen, type TwoListEstimate } from './two-list.estimator.js';
 export {
@@ -34,6 +34,7 @@ export {
   estimatePopulation,
   estimateWithoutLcmcr,
   lcmcrWork,
+  resolveChainOptions,
   resolveLcmcrSettings,
   stabilityRules,
   tableHash,
@@ -47,3 +48,4 @@ export {
   type Recommendation,
 } from './population.estimate.js';
 export { guidanceKeys } from './estimate.guidance.js';
+export { fitHeterogeneityModel, fitHeterogeneityModels, heterogeneityKinds, type HeterogeneityFit, type HeterogeneityBase, type HeterogeneityKind } from './heterogeneity.model.js';

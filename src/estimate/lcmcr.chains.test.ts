@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulateTable, standardScenarios } from './capture-simulation.js';
 import { runLcmcrChains } from './lcmcr.chains.js';
+import { createLcmcrChain, defaultLcmcrSettings } from './lcmcr.sampler.js';
 
 describe('several LCMCR chains', () => {
   const table = simulateTable(standardScenarios(2000).find((s) => s.lists === 4)!, 3);
@@ -12,8 +13,14 @@ describe('several LCMCR chains', () => {
     expect(r.converged).toBe(true);
     expect(r.effectiveSampleSize).toBeGreaterThanOrEqual(400);
     expect(r.rhat).toBeLessThan(1.05);
-    // 100 kept samples a chain could not reach an ESS of 400 with 3 chains: the run was lengthened.
-    expect(r.chains[0]!.settings.samples).toBeGreaterThan(100);
+    // 100 kept samples a chain could not reach an ESS of 400 with 3 chains: the run was lengthened,
+    // by continuing each chain (its kept draws double), and the pooled result says so.
+    expect(r.chains[0]!.trace.length).toBeGreaterThan(100);
+    expect(r.chains[0]!.trace.length % 100).toBe(0);
+    expect(r.chains[0]!.iterations).toBe(r.iterationsPerChain);
+    expect(r.pooled.chains).toMatchObject({ count: 3, converged: true, stoppedAtCap: false, samplesPerChain: r.chains[0]!.trace.length });
+    expect(r.pooled.trace).toHaveLength(3 * r.chains[0]!.trace.length);
+    expect(r.pooled.estimate).toBe(r.estimate);
     expect(r.lower).toBeLessThan(r.estimate);
     expect(r.upper).toBeGreaterThan(r.estimate);
   });
@@ -23,5 +30,24 @@ describe('several LCMCR chains', () => {
     expect(r.converged).toBe(false);
     expect(r.stoppedAtCap).toBe(true);
     expect(r.iterationsPerChain).toBeLessThanOrEqual(500);
+    expect(r.pooled.chains!.stoppedAtCap).toBe(true);
+  });
+
+  it('continuing a chain gives the same draws as running it that long at once', () => {
+    const settings = { K: 5, burnIn: 200, samples: 100, thinning: 3, seed: 11 };
+    const once = createLcmcrChain(table, { ...defaultLcmcrSettings, ...settings });
+    once.advance(200);
+    once.advance(600, 3);
+    const twice = createLcmcrChain(table, { ...defaultLcmcrSettings, ...settings });
+    twice.advance(200);
+    twice.advance(300, 3);
+    twice.advance(300, 3);
+    expect(twice.trace).toEqual(once.trace);
+    expect(twice.iterations).toBe(800);
+  });
+
+  it('refuses chain options out of range', () => {
+    expect(() => runLcmcrChains(table, {}, { chains: 0 })).toThrow(/chains/);
+    expect(() => runLcmcrChains(table, {}, { maxRhat: 0.9 })).toThrow(/maxRhat/);
   });
 });

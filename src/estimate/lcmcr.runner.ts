@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CaptureTable } from './capture-history.table.js';
+import type { ChainOptions } from './lcmcr.chains.js';
 import type { LcmcrProgress, LcmcrResult, LcmcrSettings } from './lcmcr.sampler.js';
 
 function workerUrl(): URL {
@@ -25,9 +26,17 @@ export interface WorkerRun {
   cancel: () => void;
 }
 
-/** Starts LCMCR in a worker thread; `onProgress` is called about a hundred times during the run. */
-export function startLcmcrInWorker(table: CaptureTable, settings: Partial<LcmcrSettings>, onProgress?: (p: LcmcrProgress) => void): WorkerRun {
-  const worker = new Worker(workerUrl(), { workerData: { table, settings } });
+/**
+ * Starts the default LCMCR run (several chains, continued until they pass; `chains` overrides its
+ * options) in a worker thread; `onProgress` is called about a hundred times during the run.
+ */
+export function startLcmcrInWorker(
+  table: CaptureTable,
+  settings: Partial<LcmcrSettings>,
+  onProgress?: (p: LcmcrProgress) => void,
+  chains: Partial<ChainOptions> = {},
+): WorkerRun {
+  const worker = new Worker(workerUrl(), { workerData: { table, settings, chains } });
   let settled = false;
   let cancelled = false;
   const result = new Promise<LcmcrResult>((resolve, reject) => {
@@ -60,6 +69,11 @@ export function startLcmcrInWorker(table: CaptureTable, settings: Partial<LcmcrS
   };
 }
 
-export function runLcmcrInWorker(table: CaptureTable, settings: Partial<LcmcrSettings>, onProgress?: (p: LcmcrProgress) => void): Promise<LcmcrResult> {
-  return startLcmcrInWorker(table, settings, onProgress).result;
+export function runLcmcrInWorker(
+  table: CaptureTable,
+  settings: Partial<LcmcrSettings>,
+  onProgress?: (p: LcmcrProgress) => void,
+  chains: Partial<ChainOptions> = {},
+): Promise<LcmcrResult> {
+  return startLcmcrInWorker(table, settings, onProgress, chains).result;
 }

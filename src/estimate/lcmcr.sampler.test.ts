@@ -3,21 +3,30 @@ import { simulateTable, standardScenarios, type Scenario } from './capture-simul
 import { observedTotal } from './capture-history.table.js';
 import { runLcmcrInWorker } from './lcmcr.runner.js';
 import { runLcmcr, type LcmcrProgress } from './lcmcr.sampler.js';
+import { runLcmcrDefault } from './lcmcr.chains.js';
 
 const quick = { burnIn: 2000, samples: 1000, thinning: 5 };
 const heterogeneous = standardScenarios(2000).find((s) => s.name === 'heterogeneous-4')!;
 
 describe('LCMCR Gibbs sampler', () => {
-  it('covers the known N of a population with two latent classes (fixed seeds)', () => {
+  it('covers the known N of a population with two latent classes (four chains, fixed seeds)', () => {
+    // One 7,000-iteration chain on this strongly heterogeneous table covers N or not depending on
+    // its random stream (issue 20 §6); the default several-chain run is what is relied on.
     const table = simulateTable(heterogeneous, 11);
-    const r = runLcmcr(table, { ...quick, seed: 5 });
+    const r = runLcmcrDefault(table, { ...quick, seed: 5 }, { maxIterations: 50_000 });
     expect(r.observed).toBe(observedTotal(table));
     expect(r.lower).toBeLessThanOrEqual(2000);
     expect(r.upper).toBeGreaterThanOrEqual(2000);
     expect(r.lower).toBeGreaterThanOrEqual(r.observed);
-    expect(r.trace).toHaveLength(1000);
+    expect(r.trace).toHaveLength(4 * r.chains!.samplesPerChain);
     expect(r.effectiveSampleSize).toBeGreaterThan(1);
     expect(r.effectiveSampleSize).toBeLessThanOrEqual(r.trace.length * 1.5);
+  });
+
+  it('keeps the requested number of draws on a single chain', () => {
+    const r = runLcmcr(simulateTable(heterogeneous, 11), { burnIn: 100, samples: 300, thinning: 2, seed: 5 });
+    expect(r.trace).toHaveLength(300);
+    expect(r.iterations).toBe(700);
   });
 
   it('covers the known N when five lists are independent, with a tighter interval', () => {
@@ -57,9 +66,12 @@ describe('LCMCR Gibbs sampler', () => {
     const table = simulateTable(heterogeneous, 15);
     const settings = { burnIn: 300, samples: 200, thinning: 2, seed: 4 };
     const progress: number[] = [];
-    const inWorker = await runLcmcrInWorker(table, settings, (p) => progress.push(p.iteration));
-    const here = runLcmcr(table, settings);
+    // The worker runs the default several-chain path; capped here at the first pass (700 iterations).
+    const chains = { chains: 2, maxIterations: 700 };
+    const inWorker = await runLcmcrInWorker(table, settings, (p) => progress.push(p.iteration), chains);
+    const here = runLcmcrDefault(table, settings, chains);
     expect(inWorker.trace).toEqual(here.trace);
-    expect(progress.at(-1)).toBe(700);
+    expect(inWorker.chains).toMatchObject({ count: 2, iterationsPerChain: 700 });
+    expect(progress.at(-1)).toBe(1400);
   });
 });

@@ -198,7 +198,7 @@ export function poissonDeviance(y: ArrayLike<number>, mu: ArrayLike<number>): nu
   return 2 * d;
 }
 
-function poissonLogLik(y: ArrayLike<number>, mu: ArrayLike<number>): number {
+export function poissonLogLik(y: ArrayLike<number>, mu: ArrayLike<number>): number {
   let l = 0;
   for (let i = 0; i < mu.length; i++) l += (y[i]! > 0 ? y[i]! * Math.log(mu[i]!) : 0) - mu[i]! - logGamma(y[i]! + 1);
   return l;

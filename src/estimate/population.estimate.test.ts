@@ -96,15 +96,21 @@ describe('which figure to report', () => {
 
   it('recommends LCMCR only when its chain converged, and labels every interval', () => {
     const table = simulateTable(standardScenarios(2000).find((s) => s.lists === 4)!, 3);
-    const short = estimatePopulation(table, { method: 'all', lcmcr: { K: 5, burnIn: 100, samples: 50, thinning: 1, seed: 1 } });
+    // The default run continues its chains until they pass; a cap that stops it first is said.
+    const short = estimatePopulation(table, { method: 'all', lcmcr: { K: 5, burnIn: 100, samples: 50, thinning: 1, seed: 1 }, chains: { maxIterations: 150 } });
     expect(short.recommended!.method).not.toBe('lcmcr');
     expect(short.recommended!.reasons[0]!.key).toBe('recommend.lcmcr_not_converged');
+    expect(short.lcmcr!.chains).toMatchObject({ count: 4, stoppedAtCap: true, converged: false, iterationsPerChain: 150 });
+    expect(short.warnings.find((w) => w.key === 'warnings.lcmcr_stopped_at_cap')!.values).toMatchObject({ iterations: 150, target: 400 });
     expect(short.methods.map((m) => [m.method, m.interval])).toEqual([
       ['loglinear', 'profile'],
       ['loglinear-averaged', 'model-average'],
       ['lcmcr', 'credible'],
     ]);
-    const long = estimatePopulation(table, { method: 'all', lcmcr: { K: 5, burnIn: 2000, samples: 1000, thinning: 10, seed: 1 } });
+    const long = estimatePopulation(table, { method: 'all', lcmcr: { K: 5, burnIn: 2000, samples: 500, thinning: 5, seed: 1 } });
+    expect(long.lcmcr!.chains).toMatchObject({ count: 4, converged: true });
+    expect(long.lcmcr!.chains!.rhat).toBeLessThan(1.01);
+    expect(long.lcmcr!.effectiveSampleSize).toBeGreaterThanOrEqual(400);
     expect(long.recommended).toMatchObject({ method: 'lcmcr', reasons: [{ key: 'recommend.lcmcr' }] });
   });
 

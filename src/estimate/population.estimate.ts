@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../shared/errors.js';
 import { toolVersion } from '../shared/version.js';
 import { assertEstimableTable, listTotals, observedTotal, pairOverlaps, type CaptureTable } from './capture-history.table.js';
-import { defaultLcmcrSettings, runLcmcr, validateLcmcrSettings, type LcmcrProgress, type LcmcrResult, type LcmcrSettings } from './lcmcr.sampler.js';
+import { fitHeterogeneityModels, type HeterogeneityFit } from './heterogeneity.model.js';
+import { defaultChainOptions, runLcmcrDefault, validateChainOptions, type ChainOptions } from './lcmcr.chains.js';
+import { defaultLcmcrSettings, validateLcmcrSettings, type LcmcrProgress, type LcmcrResult, type LcmcrSettings } from './lcmcr.sampler.js';
 import { fitLoglinearModels, profileInterval, type Criterion, type LoglinearResult } from './loglinear.model.js';
 import { chapman, lincolnPetersen, type TwoListEstimate } from './two-list.estimator.js';
 
@@ -20,6 +22,8 @@ export interface EstimateOptions {
   /** How many of the best log-linear models to report. */
   top?: number;
   lcmcr?: Partial<LcmcrSettings>;
+  /** Several-chain run (lcmcr.chains.ts); defaults to 4 chains, ESS ≥ 400, R̂ < 1.01, 400,000 iterations a chain. */
+  chains?: Partial<ChainOptions>;
 }
 
 /** A warning as an i18n key (namespace `estimate`) with its values, so each door renders it in its language. */
@@ -70,6 +74,8 @@ export interface EstimateReport {
   warnings: EstimateWarning[];
   loglinear?: LoglinearResult;
   lcmcr?: LcmcrResult;
+  /** Mh/Mth heterogeneity models (three or more lists, with the log-linear method). */
+  heterogeneity?: HeterogeneityFit[];
   twoList?: { lincolnPetersen: TwoListEstimate; chapman: TwoListEstimate; both: number; profile: { lower: number; upper: number } };
 }
 
@@ -168,6 +174,9 @@ export function estimateWithoutLcmcr(table: CaptureTable, options: EstimateOptio
   if (method === 'loglinear' || method === 'all') {
     const ll = fitLoglinearModels(table, { criterion: options.criterion ?? 'bic', level, top: options.top ?? 5 });
     report.loglinear = ll;
+    // Rcapture's heterogeneity models beside the interaction models, for comparison (not selected
+    // from: their assumptions differ; docs/methods/estimation.md §4b).
+    report.heterogeneity = fitHeterogeneityModels(table);
     if (ll.search === 'stepwise') warn('warnings.stepwise', { k });
     const flagged = ll.modelsFitted - ll.modelsUsable;
     if (flagged > 0) warn('warnings.flagged_models', { count: flagged, total: ll.modelsFitted });
@@ -212,8 +221,12 @@ export function estimateWithoutLcmcr(table: CaptureTable, options: EstimateOptio
   return report;
 }
 
-/** Whether an LCMCR run's diagnostics allow its figures to be used. */
+/**
+ * Whether an LCMCR run's diagnostics allow its figures to be used: for the default several-chain
+ * run, its own rule (pooled ESS and split R̂ met before the cap); for a single chain, ESS and Geweke.
+ */
 function lcmcrConverged(r: LcmcrResult): boolean {
+  if (r.chains && r.chains.count > 1) return r.chains.converged;
   return r.effectiveSampleSize >= stabilityRules.minEss && Math.abs(r.geweke) <= stabilityRules.maxGeweke;
 }
 
@@ -254,10 +267,30 @@ export function addLcmcr(report: EstimateReport, r: LcmcrResult): EstimateReport
     lower: r.lower,
     upper: r.upper,
     model: `LCMCR K=${s.K}`,
-    settings: { K: s.K, burnIn: s.burnIn, samples: s.samples, thinning: s.thinning, a: s.a, b: s.b, seed: s.seed, level: s.level },
+    settings: {
+      K: s.K,
+      burnIn: s.burnIn,
+      samples: s.samples,
+      thinning: s.thinning,
+      a: s.a,
+      b: s.b,
+      seed: s.seed,
+      level: s.level,
+      ...(r.chains ? { chains: r.chains.count, rhat: r.chains.rhat, iterationsPerChain: r.chains.iterationsPerChain } : {}),
+    },
   });
-  if (r.effectiveSampleSize < stabilityRules.minEss) report.warnings.push({ key: 'warnings.lcmcr_low_ess', values: { ess: Math.round(r.effectiveSampleSize), min: stabilityRules.minEss } });
-  if (Math.abs(r.geweke) > stabilityRules.maxGeweke) report.warnings.push({ key: 'warnings.lcmcr_geweke', values: { z: r.geweke.toFixed(2) } });
+  const c = r.chains;
+  if (c && c.count > 1) {
+    // Several chains: R̂ and pooled ESS decide; the cap is said in so many words.
+    if (c.stoppedAtCap)
+      report.warnings.push({
+        key: 'warnings.lcmcr_stopped_at_cap',
+        values: { iterations: c.iterationsPerChain, ess: Math.round(r.effectiveSampleSize), target: c.targetEss, rhat: c.rhat.toFixed(3), maxRhat: c.maxRhat },
+      });
+  } else {
+    if (r.effectiveSampleSize < stabilityRules.minEss) report.warnings.push({ key: 'warnings.lcmcr_low_ess', values: { ess: Math.round(r.effectiveSampleSize), min: stabilityRules.minEss } });
+    if (Math.abs(r.geweke) > stabilityRules.maxGeweke) report.warnings.push({ key: 'warnings.lcmcr_geweke', values: { z: r.geweke.toFixed(2) } });
+  }
   if (r.estimate > stabilityRules.maxRatio * report.observed) report.warnings.push({ key: 'warnings.large_ratio', values: { method: 'lcmcr', ratio: Math.round(r.estimate / report.observed) } });
   const ll = report.methods.find((m) => m.method === 'loglinear');
   if (ll && (ll.upper < r.lower || r.upper < ll.lower)) report.warnings.push({ key: 'warnings.methods_disagree', values: {} });
@@ -282,14 +315,27 @@ export function wantsLcmcr(table: CaptureTable, options: EstimateOptions): boole
 /** Everything in this thread (tests, small tables); the CLI and the server use a worker for long LCMCR runs. */
 export function estimatePopulation(table: CaptureTable, options: EstimateOptions = {}, onProgress?: (p: LcmcrProgress) => void): EstimateReport {
   const settings = wantsLcmcr(table, options) ? resolveLcmcrSettings(options.lcmcr, options.level ?? 0.95) : null;
+  const chains = settings ? resolveChainOptions(options.chains) : null;
   const report = estimateWithoutLcmcr(table, options);
-  if (settings) addLcmcr(report, runLcmcr(table, settings, onProgress));
+  if (settings && chains) addLcmcr(report, runLcmcrDefault(table, settings, chains, onProgress));
   return report;
 }
 
-/** Rough count of elementary operations of an LCMCR run, to decide whether it deserves a worker. */
-export function lcmcrWork(table: CaptureTable, settings: LcmcrSettings): number {
+/** The several-chain options with defaults, or a bad_input error naming the option. */
+export function resolveChainOptions(partial: Partial<ChainOptions> | undefined): ChainOptions {
+  const o = { ...defaultChainOptions, ...partial };
+  const bad = validateChainOptions(o);
+  if (bad.length)
+    throw new AppError('bad_input', { issues: bad.map((name) => ({ path: [], key: 'estimate:errors.bad_setting', values: { name, value: String(o[name as keyof ChainOptions]) } })) });
+  return o;
+}
+
+/**
+ * Rough count of elementary operations of the first pass of an LCMCR run (all chains), to decide
+ * whether it deserves a worker; a lengthened run only costs more.
+ */
+export function lcmcrWork(table: CaptureTable, settings: LcmcrSettings, chains = 1): number {
   let patterns = 0;
   for (let x = 1; x < table.counts.length; x++) if (table.counts[x]! > 0) patterns++;
-  return (settings.burnIn + settings.samples * settings.thinning) * (patterns + 1) * settings.K * table.lists.length;
+  return chains * (settings.burnIn + settings.samples * settings.thinning) * (patterns + 1) * settings.K * table.lists.length;
 }

@@ -71,8 +71,8 @@ describe('diabetes in Casale Monferrato, four lists (Bruno et al. 1994; Rivest 2
     expect(round(f.deviance, 2)).toBe(21.97);
     expect(f.df).toBe(7);
   });
-  // Rivest's heterogeneity models (LB, Poisson2, Darroch, normal, gamma) are not log-linear models of
-  // list interactions, and Atalaya does not fit them.
+  // Rivest's heterogeneity models (LB, Poisson2, Darroch, gamma) are in heterogeneity.model.ts, tested
+  // against Chao's closed form and base R's glm (heterogeneity.model.test.ts); the normal model is not.
 });
 
 describe('Darroch et al. (1993), three-list data "R3", as analysed by Rivest (2011)', () => {

@@ -117,6 +117,8 @@ describe.each(engines)('linkage and estimation pages on %s', (engine) => {
     expect(html).toContain('Ataques documentados: 8');
     expect(html).toContain('id="estimates"');
     expect(html).toMatch(/LCMCR/);
+    // LCMCR ran as the default several chains, and the page shows their diagnostics.
+    expect(html).toMatch(/Cadenas LCMCR: 4 \(semillas desde \d+\), \d+ iteraciones cada una; tamaño de muestra efectivo conjunto \d+ \(meta 400\), R-hat dividido/);
     expect(html).toContain('población es cerrada');
     // Each interval's kind, the standard error, the recommended figure and where the figures came from.
     expect(html).toContain('Tipo de intervalo');

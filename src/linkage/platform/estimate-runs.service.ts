@@ -19,6 +19,7 @@ import {
   wantsLcmcr,
   type CaptureTable,
   type EstimateReport,
+  type ChainOptions,
   type LcmcrSettings,
 } from '../../estimate/index.js';
 import { AppError } from '../../shared/errors.js';
@@ -44,6 +45,12 @@ export interface EstimateInput {
 
 /** Modest settings for a page request; the CLI and benchmarks run longer chains. */
 export const pageLcmcrSettings: Partial<LcmcrSettings> = { K: 10, burnIn: 2000, samples: 500, thinning: 5, seed: 20_251_128 };
+/**
+ * The page runs the default several-chain LCMCR (4 chains continued until pooled ESS ≥ 400 and
+ * split R̂ < 1.01) with a lower cap than the CLI, so that a run from the browser ends within about a
+ * minute on a loaded server; the page says when the cap stopped it.
+ */
+export const pageChainOptions: Partial<ChainOptions> = { chains: 4, maxIterations: 100_000 };
 
 export interface EstimateOutcome {
   id: string;
@@ -103,9 +110,9 @@ export async function estimateFromRun(ctx: Ctx, actor: Actor, input: EstimateInp
   let lcmcrSettings: LcmcrSettings | null = null;
   if (wantsLcmcr(table, options)) {
     lcmcrSettings = resolveLcmcrSettings(options.lcmcr, report.level);
-    addLcmcr(report, await startLcmcrInWorker(table, lcmcrSettings).result);
+    addLcmcr(report, await startLcmcrInWorker(table, lcmcrSettings, undefined, pageChainOptions).result);
   }
-  const settings = { runId: input.runId, stratum: s, lists: grouping, method, criterion: 'bic', lcmcr: lcmcrSettings };
+  const settings = { runId: input.runId, stratum: s, lists: grouping, method, criterion: 'bic', lcmcr: lcmcrSettings, chains: lcmcrSettings ? pageChainOptions : null };
   const inputHash = createHash('sha256').update(canonicalJson({ lists: table.lists, counts: table.counts })).digest('hex');
   const id = newId();
   const outOrgs = orgIds.map((o) => ({ id: o, name: names.get(o) ?? o, list: listOf(o) }));

@@ -20,7 +20,7 @@ export {
   type RunFigures,
   type RunSummary,
 } from './linkage-runs.service.js';
-export { estimateFromRun, getEstimate, runStrata, pageLcmcrSettings, type EstimateInput, type EstimateOutcome, type Stratum } from './estimate-runs.service.js';
+export { estimateFromRun, getEstimate, runStrata, pageLcmcrSettings, pageChainOptions, type EstimateInput, type EstimateOutcome, type Stratum } from './estimate-runs.service.js';
 export { presentClusterActs, type MemberDetail } from './cluster-members.present.js';
 export {
   findPossibleDuplicates,

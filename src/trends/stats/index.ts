@@ -3,6 +3,8 @@ export {
   detectEscalation,
   escalationMethod,
   scanChangePoint,
+  estimateChangeDate,
+  type ChangeDate,
   poissonLogLikelihood,
   pearsonDispersion,
   conditionalRateRatioInterval,

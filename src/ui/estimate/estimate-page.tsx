@@ -188,6 +188,22 @@ function Results(props: { pc: PageContext; out: EstimateOutcome; stratumText: st
             classes: report.lcmcr.classesUsed.toFixed(1),
             speed: Math.round(report.lcmcr.iterationsPerSecond),
           })}
+          {report.lcmcr.chains && report.lcmcr.chains.count > 1 ? (
+            <>
+              {' '}
+              {t('estimate:cli.lcmcr_chains', {
+                chains: report.lcmcr.chains.count,
+                seed: report.lcmcr.settings.seed,
+                iterations: report.lcmcr.chains.iterationsPerChain,
+                ess: Math.round(report.lcmcr.effectiveSampleSize),
+                target: report.lcmcr.chains.targetEss,
+                rhat: Number.isFinite(report.lcmcr.chains.rhat) ? report.lcmcr.chains.rhat.toFixed(3) : '—',
+                maxRhat: report.lcmcr.chains.maxRhat,
+                medians: report.lcmcr.chains.medians.map((m) => Math.round(m)).join(', '),
+                verdict: t(`estimate:cli.lcmcr_verdict.${report.lcmcr.chains.converged ? 'converged' : 'cap'}`),
+              })}
+            </>
+          ) : null}
         </p>
       ) : null}
       {report.warnings.length ? (
