@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { sourceIndex } from './blocking.pairs.js';
 import { buildComparisons, type LinkRecord } from './comparisons.levels.js';
 import { linkConfigSchema } from './link-config.schema.js';
-import { estimateU } from './u-probabilities.sample.js';
+import { estimateU, U_MIN_PAIRS, U_PAIRS_PER_RECORD } from './u-probabilities.sample.js';
 
 const config = linkConfigSchema.parse({
   idColumn: 'id',
@@ -61,5 +61,24 @@ describe('u-probabilities', () => {
     // 17 names in 300 records: exact agreement in Σ C(c_v, 2) of the pairs.
     const exactPairs = 11 * ((18 * 17) / 2) + 6 * ((17 * 16) / 2); // 11 names 18 times, 6 names 17 times
     expect(r.u[0]![1]).toBeCloseTo((exactPairs + 1) / (r.pairs + comparisons[0]!.labels.length - 1), 12);
+  });
+
+  it('sizes the random sample to the data when a level stays rare: at most 20 pairs a record (at least 100,000)', () => {
+    // 8,000 distinct names: exact agreement never happens between two records, so the "every level
+    // seen 50 times" rule alone would draw up to the cap of 1,000,000 pairs.
+    const records: LinkRecord[] = Array.from({ length: 8000 }, (_, k) => ({ source: 's', id: String(k), fields: { name: `Persona ${k} ${(k * 7919) % 10007}` } }));
+    const cfg = linkConfigSchema.parse({ idColumn: 'id', comparisons: [{ name: 'name', type: 'string', column: 'name' }], blocking: [{ on: 'name' }] });
+    const comparisons = buildComparisons(cfg.comparisons, records);
+    const { of } = sourceIndex(records);
+    const r = estimateU(comparisons, [comparisons[0]!.labels.length], [true], of, 'dedupe', 1_000_000, 1);
+    expect(r.method).toEqual(['sample']);
+    // Checked at the end of each batch of 25,000 pairs.
+    const sized = Math.max(U_MIN_PAIRS, U_PAIRS_PER_RECORD * 8000);
+    expect(r.pairs).toBeGreaterThanOrEqual(sized);
+    expect(r.pairs).toBeLessThan(sized + 25_000);
+    expect(r.pairs).toBeLessThan(1_000_000);
+    // The unseen exact level keeps a small, finite u (add-one smoothing).
+    expect(r.u[0]![1]).toBeGreaterThan(0);
+    expect(r.u[0]![1]).toBeLessThan(1e-4);
   });
 });

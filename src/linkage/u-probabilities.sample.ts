@@ -42,14 +42,22 @@ export interface UEstimate {
 export const U_MIN_LEVEL_COUNT = 50;
 /** …but never before this many pairs (or all of them). */
 export const U_MIN_PAIRS = 100_000;
+/**
+ * …and, when a level stays rare (an exact name agreement between two different people can be one
+ * pair in 100,000), no longer than this many pairs per record: the sample is sized to the data rather
+ * than to the cap. A level seen c times has u known to a factor of about 1 ± 1/√c, i.e. its weight to
+ * about ±1.44/√c bits, small beside the 10–17 bits such rare agreements carry.
+ */
+export const U_PAIRS_PER_RECORD = 20;
 const BATCH = 25_000;
 
 /**
  * u per level for the comparisons in `need`. Comparisons whose level depends only on the values
  * (exact, category, subdivision) get u exactly from value frequencies. The others are compared on
  * every pair when there are no more pairs than `maxSamples`, else on random pairs (nearly all
- * non-matches) drawn in batches until every level has been seen U_MIN_LEVEL_COUNT times or
- * `maxSamples` pairs were drawn; add-one smoothing over non-null levels.
+ * non-matches) drawn in batches until every level has been seen U_MIN_LEVEL_COUNT times, or
+ * U_PAIRS_PER_RECORD pairs per record were drawn (at least U_MIN_PAIRS), or `maxSamples` pairs were
+ * drawn; add-one smoothing over non-null levels.
  */
 export function estimateU(
   comparisons: readonly Comparison[],
@@ -89,8 +97,9 @@ export function estimateU(
     for (const c of sampled) method[c] = 'all-pairs';
   } else {
     const rand = seededRandom(seed);
+    const sized = Math.max(U_MIN_PAIRS, U_PAIRS_PER_RECORD * n);
     const enough = (): boolean =>
-      drawn >= U_MIN_PAIRS && sampled.every((c) => counts[c]!.every((v, l) => l === 0 || v >= U_MIN_LEVEL_COUNT));
+      drawn >= U_MIN_PAIRS && (drawn >= sized || sampled.every((c) => counts[c]!.every((v, l) => l === 0 || v >= U_MIN_LEVEL_COUNT)));
     let tries = 0;
     while (drawn < maxSamples && tries < maxSamples * 20) {
       tries++;
