@@ -9,9 +9,14 @@ const lastStep = new Map<string, number>();
  */
 export async function totpCode(secret: string): Promise<string> {
   for (;;) {
-    const now = Math.floor(Date.now() / 30_000);
+    const t = Date.now();
+    const now = Math.floor(t / 30_000);
     const prev = lastStep.get(secret) ?? -Infinity;
+    // The previous step stops being accepted when the clock turns: near the end of a step, a code
+    // for it could be two steps old by the time a loaded server checks it.
+    const oldestSafe = t % 30_000 > 25_000 ? now : now - 1;
     for (const step of [now - 1, now, now + 1]) {
+      if (step < oldestSafe) continue;
       if (step > prev) {
         lastStep.set(secret, step);
         return generate({ secret, epoch: step * 30 + 1 });

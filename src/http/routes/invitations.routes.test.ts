@@ -131,8 +131,16 @@ describe.each(engines)('invitations by e-mail (%s)', (engine) => {
     expect((await anon.request('POST', `${link}/accept`, {}, form)).status).toBe(303);
     expect(await membership()).toEqual([]);
 
-    const owner = new Client(s.url, 'en');
-    await owner.login(elsewhere);
+    // Signing in through the pages comes back to the invitation (both steps keep ?next=).
+    const owner = await anonymous(s);
+    const step1 = await owner.request('POST', `/login?next=${encodeURIComponent(link)}`, { email: elsewhere.email, password: elsewhere.password }, form);
+    expect(step1.headers.get('location')).toBe(`/login?next=${encodeURIComponent(link)}`);
+    const totpPage = await (await owner.request('GET', step1.headers.get('location')!)).text();
+    expect(totpPage).toContain(`action="/login/totp?next=${encodeURIComponent(link)}"`);
+    owner.csrf = /name="_csrf" value="([^"]+)"/.exec(totpPage)![1]!;
+    const step2 = await owner.request('POST', `/login/totp?next=${encodeURIComponent(link)}`, { code: await totpCode(elsewhere.totpSecret!) }, form);
+    expect(step2.headers.get('location')).toBe(link);
+    owner.csrf = (await owner.json<{ csrfToken: string }>('GET', '/api/session')).body.csrfToken;
     const answer = await (await owner.request('GET', link)).text();
     expect(answer).toContain('Accept');
     expect(answer).toContain('Decline');

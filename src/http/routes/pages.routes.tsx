@@ -56,6 +56,11 @@ export function safeNext(next: unknown): string {
  * Where a completed sign-in goes: the page asked for, else home — which sends each person to their
  * own start (an organisation's cases, or the installation's page for its administrator).
  */
+function nextQuery(req: FastifyRequest): string {
+  const next = (req.query as Record<string, unknown>).next;
+  return typeof next === 'string' ? `?next=${encodeURIComponent(safeNext(next))}` : '';
+}
+
 function nextAfterSignIn(req: FastifyRequest): string {
   const next = (req.query as Record<string, unknown>).next;
   return typeof next === 'string' ? safeNext(next) : '/';
@@ -80,10 +85,10 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
     const pending = req.session && !req.session.mfaPassed;
     if (pending) {
       const u = await ctx.db.selectFrom('app_user').select('totp_enabled').where('id', '=', req.session!.userId).executeTakeFirst();
-      if (u && !u.totp_enabled) return reply.redirect('/account/totp', 303);
+      if (u && !u.totp_enabled) return reply.redirect(`/account/totp${nextQuery(req)}`, 303);
     }
     const notice = (req.query as Record<string, unknown>).reset === '1' ? t(req.lang, 'access:reset_done') : undefined;
-    return html(reply, renderDocument(<LoginPage pc={pc} step={pending ? 'totp' : 'password'} {...(notice ? { notice } : {})} />));
+    return html(reply, renderDocument(<LoginPage pc={pc} step={pending ? 'totp' : 'password'} nextQuery={nextQuery(req)} {...(notice ? { notice } : {})} />));
   });
 
   app.post('/login', async (req, reply) => {
@@ -112,7 +117,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
         const message = e.code === 'rate_limited' ? t(req.lang, 'errors:rate_limited') : e.code === 'locked' ? t(req.lang, 'access:org_locked') : t(req.lang, 'access:login_failed');
         reply.status(e.status);
         if (e.code === 'rate_limited' && e.details.retryAfterSeconds) reply.header('retry-after', String(e.details.retryAfterSeconds));
-        return html(reply, renderDocument(<LoginPage pc={pc} error={message} email={body.email} />));
+        return html(reply, renderDocument(<LoginPage pc={pc} error={message} email={body.email} nextQuery={nextQuery(req)} />));
       }
       throw e;
     }
@@ -130,7 +135,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
       if (e instanceof AppError && (e.code === 'unauthenticated' || e.code === 'rate_limited')) {
         const pc = await pageContext(req, reply, services);
         reply.status(e.status);
-        return html(reply, renderDocument(<LoginPage pc={pc} step="totp" error={t(req.lang, e.code === 'rate_limited' ? 'errors:rate_limited' : 'access:totp_wrong')} />));
+        return html(reply, renderDocument(<LoginPage pc={pc} step="totp" nextQuery={nextQuery(req)} error={t(req.lang, e.code === 'rate_limited' ? 'errors:rate_limited' : 'access:totp_wrong')} />));
       }
       throw e;
     }
@@ -144,7 +149,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
     const e = await beginTotpEnrolment(ctx.db, services.master, session.userId, { reusePending: true });
     const qrSvg = await QRCode.toString(e.uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
     const pc = await pageContext(req, reply, services);
-    return html(reply, renderDocument(<TotpEnrolPage pc={pc} qrSvg={qrSvg} secret={e.secret} uri={e.uri} {...(error ? { error } : {})} />));
+    return html(reply, renderDocument(<TotpEnrolPage pc={pc} qrSvg={qrSvg} secret={e.secret} uri={e.uri} nextQuery={nextQuery(req)} {...(error ? { error } : {})} />));
   };
 
   app.get('/account/totp', async (req, reply) => {

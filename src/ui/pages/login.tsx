@@ -7,6 +7,8 @@ export function LoginPage(props: {
   email?: string;
   step?: 'password' | 'totp';
   notice?: string;
+  /** `?next=…` of the page asked for, kept through both steps (an invitation link, say). */
+  nextQuery?: string;
 }) {
   const { pc } = props;
   const { t } = pc;
@@ -25,7 +27,7 @@ export function LoginPage(props: {
         </p>
       ) : null}
       {step === 'password' ? (
-        <form method="post" action="/login">
+        <form method="post" action={`/login${props.nextQuery ?? ''}`}>
           <input type="hidden" name="_csrf" value={pc.csrf} />
           <label for="email">{t('ui:login.email')}</label>
           <input
@@ -46,7 +48,7 @@ export function LoginPage(props: {
           </p>
         </form>
       ) : (
-        <form method="post" action="/login/totp">
+        <form method="post" action={`/login/totp${props.nextQuery ?? ''}`}>
           <input type="hidden" name="_csrf" value={pc.csrf} />
           <label for="code">
             {t('ui:login.totp')}

@@ -2,7 +2,7 @@ import { raw } from 'hono/html';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 
-export function TotpEnrolPage(props: { pc: PageContext; qrSvg: string; secret: string; uri: string; error?: string }) {
+export function TotpEnrolPage(props: { pc: PageContext; qrSvg: string; secret: string; uri: string; error?: string; nextQuery?: string }) {
   const { pc } = props;
   const { t } = pc;
   return (
@@ -26,7 +26,7 @@ export function TotpEnrolPage(props: { pc: PageContext; qrSvg: string; secret: s
       <p>
         {t('access:totp_key')}: <code class="secret">{props.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
       </p>
-      <form method="post" action="/account/totp">
+      <form method="post" action={`/account/totp${props.nextQuery ?? ''}`}>
         <input type="hidden" name="_csrf" value={pc.csrf} />
         <label for="code">{t('ui:login.totp')}</label>
         <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required pattern="[0-9 ]{6,8}" />
