@@ -83,7 +83,7 @@ describe.each(engines)('exports on %s', (engine) => {
     const imported = rows.filter((r) => r.external_id);
     expect(new Set(imported.map((r) => r.external_id))).toEqual(ids);
     expect(imported.every((r) => r.dataset === 'exp')).toBe(true);
-    expect(rows.find((r) => r.title.includes('HYPERLINK'))!.external_id).toBe(''); // typed in, not imported
+    expect(rows.find((r) => r.title?.includes('HYPERLINK'))!.external_id).toBe(''); // typed in, not imported
     // Each exported row is the incident its source row became (the narrative names the case number).
     const bySource = new Map(source.map((r) => [r['Nro. caso']!, r]));
     for (const r of imported) expect(r.narrative).toBe(bySource.get(r.external_id!)!['Descripción']);
