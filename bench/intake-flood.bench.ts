@@ -3,13 +3,15 @@
  *   npm run bench -- intake-flood [--seconds 15] [--flood-seconds 60] [--reports 1000]
  *                                 [--connections 8] [--sources 4] [--difficulty 12]
  * A real server (PostgreSQL when DATABASE_URL is set, else PGlite) with the demo data and an
- * organisation that accepts reports. First the baseline (again after the flood, to see drift): requests/s and p99 of a mix of other pages
- * (the public statement page, the public dashboard, a signed-in documenter's case list). Then the
- * same mix while --reports anonymous reports arrive evenly over --flood-seconds through the real
+ * organisation that accepts reports. First the baseline: requests/s and p99 of a mix of other
+ * pages (the public statement page, the public dashboard, a signed-in documenter's case list),
+ * measured before the flood and again after it (the mean is the reference: other people's load on
+ * a shared machine drifts). Then the same mix while --reports anonymous reports arrive evenly over --flood-seconds through the real
  * public form: open the form (stamp and CSRF cookie), wait as a writer would, solve the proof of
  * work, send with a photo. The abuse controls refuse most of them (daily cap, per-address rate
  * limit): accepted and refused are counted. PASS when the mix's rate and p99 stay within 20 % of
- * the baseline.
+ * the baseline. Also printed: the server's event-loop delay per phase, and the CPU the flood itself
+ * cost the server process (all threads), which does not depend on other people's load.
  *
  * The flood comes from --sources addresses (X-Forwarded-For behind a trusted proxy: Tor exits, a
  * NAT); ordinary visitors from many addresses, each under the per-address limit. Load generators

@@ -9,7 +9,8 @@ import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
 import type { CliIO } from './cli-io.js';
 import { parseCommand } from './cli-command.js';
-import { progressFor } from './cli-progress.js';
+import { progressFor, quietOption, type Progress } from './cli-progress.js';
+import type { BackupProgress } from '../interop/index.js';
 
 /** The passphrase from a file (first line), so it never appears in the shell history or `ps`. */
 export async function readPassphrase(path: string | undefined): Promise<string> {
@@ -31,11 +32,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     : parseCommand(
         io,
         'backup',
-        { summary: 'cli:commands.backup', after: 'cli:after.backup', options: { out: { type: 'string', required: true, arg: 'file.age' }, 'passphrase-file': passphraseFile, progress: { type: 'boolean', default: false } } },
+        { summary: 'cli:commands.backup', after: 'cli:after.backup', options: { out: { type: 'string', required: true, arg: 'file.age' }, 'passphrase-file': passphraseFile, progress: { type: 'boolean', default: false }, quiet: quietOption } },
         argv,
       );
   if (!p.ok) return p.code;
-  const values = p.values as { out?: string; 'passphrase-file': string; progress?: boolean };
+  const values = p.values as { out?: string; 'passphrase-file': string; progress?: boolean; quiet?: boolean };
   const passphrase = await readPassphrase(values['passphrase-file']);
   const [{ loadConfig }, { createBackup, verifyBackup }, { openDatabase }] = await Promise.all([import('../config/index.js'), import('../interop/index.js'), import('../store/index.js')]);
   if (verify) {
@@ -53,8 +54,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const config = loadConfig(io.env);
   const handle = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, statementTimeoutMs: 0 });
   try {
-    const progress = progressFor(io, values.progress === true);
-    const m = await createBackup(handle.db, { out: values.out!, passphrase, dataDir: config.dataDir, engine: handle.engine });
+    const progress = progressFor(io, values.progress === true, 'rows', values.quiet === true);
+    const m = await createBackup(handle.db, { out: values.out!, passphrase, dataDir: config.dataDir, engine: handle.engine, onProgress: backupProgress(io, progress) });
     const rows = m.tables.reduce((s, x) => s + x.rows, 0);
     progress.done(rows);
     io.out(t(io.lang, 'interop:cli.backup_done', { file: values.out, tables: m.tables.length, rows, files: m.files.length }));
@@ -62,4 +63,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   } finally {
     await handle.close();
   }
+}
+
+/** Rows, then files, of a backup or restore on the progress line (the files in their own unit). */
+export function backupProgress(io: CliIO, progress: Progress): (p: BackupProgress) => void {
+  return (p) => progress.update(t(io.lang, p.phase === 'rows' ? 'cli:progress.phase_rows' : 'cli:progress.phase_files'), p.done, p.total);
 }

@@ -16,12 +16,16 @@ export interface Progress {
 
 const LINE_EVERY_MS = 5000;
 
-export function progressFor(io: CliIO, forced: boolean, unit = 'rows'): Progress {
+/**
+ * `forced`: --progress (lines even when not a terminal). `quiet`: --quiet (nothing at all on
+ * standard error, not even the summary; errors still are), which wins over both.
+ */
+export function progressFor(io: CliIO, forced: boolean, unit = 'rows', quiet = false): Progress {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   const rate = (n: number) => Math.round(n / Math.max(seconds(), 0.001));
   const unitText = () => t(io.lang, `cli:progress.unit_${unit}`);
-  if (!io.tty && !forced) return { update: () => {}, done: () => {} };
+  if (quiet || (!io.tty && !forced)) return { update: () => {}, done: () => {} };
   // -Infinity, not 0: performance.now() counts from the process start, so 0 would hide the first line of a young process.
   let lastLine = -Infinity;
   let drawn = false;
@@ -46,3 +50,6 @@ export function progressFor(io: CliIO, forced: boolean, unit = 'rows'): Progress
     },
   };
 }
+
+/** The --quiet option every long command takes (next to --progress). */
+export const quietOption = { type: 'boolean', default: false, help: 'cli:progress.quiet_help' } as const;

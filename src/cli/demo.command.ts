@@ -2,7 +2,7 @@ import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
 import type { CliIO } from './cli-io.js';
 import { parseCommand } from './cli-command.js';
-import { progressFor } from './cli-progress.js';
+import { progressFor, quietOption } from './cli-progress.js';
 import { withRuntime } from './runtime.js';
 
 /** `atalaya demo` loads the demo data; `atalaya demo --synthetic N [--org SLUG] [--seed S]` adds N synthetic incidents. */
@@ -12,12 +12,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     'demo',
     {
       summary: 'cli:commands.demo',
-      options: { synthetic: { type: 'string', arg: 'n' }, org: { type: 'string', arg: 'organisation' }, seed: { type: 'string', arg: 'seed' }, progress: { type: 'boolean', default: false } },
+      options: { synthetic: { type: 'string', arg: 'n' }, org: { type: 'string', arg: 'organisation' }, seed: { type: 'string', arg: 'seed' }, progress: { type: 'boolean', default: false }, quiet: quietOption },
     },
     argv,
   );
   if (!p.ok) return p.code;
-  const values = p.values as { synthetic?: string; org?: string; seed?: string; progress: boolean };
+  const values = p.values as { synthetic?: string; org?: string; seed?: string; progress: boolean; quiet: boolean };
   const [{ demoSlugs, loadDemo, isDemoLoaded }, { loadDemoStatement }, { generateSynthetic, resolveOrganisation }] = await Promise.all([
     import('../records/index.js'),
     import('../statements/index.js'),
@@ -37,7 +37,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         io.out(t(io.lang, 'cli:serve.demo_login_once'));
       }
       const org = await resolveOrganisation(rt.ctx.db, values.org ?? demoSlugs.observatorio);
-      const progress = progressFor(io, values.progress, 'incidents');
+      const progress = progressFor(io, values.progress, 'incidents', values.quiet);
       const r = await generateSynthetic(rt.ctx, {
         organisationId: org.id,
         n,

@@ -9,7 +9,7 @@ import { AppError } from '../shared/errors.js';
 import { t } from '../shared/i18n/index.js';
 import type { CliIO } from './cli-io.js';
 import { parseCommand, type OptionSpec } from './cli-command.js';
-import { progressFor } from './cli-progress.js';
+import { progressFor, quietOption } from './cli-progress.js';
 import { withRuntime } from './runtime.js';
 
 const filterOptions = {
@@ -40,12 +40,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         org: { type: 'string', arg: 'organisation' },
         ...Object.fromEntries(Object.keys(filterOptions).map((k): [string, OptionSpec] => [k, { type: 'string', arg: 'value', help: 'cli:opt.filter' }])),
         progress: { type: 'boolean', default: false },
+        quiet: quietOption,
       },
     },
     argv,
   );
   if (!p.ok) return p.code;
-  const values = p.values as Record<string, string | undefined> & { out: string; as: string; progress?: boolean };
+  const values = p.values as Record<string, string | undefined> & { out: string; as: string; progress?: boolean; quiet?: boolean };
   const [{ exportFormats, exportIncidents, resolveActor }, { parseInput, recordInput }] = await Promise.all([import('../interop/index.js'), import('../records/index.js')]);
   const format = values.format as ExportFormat;
   if (!exportFormats.includes(format)) {
@@ -59,8 +60,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { limit: _l, cursor: _c, ...filters } = parseInput(recordInput.listQuery, raw, io.lang);
   return withRuntime(io, async (rt, config) => {
     const actor = await resolveActor(rt.ctx.db, values.as!, values.org);
-    const progress = progressFor(io, values.progress === true, 'incidents');
-    const r = await exportIncidents(rt.ctx, actor, { format, filters: filters as ExportFilters, publicUrl: config.publicUrl, lang: io.lang }, createWriteStream(values.out!, { mode: 0o600 }));
+    const progress = progressFor(io, values.progress === true, 'incidents', values.quiet === true);
+    const phase = t(io.lang, 'cli:progress.phase_export');
+    const r = await exportIncidents(
+      rt.ctx,
+      actor,
+      { format, filters: filters as ExportFilters, publicUrl: config.publicUrl, lang: io.lang, onProgress: (x) => progress.update(phase, x.incidents, null) },
+      createWriteStream(values.out!, { mode: 0o600 }),
+    );
     progress.done(r.incidents);
     io.out(t(io.lang, 'interop:cli.exported', { incidents: r.incidents, acts: r.acts, file: values.out, format }));
     return 0;

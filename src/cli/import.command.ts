@@ -11,7 +11,7 @@ import { AppError } from '../shared/errors.js';
 import { t, type Lang } from '../shared/i18n/index.js';
 import type { CliIO } from './cli-io.js';
 import { parseCommand, type CommandSpec } from './cli-command.js';
-import { progressFor } from './cli-progress.js';
+import { progressFor, quietOption } from './cli-progress.js';
 import { withRuntime } from './runtime.js';
 
 export const importSpec: CommandSpec = {
@@ -25,6 +25,7 @@ export const importSpec: CommandSpec = {
     mode: { type: 'string', default: 'all-or-nothing', choices: ['all-or-nothing', 'valid-rows'] },
     rejected: { type: 'string', arg: 'rejected.csv' },
     progress: { type: 'boolean', default: false },
+    quiet: quietOption,
   },
   after: 'cli:after.import',
 };
@@ -81,14 +82,14 @@ export function printReport(io: CliIO, lang: Lang, r: ImportReport, text: Report
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const p = parseCommand(io, 'import', importSpec, argv);
   if (!p.ok) return p.code;
-  const values = p.values as { profile: string; as: string; org?: string; 'dry-run': boolean; mode: 'all-or-nothing' | 'valid-rows'; rejected?: string; progress: boolean };
+  const values = p.values as { profile: string; as: string; org?: string; 'dry-run': boolean; mode: 'all-or-nothing' | 'valid-rows'; rejected?: string; progress: boolean; quiet: boolean };
   const file = p.positionals[0]!;
   const interop = await import('../interop/index.js');
   const { parseProfile, resolveActor, runImport } = interop;
   const profile = parseProfile(await readJsonFile(values.profile, '--profile'), io.lang);
   return withRuntime(io, async (rt) => {
     const actor = await resolveActor(rt.ctx.db, values.as, values.org);
-    const progress = progressFor(io, values.progress);
+    const progress = progressFor(io, values.progress, 'rows', values.quiet);
     const report = await runImport(rt.ctx, actor, {
       profile,
       file,

@@ -4,10 +4,10 @@
  * be given (ATALAYA_MASTER_KEY) or already be in the data folder: it is never in a backup.
  */
 import { t } from '../shared/i18n/index.js';
-import { readPassphrase } from './backup.command.js';
+import { backupProgress, readPassphrase } from './backup.command.js';
 import type { CliIO } from './cli-io.js';
 import { parseCommand } from './cli-command.js';
-import { progressFor } from './cli-progress.js';
+import { progressFor, quietOption } from './cli-progress.js';
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const p = parseCommand(
@@ -17,12 +17,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       summary: 'cli:commands.restore',
       after: 'cli:after.restore',
       args: ['<file>'],
-      options: { 'passphrase-file': { type: 'string', required: true, arg: 'file' }, progress: { type: 'boolean', default: false } },
+      options: { 'passphrase-file': { type: 'string', required: true, arg: 'file' }, progress: { type: 'boolean', default: false }, quiet: quietOption },
     },
     argv,
   );
   if (!p.ok) return p.code;
-  const values = p.values as { 'passphrase-file': string; progress: boolean };
+  const values = p.values as { 'passphrase-file': string; progress: boolean; quiet: boolean };
   const file = p.positionals[0]!;
   const [{ loadMasterKey }, { loadConfig }, { restoreBackup }, { migrate, openDatabase }] = await Promise.all([
     import('../access/index.js'),
@@ -36,8 +36,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const handle = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, statementTimeoutMs: 0 });
   try {
     await migrate(handle.db);
-    const progress = progressFor(io, values.progress);
-    const m = await restoreBackup(handle.db, { file, passphrase, dataDir: config.dataDir, masterKeyId: master.id });
+    const progress = progressFor(io, values.progress, 'rows', values.quiet);
+    const m = await restoreBackup(handle.db, { file, passphrase, dataDir: config.dataDir, masterKeyId: master.id, onProgress: backupProgress(io, progress) });
     const rows = m.tables.reduce((s, x) => s + x.rows, 0);
     progress.done(rows);
     io.out(t(io.lang, 'interop:cli.restored', { rows, tables: m.tables.length, files: m.files.length, at: m.createdAt }));

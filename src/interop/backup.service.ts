@@ -116,7 +116,23 @@ function header(name: string, size: number): Buffer {
 }
 
 /** The plaintext archive as a stream of buffers. */
-async function* archive(db: DB, engine: string, dataDir: string, exclude: string[], manifestOut: { m?: BackupManifest }): AsyncGenerator<Buffer> {
+/** Progress of a backup or restore: rows of the database, then files of the data folder. */
+export interface BackupProgress {
+  phase: 'rows' | 'files';
+  done: number;
+  /** Null when not known before the end (a backup's row count). */
+  total: number | null;
+}
+
+async function* archive(
+  db: DB,
+  engine: string,
+  dataDir: string,
+  exclude: string[],
+  manifestOut: { m?: BackupManifest },
+  onProgress?: (p: BackupProgress) => void,
+): AsyncGenerator<Buffer> {
+  let rowsDone = 0;
   const order = await tableOrder(db);
   const manifest: BackupManifest = {
     format: 'atalaya-backup',
@@ -162,6 +178,8 @@ async function* archive(db: DB, engine: string, dataDir: string, exclude: string
           const body = Buffer.from(r.rows.map((x) => x.j).join('\n') + '\n');
           hash.update(body);
           rows += r.rows.length;
+          rowsDone += r.rows.length;
+          onProgress?.({ phase: 'rows', done: rowsDone, total: null });
           await push(Buffer.concat([header(`db/${table}.jsonl`, body.length), body]));
           if (table === 'organisation_key') {
             for (const x of r.rows) {
@@ -194,7 +212,9 @@ async function* archive(db: DB, engine: string, dataDir: string, exclude: string
     yield item;
   }
   await producer;
-  for (const f of listFiles(dataDir, exclude)) {
+  const files = listFiles(dataDir, exclude);
+  let filesDone = 0;
+  for (const f of files) {
     const rel = relative(dataDir, f).split(sep).join('/');
     const size = statSync(f).size;
     const hash = createHash('sha256');
@@ -208,6 +228,7 @@ async function* archive(db: DB, engine: string, dataDir: string, exclude: string
     }
     if (seen !== size) throw new AppError('unavailable', { message: `The file ${rel} changed while it was being backed up.` });
     manifest.files.push({ path: rel, size, sha256: hash.digest('hex') });
+    onProgress?.({ phase: 'files', done: ++filesDone, total: files.length });
   }
   const m = Buffer.from(JSON.stringify(manifest, null, 1));
   yield Buffer.concat([header('manifest.json', m.length), m]);
@@ -234,6 +255,7 @@ export interface BackupOptions {
   engine: string;
   /** scrypt work factor (log2 N); age's default 18 takes about a second. Tests use less. */
   workFactor?: number;
+  onProgress?: (p: BackupProgress) => void;
 }
 
 export async function createBackup(db: DB, opts: BackupOptions): Promise<BackupManifest> {
@@ -244,7 +266,7 @@ export async function createBackup(db: DB, opts: BackupOptions): Promise<BackupM
   enc.setPassphrase(opts.passphrase);
   if (opts.workFactor) enc.setScryptWorkFactor(opts.workFactor);
   const holder: { m?: BackupManifest } = {};
-  const cipher = await enc.encrypt(toWeb(archive(db, opts.engine, opts.dataDir, [opts.out], holder)));
+  const cipher = await enc.encrypt(toWeb(archive(db, opts.engine, opts.dataDir, [opts.out], holder, opts.onProgress)));
   mkdirSync(dirname(resolve(opts.out)), { recursive: true });
   const out = createWriteStream(opts.out, { mode: 0o600 });
   const src = Readable.fromWeb(cipher as unknown as import('node:stream/web').ReadableStream<Uint8Array>);
@@ -395,6 +417,8 @@ export interface RestoreOptions {
   dataDir: string;
   /** Id of the master key this server will use; must be one the backup's organisation keys were wrapped by. */
   masterKeyId: string;
+  /** Called as rows and files are restored (after the backup is verified), with the manifest's totals. */
+  onProgress?: (p: BackupProgress) => void;
 }
 
 /**
@@ -417,6 +441,9 @@ export async function restoreBackup(db: DB, opts: RestoreOptions): Promise<Backu
     if (existsSync(join(opts.dataDir, f.path))) throw bad('interop:backup.file_exists', { file: f.path });
   }
   const order = m.tables.map((t) => t.name);
+  const totalRows = m.tables.reduce((n, x) => n + x.rows, 0);
+  let rowsDone = 0;
+  let filesDone = 0;
   await db.transaction().execute(async (trx) => {
     const present = new Set(await tableOrder(trx));
     const selfRefs = new Map<string, string[]>();
@@ -463,6 +490,8 @@ export async function restoreBackup(db: DB, opts: RestoreOptions): Promise<Backu
           const lines = Buffer.concat(pending).toString('utf8').split('\n').filter(Boolean);
           pending = [];
           await insert(table, lines);
+          rowsDone += lines.length;
+          opts.onProgress?.({ phase: 'rows', done: rowsDone, total: totalRows });
         }
       } else if (h.name.startsWith('files/')) {
         const rel = h.name.slice(6);
@@ -470,6 +499,7 @@ export async function restoreBackup(db: DB, opts: RestoreOptions): Promise<Backu
         if (!target.startsWith(resolve(opts.dataDir) + sep)) throw bad('interop:backup.damaged', { reason: 'path' });
         mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
         writeFileSync(target, piece, { flag: 'a', mode: 0o600 });
+        if (last) opts.onProgress?.({ phase: 'files', done: ++filesDone, total: m.files.length });
       }
     });
     // Self-references (an actor's affiliation, a derived evidence file) once every row exists.

@@ -30,6 +30,8 @@ export interface ExportOptions {
   filters: ExportFilters;
   publicUrl: string;
   lang: Lang;
+  /** Called after each incident written, with the counts so far. */
+  onProgress?: (r: ExportResult) => void;
 }
 
 export interface ExportedAct {
@@ -249,6 +251,7 @@ export async function exportIncidents(ctx: Ctx, actor: Actor, opts: ExportOption
   const count = (e: ExportedIncident) => {
     res.incidents++;
     res.acts += e.acts.length;
+    opts.onProgress?.(res);
   };
   if (opts.format === 'csv' || opts.format === 'hxl') {
     const csv = stringify({ bom: opts.format === 'csv' });

@@ -18,5 +18,5 @@ export {
   type ExportFilters,
   type ExportResult,
 } from './export.service.js';
-export { createBackup, verifyBackup, restoreBackup, type BackupManifest, type VerifyResult } from './backup.service.js';
+export { createBackup, verifyBackup, restoreBackup, type BackupManifest, type BackupProgress, type VerifyResult } from './backup.service.js';
 export { IMPORT_FILE_RETENTION_MS, sweepImportFiles } from './import-files.js';
