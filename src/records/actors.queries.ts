@@ -3,6 +3,7 @@
  * the own organisation, and a partner's actor named as victim in a case shared with the user's
  * coalitions (presented as the shares allow: no name unless every such case shares names).
  */
+import { exactCreatedAt } from './cursor-time.js';
 import { sql } from 'kysely';
 import { authorize, readScope, type Actor, type Ctx } from '../access/index.js';
 import { AppError } from '../shared/errors.js';
@@ -65,6 +66,6 @@ export async function listActors(ctx: Ctx, actor: Actor, query: ActorQuery): Pro
       items.push({ ...(await presentRow(ctx, trx, 'actor', row as Row, viewer)), actCount: Number(act_count) });
     }
     const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items, nextCursor: last ? Buffer.from(`${new Date(last.created_at as string).toISOString()}|${last.id}`).toString('base64url') : null };
+    return { items, nextCursor: last ? Buffer.from(`${await exactCreatedAt(trx, 'actor', last.organisation_id, last.id)}|${last.id}`).toString('base64url') : null };
   });
 }

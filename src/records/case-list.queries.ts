@@ -2,6 +2,7 @@
  * The case list: incidents visible to the actor with filters, a sort, keyset paging, full-text
  * search ranked by relevance, and facet counts, always inside the scope the policy returned.
  */
+import { exactCreatedAt } from './cursor-time.js';
 import { sql, type RawBuilder } from 'kysely';
 import { authorize, readScope, type Actor, type Ctx } from '../access/index.js';
 import { AppError } from '../shared/errors.js';
@@ -174,9 +175,8 @@ function afterCursor(sort: SortKey, key: string | null, id: string): RawBuilder<
   return sql`(t.start_date < ${key}::date OR (t.start_date = ${key}::date AND t.id < ${id}::uuid) OR t.start_date IS NULL)`;
 }
 
-function cursorKey(sort: SortKey, row: Row): string | null {
+function cursorKey(sort: Exclude<SortKey, 'entered'>, row: Row): string | null {
   if (sort === 'relevance') return String(row._rank);
-  if (sort === 'entered') return new Date(row.created_at as string).toISOString();
   if (sort === 'title') return row.title as string;
   return row.start_date == null ? null : String(row.start_date).slice(0, 10);
 }
@@ -334,9 +334,11 @@ export async function listIncidents(
       items.push(await presentRow(ctx, trx, 'incident', row as Row, viewer));
     }
     const last = rows[rows.length - 1];
+    const more = found.length > q.limit && last;
+    const key = more ? (sort === 'entered' ? await exactCreatedAt(trx, 'incident', last.organisation_id, last.id) : cursorKey(sort, last)) : null;
     return {
       items,
-      nextCursor: found.length > q.limit && last ? encodeCursor(sort, cursorKey(sort, last), last.id) : null,
+      nextCursor: more ? encodeCursor(sort, key, last.id) : null,
       ...(rankedAmong !== undefined ? { rankedAmong } : {}),
     };
   }));

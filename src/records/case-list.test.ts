@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserActor } from '../access/index.js';
 import { engines, openTestDb, type TestDb } from '../../test/support/db.js';
@@ -68,6 +69,14 @@ describe.each(engines)('case list: facets, sorts and paging on %s', (engine) => 
   it('refuses a cursor made for another sort', async () => {
     const p = await listIncidents(t, doc, q({ sort: 'title', limit: 1 }));
     await expect(listIncidents(t, doc, q({ sort: 'date', limit: 1, cursor: p.nextCursor! }))).rejects.toMatchObject({ code: 'validation' });
+  });
+
+  it('pages through cases entered in the same microsecond-precise instant (one import transaction)', async () => {
+    // A cursor cut to the millisecond skipped every row of that millisecond: page 2 came back empty.
+    await sql`UPDATE incident SET created_at = '2021-02-01 10:00:00.123456+00'`.execute(t.ownerDb);
+    const titles = await walk('entered');
+    expect(titles).toHaveLength(4);
+    expect(new Set(titles).size).toBe(4);
   });
 });
 
