@@ -6,11 +6,12 @@
  */
 import { randomBytes, scryptSync } from 'node:crypto';
 import { chmodSync, existsSync, renameSync, writeFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import { AppError } from '../shared/errors.js';
 import { appendAudit, inTransaction, setScope, type DB } from '../store/index.js';
 import { open, seal } from './crypto/aead.js';
 import { keyFilePath, masterKeyId, type MasterKey } from './crypto/master-key.js';
-import { Keyring } from './crypto/keyring.js';
+import { Keyring, ROTATION_LOCK } from './crypto/keyring.js';
 import { endOrganisationSessions } from './sessions.js';
 
 export interface RotationResult {
@@ -35,14 +36,22 @@ export async function rotateMasterKey(db: DB, current: MasterKey, dataDir: strin
   }
   const keyring = new Keyring(current);
   let rewrapped = 0;
-  await db.transaction().execute(async (trx) => {
-    const all = await trx.selectFrom('organisation').select('id').execute();
-    await setScope(trx, { organisationIds: all.map((o) => o.id), coalitionIds: [], userId: null });
-    rewrapped = await keyring.rewrapAll(trx, next);
-    const orgs = await trx.selectFrom('organisation').select('id').execute();
-    for (const o of orgs) await appendAudit(trx, { organisationId: o.id, userId: null, action: 'keys.rotate_master', detail: { masterKeyId: next.id } });
+  // Exclusive against new organisations' key wrapping (keyring.ts, ROTATION_LOCK) until the new key
+  // file is in place: none can be wrapped by the retiring key after the re-wrap has read the keys.
+  await db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(${ROTATION_LOCK})`.execute(conn);
+    try {
+      await conn.transaction().execute(async (trx) => {
+        const all = await trx.selectFrom('organisation').select('id').execute();
+        await setScope(trx, { organisationIds: all.map((o) => o.id), coalitionIds: [], userId: null });
+        rewrapped = await keyring.rewrapAll(trx, next);
+        for (const o of all) await appendAudit(trx, { organisationId: o.id, userId: null, action: 'keys.rotate_master', detail: { masterKeyId: next.id } });
+      });
+      if (staged && file) renameSync(staged, file);
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${ROTATION_LOCK})`.execute(conn);
+    }
   });
-  if (staged && file) renameSync(staged, file);
   return { rewrapped, newKey: next, file };
 }
 

@@ -164,8 +164,12 @@ export async function sealedFileWriter(ctx: Ctx, orgId: string, path: string, na
   const enc = encryptStream(key, version, name);
   const file = createWriteStream(path, { mode: 0o600 });
   enc.on('error', (e) => file.destroy(e));
+  // A write that fails (disk full) must fail the writer too, or whoever pipes into it waits forever.
+  file.on('error', (e) => enc.destroy(e));
   enc.pipe(file);
-  return { stream: enc, done: once(file, 'finish') };
+  const done = once(file, 'finish');
+  done.catch(() => {}); // reported through `stream` as well; awaiting `done` still rejects
+  return { stream: enc, done };
 }
 
 /** The decrypted bytes of a stored file, as a stream (authenticated chunk by chunk). */

@@ -14,6 +14,7 @@ export const errorCodes = [
   'unknown_code', // a vocabulary code that does not exist
   'invalid_state', // a transition not allowed from the current state
   'too_large',
+  'insufficient_storage', // the server's disk is full: nothing was stored
   'unsupported_media',
   'config', // the environment is wrong (lists all problems)
   'unavailable', // a dependency (database, data folder) cannot be used
@@ -44,6 +45,7 @@ const httpStatus: Record<ErrorCode, number> = {
   unknown_code: 422,
   invalid_state: 409,
   too_large: 413,
+  insufficient_storage: 507,
   unsupported_media: 415,
   config: 500,
   unavailable: 503,

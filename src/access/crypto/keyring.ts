@@ -18,6 +18,14 @@ interface OrgKeys {
 
 const FORMAT = 1;
 
+/**
+ * Master-key rotation holds this advisory lock exclusively from before it reads the keys until the
+ * new key file is in place; wrapping a new organisation's keys holds it shared. So a new
+ * organisation's keys are either there when the rotation reads them, or wrapped by the key that
+ * the file holds after it — never by a key that the rotation has just retired.
+ */
+export const ROTATION_LOCK = 7_345_118_202;
+
 function wrapAad(orgId: string, purpose: string, version: number): string {
   return `atalaya:key:${orgId}:${purpose}:${version}`;
 }
@@ -47,6 +55,15 @@ export class Keyring {
 
   /** Creates the keys of a new organisation inside the caller's transaction. */
   async createOrganisationKeys(trx: DB, orgId: string): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock_shared(${ROTATION_LOCK})`.execute(trx);
+    // Another process may have rotated the master key since this one loaded it.
+    if (this.reload) {
+      const fresh = this.reload();
+      if (fresh.id !== this.master.id) {
+        this.master = fresh;
+        this.cache.clear();
+      }
+    }
     for (const purpose of ['data', 'blind_index'] as const) {
       const key = randomBytes(32);
       await trx

@@ -41,6 +41,8 @@ function toAppError(err: FastifyError | Error): AppError {
       break;
   }
   if ((e as { code?: string }).code === '57014') return new AppError('timeout');
+  // A full disk (or quota) while writing an upload: the writers have removed their partial files.
+  if ((e as { code?: string }).code === 'ENOSPC' || (e as { code?: string }).code === 'EDQUOT') return new AppError('insufficient_storage');
   // A server going away or switching roles (failover): "try again", not an internal error.
   if (isConnectionError(e)) return new AppError('unavailable');
   if (e.statusCode === 429) return new AppError('rate_limited');
@@ -109,6 +111,11 @@ export async function sendError(req: FastifyRequest, reply: FastifyReply, raw: u
 }
 
 export const errors = fp(async (app: FastifyInstance, opts: { header?: HeaderContext }) => {
-  app.setErrorHandler(async (error, req, reply) => sendError(req, reply, error, opts.header));
+  app.setErrorHandler(async (error, req, reply) => {
+    // An upload refused before its body was read to the end: the connection cannot be reused (the
+    // client would send its next request into the rest of this body), so it is closed after the answer.
+    if (String(req.headers['content-type'] ?? '').startsWith('multipart/')) reply.header('connection', 'close');
+    return sendError(req, reply, error, opts.header);
+  });
   app.setNotFoundHandler(async (req, reply) => sendError(req, reply, new AppError('not_found'), opts.header));
 });

@@ -160,6 +160,7 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
     let profileText: string | null = null;
     let checked = false;
     let gotFile = false;
+    let failure: unknown = null;
     for await (const part of req.parts()) {
       if (part.type === 'field') {
         if (part.fieldname === '_csrf' && typeof part.value === 'string') {
@@ -172,8 +173,17 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
       if (!checked) throw new AppError('csrf');
       if (part.fieldname === 'file' && part.filename) {
         const sealed = await sealedFileWriter(ctx, actor.organisationId, file, uploadAead(actor.organisationId, id));
-        await pipeline(part.file, sealed.stream);
-        await sealed.done;
+        try {
+          await pipeline(part.file, sealed.stream);
+          await sealed.done;
+        } catch (e) {
+          // Disk full or a broken upload: no half-written file stays behind, and the rest of the
+          // upload is drained so the answer reaches the browser.
+          rmSync(file, { force: true });
+          part.file.resume();
+          failure = e;
+          continue;
+        }
         if (part.file.truncated) {
           rmSync(file, { force: true });
           throw new AppError('too_large');
@@ -183,6 +193,7 @@ export async function interopRoutes(app: FastifyInstance, opts: { services: Serv
         profileText = (await part.toBuffer()).toString('utf8');
       } else await part.toBuffer();
     }
+    if (failure) throw failure;
     if (!checked) throw new AppError('csrf');
     const pc = await pageContext(req, reply, services);
     const fail = (errors: string[]) => {
