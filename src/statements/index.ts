@@ -1,5 +1,6 @@
 export * from './statements.commands.js';
 export * from './statements.queries.js';
+export { searchCitableCases, citableCase, citeCase, unciteCase, statementsForCase, type CitedCase, type CaseSearch } from './statements.cases.js';
 export { importStatement, parseStatementText, type ParsedStatement } from './statements.import.js';
 export { renderMarkdown, markdownToText, markdownParagraphs, excerpt } from './markdown.render.js';
 export { statementPdf, pdfTextOf, pdfSafe, formatDate, uiLang } from './statements.pdf.js';
