@@ -1,8 +1,10 @@
 export * from './statements.commands.js';
 export * from './statements.queries.js';
+export { searchCitableCases, citableCase, citeCase, unciteCase, statementsForCase, type CitedCase, type CaseSearch } from './statements.cases.js';
 export { importStatement, parseStatementText, type ParsedStatement } from './statements.import.js';
 export { renderMarkdown, markdownToText, markdownParagraphs, excerpt } from './markdown.render.js';
-export { statementPdf, pdfTextOf, pdfSafe, formatDate, uiLang } from './statements.pdf.js';
+export { statementPdf, pdfSafe, pdfFontEmbedded, formatDate, uiLang } from './statements.pdf.js';
+export { pdfTextOf, pdfRunsOf, pdfFonts, pdfIsTagged } from './statements.pdf-read.js';
 export { statementsAtom } from './statements.feed.js';
 export { processHeroImage, readHero, heroWidths, MAX_HERO_BYTES } from './hero.image.js';
 export { cachedAnswer, storeAnswer, invalidatePublic, publicCacheSize, setPublicCacheEnabled, type CachedAnswer } from './public-cache.js';

@@ -69,3 +69,70 @@ export function excerpt(text: string, max = 180): string {
   const sp = cut.lastIndexOf(' ');
   return (sp > max / 2 ? cut.slice(0, sp) : cut) + '…';
 }
+
+/** A run of text with its emphasis, as the PDF draws it. */
+export interface TextRun {
+  text: string;
+  bold: boolean;
+  italic: boolean;
+}
+
+/** A block of the body for the PDF: a paragraph, a heading, a list item or a quotation. */
+export interface TextBlock {
+  kind: 'p' | 'h' | 'li' | 'quote';
+  runs: TextRun[];
+}
+
+interface InlineToken {
+  type: string;
+  raw?: string;
+  text?: string;
+  tokens?: InlineToken[];
+}
+
+/** Inline tokens to runs: **strong** and *em* (nested either way) kept, everything else as plain text. */
+function runsOf(tokens: InlineToken[] | undefined, bold = false, italic = false, out: TextRun[] = []): TextRun[] {
+  for (const tok of tokens ?? []) {
+    if (tok.type === 'strong') runsOf(tok.tokens, true, italic, out);
+    else if (tok.type === 'em') runsOf(tok.tokens, bold, true, out);
+    else if (tok.type === 'br') out.push({ text: '\n', bold, italic });
+    else if (tok.tokens?.length) runsOf(tok.tokens, bold, italic, out);
+    else {
+      // Raw HTML is not drawn (as the page drops it); entities are decoded once.
+      if (tok.type === 'html') continue;
+      const text = decodeEntities(tok.type === 'codespan' ? (tok.text ?? '') : (tok.text ?? tok.raw ?? '')).replace(/\s+/g, ' ');
+      if (!text) continue;
+      const last = out[out.length - 1];
+      if (last && last.bold === bold && last.italic === italic) last.text += text;
+      else out.push({ text, bold, italic });
+    }
+  }
+  return out;
+}
+
+/** The body as blocks of runs, keeping bold and italics (for the PDF). */
+export function markdownBlocks(source: string): TextBlock[] {
+  const out: TextBlock[] = [];
+  const walk = (tokens: InlineToken[], quote: boolean) => {
+    for (const tok of tokens) {
+      if (tok.type === 'space' || tok.type === 'hr' || tok.type === 'html') continue;
+      if (tok.type === 'list') {
+        for (const item of (tok as unknown as { items: { tokens: InlineToken[] }[] }).items) {
+          const inner = item.tokens.flatMap((t) => (t.type === 'text' || t.type === 'paragraph' ? (t.tokens ?? [t]) : []));
+          const runs = runsOf(inner);
+          if (runs.length) out.push({ kind: 'li', runs });
+        }
+        continue;
+      }
+      if (tok.type === 'blockquote') {
+        walk(tok.tokens ?? [], true);
+        continue;
+      }
+      const runs = runsOf(tok.tokens ?? [{ type: 'text', text: tok.text ?? tok.raw ?? '' }]);
+      if (!runs.some((r) => r.text.trim())) continue;
+      out.push({ kind: tok.type === 'heading' ? 'h' : quote ? 'quote' : 'p', runs });
+    }
+  };
+  walk(marked.lexer(source ?? '') as unknown as InlineToken[], false);
+  return out;
+}

@@ -164,10 +164,10 @@ describe.each(engines)('joint statement end to end on %s', (engine) => {
     const wp = await (await w.request('GET', `/sign/withdraw/${withdrawLinks.get(orgs[5]!.email)}`)).text();
     expect((await post(w, `/sign/withdraw/${withdrawLinks.get(orgs[5]!.email)}`, { _csrf: csrfFrom(wp) })).status).toBe(200);
     const editor = await (await coordinator.request('GET', `/coordinate/statements/${statementId}`)).text();
-    expect(editor.match(/<td>signed<\/td>/g)?.length).toBe(5);
-    expect(editor).toContain('<td>declined</td>');
-    expect(editor).toContain('<td>withdrew</td>');
-    expect(editor).toContain('<td>invited</td>');
+    expect(editor.match(/<td data-label="Status">signed<\/td>/g)?.length).toBe(5);
+    expect(editor).toContain('<td data-label="Status">declined</td>');
+    expect(editor).toContain('<td data-label="Status">withdrew</td>');
+    expect(editor).toContain('<td data-label="Status">invited</td>');
   });
 
   it('a reused link, a withdrawn signatory and a declined link each get a clear page and change nothing', async () => {

@@ -1,13 +1,19 @@
 /**
- * A PDF of one language version: title, date, lead, body, signatories, press contact, the hero
- * image with its credit. pdfkit is pure JavaScript; its standard fonts cover Western European
- * scripts (WinAnsi), so characters outside that set are replaced rather than drawn as garbage.
+ * A PDF of one language version: title, date, publisher, lead, body (bold and italics kept),
+ * the cases cited (public fields only), signatories, press contact, the hero image with its alt
+ * text and credit. Tagged for screen readers (a structure tree of headings, paragraphs, lists and
+ * a figure; title shown, language set; PDF/UA identification) and drawn with DejaVu Sans
+ * embedded, which covers every Latin script (ñ, ő, ł, ș …). Where DejaVu is not installed
+ * (Debian: fonts-dejavu-core) it falls back to Helvetica, whose WinAnsi set cannot draw the rest:
+ * those characters are replaced rather than drawn as garbage.
  */
-import { inflateSync } from 'node:zlib';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { t, type Lang } from '../shared/i18n/index.js';
+import { countryName, isCountry } from '../vocab/places.js';
 import { readHero } from './hero.image.js';
-import { markdownParagraphs } from './markdown.render.js';
+import { markdownBlocks, type TextRun } from './markdown.render.js';
 import type { PublicStatement } from './statements.queries.js';
 
 const winAnsiExtra = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ'.split(''));
@@ -37,16 +43,36 @@ export function formatDate(d: string | Date, tag: string): string {
   }
 }
 
-export async function statementPdf(st: PublicStatement, dataDir: string, opts: { compress?: boolean; url?: string } = {}): Promise<Buffer> {
+/** Debian's fonts-dejavu-core. */
+export const dejaVuDir = '/usr/share/fonts/truetype/dejavu';
+const dejaVu = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf', italic: 'DejaVuSans-Oblique.ttf', boldItalic: 'DejaVuSans-BoldOblique.ttf' } as const;
+type Face = keyof typeof dejaVu;
+const helvetica: Record<Face, string> = { regular: 'Helvetica', bold: 'Helvetica-Bold', italic: 'Helvetica-Oblique', boldItalic: 'Helvetica-BoldOblique' };
+
+/** Whether the PDF can embed DejaVu (otherwise it falls back to Helvetica). */
+export function pdfFontEmbedded(dir = dejaVuDir): boolean {
+  return Object.values(dejaVu).every((f) => existsSync(join(dir, f)));
+}
+
+const faceOf = (r: { bold: boolean; italic: boolean }): Face => (r.bold ? (r.italic ? 'boldItalic' : 'bold') : r.italic ? 'italic' : 'regular');
+
+export async function statementPdf(st: PublicStatement, dataDir: string, opts: { compress?: boolean; url?: string; fontDir?: string } = {}): Promise<Buffer> {
   const l = uiLang(st.lang);
+  const embedded = pdfFontEmbedded(opts.fontDir);
+  const clean = (s: string) => (embedded ? s.normalize('NFC').replace(/\t/g, ' ') : pdfSafe(s));
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,
     compress: opts.compress ?? true,
+    pdfVersion: '1.7',
+    tagged: true,
+    subset: embedded ? 'PDF/UA' : undefined,
     lang: st.lang,
     displayTitle: true,
-    info: { Title: pdfSafe(st.title), Subject: pdfSafe(st.lead.slice(0, 200)), Creator: 'Atalaya', Producer: 'Atalaya' },
-  });
+    info: { Title: clean(st.title), Subject: clean(st.lead.slice(0, 200)), Author: clean(st.coordinator), Creator: 'Atalaya', Producer: 'Atalaya' },
+  } as PDFKit.PDFDocumentOptions);
+  if (embedded) for (const [face, file] of Object.entries(dejaVu)) doc.registerFont(`Body-${face}`, join(opts.fontDir ?? dejaVuDir, file));
+  const font = (face: Face) => (embedded ? `Body-${face}` : helvetica[face]);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -54,63 +80,89 @@ export async function statementPdf(st: PublicStatement, dataDir: string, opts: {
     doc.on('error', reject);
   });
   const width = doc.page.width - 112;
-  if (st.countries.length) doc.font('Helvetica-Bold').fontSize(10).fillColor('#7a1f1f').text(pdfSafe(st.countries.join(' · ')));
-  doc.moveDown(0.3).font('Helvetica-Bold').fontSize(20).fillColor('#111111').text(pdfSafe(st.title), { width });
+  const root = doc.struct('Document');
+  doc.addStructure(root);
+  /** One structure element drawn by `draw` (its content is marked and attached to the tree). */
+  const block = (type: string, draw: () => void, options: Record<string, unknown> = {}) => root.add(doc.struct(type, options, draw));
+  const line = (type: string, text: string, face: Face, size: number, color = '#111111', gap = 0) =>
+    block(type, () => {
+      if (gap) doc.moveDown(gap);
+      doc.font(font(face)).fontSize(size).fillColor(color).text(clean(text), { width });
+    });
+  const runs = (rs: TextRun[], size: number, indent = 0) => {
+    doc.fontSize(size).fillColor('#111111');
+    rs.forEach((r, i) => doc.font(font(faceOf(r))).text(clean(r.text), { width: width - indent, indent: 0, continued: i < rs.length - 1 }));
+  };
+  const list = (items: { text: string; face?: Face }[], size: number) => {
+    const L = doc.struct('L');
+    root.add(L);
+    for (const it of items) {
+      L.add(
+        doc.struct('LI', {}, [
+          doc.struct('LBody', {}, () => {
+            doc.moveDown(0.15).font(font(it.face ?? 'regular')).fontSize(size).fillColor('#111111').text(clean(it.text), { width });
+          }),
+        ]),
+      );
+    }
+    L.end();
+  };
+
+  if (st.countries.length) line('P', st.countries.join(' · '), 'bold', 10, '#7a1f1f');
+  line('H1', st.title, 'bold', 20, '#111111', 0.3);
   const date = st.statementDate ?? st.publishedAt.toISOString().slice(0, 10);
-  doc.moveDown(0.4).font('Helvetica').fontSize(10).fillColor('#444444').text(pdfSafe(formatDate(date, st.lang)));
+  line('P', `${formatDate(date, st.lang)} · ${t(l, 'public:published_by', { name: st.coordinator })}`, 'regular', 10, '#444444', 0.4);
   if (st.status === 'withdrawn') {
-    doc.moveDown(0.5).font('Helvetica-Bold').fontSize(11).fillColor('#7a1f1f').text(pdfSafe(t(l, 'public:withdrawn_notice', { date: formatDate(st.withdrawnAt ?? st.updatedAt, st.lang) })));
-    if (st.withdrawalNote) doc.font('Helvetica').text(pdfSafe(st.withdrawalNote));
+    line('P', t(l, 'public:withdrawn_notice', { date: formatDate(st.withdrawnAt ?? st.updatedAt, st.lang) }), 'bold', 11, '#7a1f1f', 0.5);
+    if (st.withdrawalNote) line('P', st.withdrawalNote, 'regular', 11, '#7a1f1f');
   }
   const hero = st.hero ? readHero(dataDir, st.hero.key, 800) : null;
   if (hero && st.hero) {
-    doc.moveDown(0.8);
     const h = Math.min(260, (width * st.hero.height) / Math.max(1, st.hero.width));
-    doc.image(hero, { fit: [width, h], align: 'center' });
-    doc.y += 4;
-    if (st.hero.credit) doc.font('Helvetica-Oblique').fontSize(8).fillColor('#555555').text(pdfSafe(`${t(l, 'public:photo')}: ${st.hero.credit}`), { width });
+    block(
+      'Figure',
+      () => {
+        doc.moveDown(0.8);
+        doc.image(hero, { fit: [width, h], align: 'center' });
+        doc.y += 4;
+      },
+      { alt: clean(st.heroAlt ?? st.title) },
+    );
+    if (st.hero.credit) line('Caption', t(l, 'public:photo_credit', { credit: st.hero.credit }), 'italic', 8, '#555555');
   }
-  doc.moveDown(0.8).font('Helvetica-Bold').fontSize(12).fillColor('#111111').text(pdfSafe(st.lead), { width, align: 'left' });
-  doc.font('Helvetica').fontSize(11).fillColor('#111111');
-  for (const p of markdownParagraphs(st.body)) doc.moveDown(0.6).text(pdfSafe(p), { width, align: 'left' });
+  line('P', st.lead, 'bold', 12, '#111111', 0.8);
+  for (const b of markdownBlocks(st.body)) {
+    if (b.kind === 'li') {
+      const L = doc.struct('L');
+      root.add(L);
+      L.add(doc.struct('LI', {}, [doc.struct('LBody', {}, () => (doc.moveDown(0.3), runs([{ text: '• ', bold: false, italic: false }, ...b.runs], 11)))]));
+      L.end();
+    } else block(b.kind === 'h' ? 'H2' : b.kind === 'quote' ? 'BlockQuote' : 'P', () => (doc.moveDown(0.6), runs(b.runs, b.kind === 'h' ? 13 : 11)));
+  }
   if (st.corrections.length) {
-    doc.moveDown(1).font('Helvetica-Bold').fontSize(11).text(pdfSafe(t(l, 'public:corrections')));
-    doc.font('Helvetica').fontSize(10);
-    for (const c of st.corrections) doc.moveDown(0.2).text(pdfSafe(`${formatDate(c.at, st.lang)}: ${c.note}`), { width });
+    line('H2', t(l, 'public:corrections'), 'bold', 11, '#111111', 1);
+    list(st.corrections.map((c) => ({ text: `${formatDate(c.at, st.lang)}: ${c.note}` })), 10);
   }
-  doc.moveDown(1).font('Helvetica-Bold').fontSize(12).text(pdfSafe(t(l, 'public:signatories')));
-  doc.font('Helvetica').fontSize(11);
-  for (const name of st.signatories) doc.moveDown(0.15).text(pdfSafe(name), { width });
-  if (st.individuals > 0) doc.moveDown(0.3).font('Helvetica-Oblique').text(pdfSafe(t(l, 'public:and_individuals', { count: st.individuals })));
+  if (st.cases.length) {
+    // Only what the public page shows of each case: title, month or year, country.
+    line('H2', t(l, 'public:cases'), 'bold', 12, '#111111', 1);
+    list(
+      st.cases.map((c) => {
+        const facts = [c.month, c.country && isCountry(c.country) ? countryName(c.country, l) : null].filter(Boolean).join(', ');
+        return { text: facts ? `${c.title} (${facts})` : c.title };
+      }),
+      10,
+    );
+  }
+  line('H2', t(l, 'public:signatories'), 'bold', 12, '#111111', 1);
+  if (st.signatories.length) list(st.signatories.map((text) => ({ text })), 11);
+  if (st.individuals > 0) line('P', t(l, 'public:and_individuals', { count: st.individuals }), 'italic', 11, '#111111', 0.3);
   if (st.press.name || st.press.email || st.press.phone) {
-    doc.moveDown(1).font('Helvetica-Bold').fontSize(11).text(pdfSafe(t(l, 'public:press_contact')));
-    doc.font('Helvetica').fontSize(10);
-    for (const line of [st.press.name, st.press.email, st.press.phone]) if (line) doc.text(pdfSafe(line));
+    line('H2', t(l, 'public:press_contact'), 'bold', 11, '#111111', 1);
+    for (const p of [st.press.name, st.press.email, st.press.phone]) if (p) line('P', p, 'regular', 10);
   }
-  if (opts.url) doc.moveDown(1).font('Helvetica').fontSize(8).fillColor('#555555').text(pdfSafe(opts.url));
+  if (opts.url) line('P', opts.url, 'regular', 8, '#555555', 1);
+  root.end();
   doc.end();
   return done;
-}
-
-/**
- * The text drawn in an uncompressed PDF made by pdfkit, one string per text object (tests read
- * the PDF back with this instead of trusting the code that wrote it).
- */
-export function pdfTextOf(pdf: Buffer): string[] {
-  let src = pdf.toString('latin1');
-  // Content streams are usually deflated: inflate each one so the text operators can be read.
-  src = src.replace(/\/FlateDecode([\s\S]*?)stream\r?\n([\s\S]*?)\r?\nendstream/g, (whole, dict: string, data: string) => {
-    try {
-      return `${dict}stream\n${inflateSync(Buffer.from(data, 'latin1')).toString('latin1')}\nendstream`;
-    } catch {
-      return whole;
-    }
-  });
-  const out: string[] = [];
-  for (const m of src.matchAll(/\[((?:<[0-9a-fA-F]*>\s*-?\d*\.?\d*\s*)+)\]\s*TJ/g)) {
-    let s = '';
-    for (const h of m[1]!.matchAll(/<([0-9a-fA-F]*)>/g)) s += Buffer.from(h[1]!, 'hex').toString('latin1');
-    out.push(s);
-  }
-  return out;
 }

@@ -11,6 +11,7 @@ import { inTransaction, publicScope, systemScope, type DB } from '../store/index
 import { renderMarkdown } from './markdown.render.js';
 import { nowFor } from './statements.clock.js';
 import type { SignatoryStatus, StatementStatus } from './statements.tables.js';
+import type { CitedCase } from './statements.cases.js';
 import './statements.tables.js';
 
 export interface VersionSummary {
@@ -126,7 +127,7 @@ export interface StatementEditorView {
   withdrawalNote: string | null;
   versions: (VersionSummary & { lead: string; body: string; heroAlt: string | null })[];
   signatories: SignatoryView[];
-  incidents: { id: string; title: string }[];
+  incidents: CitedCase[];
   corrections: { at: Date; notes: Record<string, string> }[];
   events: { at: Date; event: string; from: string | null; to: string | null; detail: Record<string, unknown> }[];
 }
@@ -169,9 +170,11 @@ async function editorView(ctx: Ctx, db: DB, orgId: string, id: string): Promise<
   const incidents = await db
     .selectFrom('statement_incident as si')
     .innerJoin('incident as i', (j) => j.onRef('i.organisation_id', '=', 'si.organisation_id').onRef('i.id', '=', 'si.incident_id'))
-    .select(['i.id', 'i.title'])
+    .select(['i.id', 'i.title', 'i.start_date', 'i.start_approximate', 'i.end_date', 'i.end_approximate', 'i.country', 'i.subdivision', 'i.place_name'])
     .where('si.organisation_id', '=', orgId)
     .where('si.statement_id', '=', id)
+    .orderBy('i.start_date')
+    .orderBy('i.title')
     .execute();
   const corrections = await db.selectFrom('statement_correction').selectAll().where('organisation_id', '=', orgId).where('statement_id', '=', id).orderBy('corrected_at').execute();
   const events = await db.selectFrom('statement_event').selectAll().where('organisation_id', '=', orgId).where('statement_id', '=', id).orderBy('at').execute();
@@ -200,7 +203,17 @@ async function editorView(ctx: Ctx, db: DB, orgId: string, id: string): Promise<
       return { ...v, lead: r.lead, body: r.body, heroAlt: r.hero_alt };
     }),
     signatories,
-    incidents,
+    incidents: incidents.map((i) => ({
+      id: i.id,
+      title: i.title,
+      startDate: i.start_date,
+      startApproximate: i.start_approximate,
+      endDate: i.end_date,
+      endApproximate: i.end_approximate,
+      country: i.country,
+      subdivision: i.subdivision,
+      placeName: i.place_name,
+    })),
     corrections: corrections.map((c) => ({ at: c.corrected_at, notes: c.notes })),
     events: events.map((e) => ({ at: e.at, event: e.event, from: e.from_status, to: e.to_status, detail: e.detail })),
   };

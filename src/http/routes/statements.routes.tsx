@@ -12,6 +12,8 @@ import {
   addCorrection,
   answerAsMember,
   changeStatus,
+  citableCase,
+  citeCase,
   createStatement,
   getStatementForEditor,
   importStatement,
@@ -24,7 +26,9 @@ import {
   saveVersion,
   setHero,
   setSignatoryOrder,
+  searchCitableCases,
   statementInput,
+  unciteCase,
   updateStatement,
   withdrawStatement,
 } from '../../statements/index.js';
@@ -69,12 +73,28 @@ export async function statementRoutes(app: FastifyInstance, opts: { services: Se
     return html(reply, renderDocument(<StatementListPage pc={pc} items={items} />));
   });
 
-  app.get('/coordinate/statements/new', async (req, reply) => {
+  app.get<{ Querystring: { incident?: string } }>('/coordinate/statements/new', async (req, reply) => {
     const actor = requireUser(req, reply);
     if (!actor) return reply;
     authorize(actor, 'statement.create');
+    // Started from a case page ("use in a statement"): the new statement cites that case.
+    const cases = typeof req.query.incident === 'string' && req.query.incident ? [await citableCase(ctx, actor, req.query.incident)] : [];
     const pc = await pageContext(req, reply, services);
-    return html(reply, renderDocument(<NewStatementPage pc={pc} />));
+    return html(reply, renderDocument(<NewStatementPage pc={pc} cases={cases} />));
+  });
+
+  /** From a case page: add the case to a statement, or start a new statement with it. */
+  app.post('/coordinate/statements/cite', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const body = formBody(req);
+    const incidentId = typeof body.incidentId === 'string' ? body.incidentId : '';
+    if (body.statementId === 'new' || typeof body.statementId !== 'string') {
+      await citableCase(ctx, actor, incidentId);
+      return back(reply, `/coordinate/statements/new?incident=${encodeURIComponent(incidentId)}`);
+    }
+    await citeCase(ctx, actor, body.statementId, incidentId);
+    return back(reply, `${editor(body.statementId)}#cases`);
   });
 
   app.post('/coordinate/statements', async (req, reply) => {
@@ -104,13 +124,34 @@ export async function statementRoutes(app: FastifyInstance, opts: { services: Se
     return back(reply, editor(r.id));
   });
 
-  app.get<{ Params: { id: string } }>('/coordinate/statements/:id', async (req, reply) => {
+  type CaseQuery = { caseQ?: string; caseFrom?: string; caseTo?: string };
+  app.get<{ Params: { id: string }; Querystring: CaseQuery }>('/coordinate/statements/:id', async (req, reply) => {
     const actor = requireUser(req, reply);
     if (!actor) return reply;
     const s = await getStatementForEditor(ctx, actor, req.params.id);
     const organisations = (await ctx.db.selectFrom('organisation').select(['id', 'name']).where('id', '<>', actor.organisationId).where('sealed_at', 'is', null).orderBy('name').limit(500).execute());
+    const { caseQ, caseFrom, caseTo } = req.query;
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const caseSearch = caseQ !== undefined || caseFrom !== undefined || caseTo !== undefined ? { q: str(caseQ), from: str(caseFrom), to: str(caseTo) } : null;
+    const caseResults = caseSearch ? await searchCitableCases(ctx, actor, caseSearch, req.lang) : [];
     const pc = await pageContext(req, reply, services);
-    return html(reply, renderDocument(<StatementEditorPage pc={pc} s={s} organisations={organisations} />));
+    return html(reply, renderDocument(<StatementEditorPage pc={pc} s={s} organisations={organisations} caseSearch={caseSearch} caseResults={caseResults} />));
+  });
+
+  app.post<{ Params: { id: string } }>('/coordinate/statements/:id/cases', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const id = formBody(req).incidentId;
+    await citeCase(ctx, actor, req.params.id, typeof id === 'string' ? id : '');
+    return back(reply, `${editor(req.params.id)}#cases`);
+  });
+
+  app.post<{ Params: { id: string } }>('/coordinate/statements/:id/cases/remove', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const id = formBody(req).incidentId;
+    await unciteCase(ctx, actor, req.params.id, typeof id === 'string' ? id : '');
+    return back(reply, `${editor(req.params.id)}#cases`);
   });
 
   app.post<{ Params: { id: string } }>('/coordinate/statements/:id', async (req, reply) => {
@@ -121,10 +162,12 @@ export async function statementRoutes(app: FastifyInstance, opts: { services: Se
     return back(reply, editor(req.params.id));
   });
 
-  app.get<{ Params: { id: string }; Querystring: { lang?: string } }>('/coordinate/statements/:id/versions/new', async (req, reply) => {
+  // The field is `versionLang`, not `lang`: `?lang=` is the site-wide interface language switch,
+  // and adding a French version must not turn the coordinator's interface into English.
+  app.get<{ Params: { id: string }; Querystring: { versionLang?: string } }>('/coordinate/statements/:id/versions/new', async (req, reply) => {
     const actor = requireUser(req, reply);
     if (!actor) return reply;
-    const tag = parseInput(statementInput.langTag, req.query.lang ?? '', req.lang);
+    const tag = parseInput(statementInput.langTag, req.query.versionLang ?? '', req.lang);
     return back(reply, `${editor(req.params.id)}/versions/${encodeURIComponent(tag)}`);
   });
 

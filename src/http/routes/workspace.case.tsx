@@ -21,6 +21,7 @@ import {
   defaultMaxEvidenceBytes,
   type Presented,
 } from '../../records/index.js';
+import { statementsForCase } from '../../statements/index.js';
 import { AppError } from '../../shared/errors.js';
 import { t } from '../../shared/i18n/index.js';
 import { renderDocument } from '../../ui/render.js';
@@ -62,7 +63,14 @@ export async function caseRoutes(app: FastifyInstance, opts: { services: Service
     const pc = await pageContext(req, reply, services);
     const report = file.owner ? await reportOfCase(ctx, actor, req.params.id) : null;
     const fromReport = report ? { ...report, canOpen: can(actor, 'report.moderate') } : null;
-    return html(reply, renderDocument(<CasePage pc={pc} file={file} audience={audience} canShare={can(actor, 'record.share')} notice={notice} canEdit={can(actor, 'record.update')} fromReport={fromReport} />));
+    // Only the owner's cases can be cited (a statement's citations are its organisation's rows).
+    const statements = file.owner && can(actor, 'statement.update') && can(actor, 'statement.create') ? await statementsForCase(ctx, actor, req.params.id) : null;
+    return html(
+      reply,
+      renderDocument(
+        <CasePage pc={pc} file={file} audience={audience} canShare={can(actor, 'record.share')} notice={notice} canEdit={can(actor, 'record.update')} fromReport={fromReport} statements={statements} />,
+      ),
+    );
   });
 
   app.get<IdParams>('/incidents/:id/history', async (req, reply) => {

@@ -3,7 +3,8 @@ import type { Child } from 'hono/jsx';
 import { dateTimeLabel } from '../format.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
-import { allowedTransitions, type StatementEditorView, type StatementSummary } from '../../statements/index.js';
+import { allowedTransitions, type CaseSearch, type CitedCase, type StatementEditorView, type StatementSummary } from '../../statements/index.js';
+import { CitedCasesSection, StartingCases } from './statement-cases.js';
 import { languageName } from '../public/statement-page.js';
 
 const when = (d: Date | null | undefined, pc: PageContext) => (d ? dateTimeLabel(d.toISOString(), pc.lang, pc.timeZone) : '');
@@ -101,11 +102,6 @@ function MetadataFields(props: { pc: PageContext; s?: StatementEditorView }) {
       <Field id="pressPhone" label={t('statements:fields.press_phone')}>
         <input id="pressPhone" name="pressPhone" value={s?.press.phone ?? ''} />
       </Field>
-      <Field id="incidentIds" label={t('statements:fields.incidents')} hint={t('statements:hints.incidents')}>
-        <textarea id="incidentIds" name="incidentIds" rows={3}>
-          {s?.incidents.map((i) => i.id).join('\n') ?? ''}
-        </textarea>
-      </Field>
       <p class="check">
         <input id="openSignon" name="openSignon" type="checkbox" value="on" checked={s?.openSignon ?? false} />
         <label for="openSignon">{t('statements:fields.open_signon')}</label>
@@ -142,7 +138,7 @@ function VersionFields(props: { pc: PageContext; v?: { title: string; lead: stri
   );
 }
 
-export function NewStatementPage(props: { pc: PageContext }) {
+export function NewStatementPage(props: { pc: PageContext; cases?: CitedCase[] }) {
   const { pc } = props;
   const { t } = pc;
   return (
@@ -158,6 +154,7 @@ export function NewStatementPage(props: { pc: PageContext }) {
         </Field>
         <VersionFields pc={pc} />
         <MetadataFields pc={pc} />
+        <StartingCases pc={pc} cases={props.cases ?? []} />
         <p>
           <button type="submit">{t('statements:new.submit')}</button>
         </p>
@@ -168,7 +165,13 @@ export function NewStatementPage(props: { pc: PageContext }) {
 
 const statusClass = (status: string) => `status status-${status}`;
 
-export function StatementEditorPage(props: { pc: PageContext; s: StatementEditorView; organisations: { id: string; name: string }[] }) {
+export function StatementEditorPage(props: {
+  pc: PageContext;
+  s: StatementEditorView;
+  organisations: { id: string; name: string }[];
+  caseSearch?: CaseSearch | null;
+  caseResults?: CitedCase[];
+}) {
   const { pc, s } = props;
   const { t } = pc;
   const base = `/coordinate/statements/${s.id}`;
@@ -209,12 +212,14 @@ export function StatementEditorPage(props: { pc: PageContext; s: StatementEditor
           ))}
         </ul>
         <form method="get" action={`${base}/versions/new`} class="inline">
-          <label for="newLang">{t('statements:editor.add_language')}</label> <input id="newLang" name="lang" size={8} required />{' '}
+          <label for="newLang">{t('statements:editor.add_language')}</label> <input id="newLang" name="versionLang" size={8} required />{' '}
           <button type="submit" class="secondary">
             {t('statements:editor.add')}
           </button>
         </form>
       </section>
+
+      <CitedCasesSection pc={pc} statementId={s.id} cases={s.incidents} editable={s.status !== 'withdrawn'} search={props.caseSearch ?? null} results={props.caseResults ?? []} />
 
       <section aria-labelledby="h-status" class="status-actions">
         <h2 id="h-status">{t('statements:editor.status')}</h2>
@@ -265,7 +270,7 @@ export function StatementEditorPage(props: { pc: PageContext; s: StatementEditor
         {orgs.length ? (
           <form method="post" action={`${base}/order`}>
             <Csrf pc={pc} />
-            <table>
+            <table class="reflow">
               <thead>
                 <tr>
                   <th scope="col">{t('statements:editor.position')}</th>
@@ -278,22 +283,22 @@ export function StatementEditorPage(props: { pc: PageContext; s: StatementEditor
               <tbody>
                 {orgs.map((g, i) => (
                   <tr>
-                    <td>
+                    <td data-label={t('statements:editor.position')}>
                       <label class="visually-hidden" for={`pos_${g.id}`}>
                         {t('statements:editor.position')}
                       </label>
                       <input id={`pos_${g.id}`} name={`pos_${g.id}`} type="number" min="1" size={3} value={String(g.sortKey ?? i + 1)} />
                     </td>
-                    <td>
+                    <td data-label={t('statements:editor.organisation')}>
                       {Object.entries(g.names)
                         .map(([l, n]) => `${n} (${l})`)
                         .join(' · ') || <span class="muted">{t('statements:editor.no_name_yet')}</span>}
                       {g.contact ? <div class="muted">{g.contact}</div> : null}
                       {g.signerName ? <div class="muted">{t('statements:editor.signed_by', { name: g.signerName })}</div> : null}
                     </td>
-                    <td>{t(`statements:channel.${g.channel}`)}</td>
-                    <td>{t(`statements:sig_status.${g.status}`)}</td>
-                    <td>{when(g.withdrawnAt ?? g.declinedAt ?? g.signedAt ?? g.openedAt ?? g.createdAt, pc)}</td>
+                    <td data-label={t('statements:editor.channel')}>{t(`statements:channel.${g.channel}`)}</td>
+                    <td data-label={t('statements:fields.status')}>{t(`statements:sig_status.${g.status}`)}</td>
+                    <td data-label={t('statements:editor.when')}>{when(g.withdrawnAt ?? g.declinedAt ?? g.signedAt ?? g.openedAt ?? g.createdAt, pc)}</td>
                   </tr>
                 ))}
               </tbody>

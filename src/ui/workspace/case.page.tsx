@@ -8,6 +8,7 @@ import type { PageContext } from '../page-context.js';
 import { fieldLabel } from './edit.page.js';
 import { UploadForm } from './intake.page.js';
 import { CaseAudienceSection } from './case-sharing.js';
+import { UseInStatementForm } from './use-in-statement.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -69,6 +70,8 @@ export function CasePage(props: {
   notice?: string | null;
   canEdit: boolean;
   fromReport?: { id: string; receivedOn: string; canOpen: boolean } | null;
+  /** The organisation's statements, for "use in a statement" (null: not offered to this user). */
+  statements?: { id: string; title: string; status: string; cites: boolean }[] | null;
 }) {
   const { pc, file } = props;
   const { t, lang } = pc;
@@ -276,6 +279,7 @@ export function CasePage(props: {
         </p>
       ) : null}
       {file.owner && props.audience ? <CaseAudienceSection pc={pc} incidentId={inc.id} audience={props.audience} canShare={props.canShare} /> : null}
+      {props.statements ? <UseInStatementForm pc={pc} incidentId={inc.id} statements={props.statements} /> : null}
     </Layout>
   );
 }
