@@ -224,7 +224,8 @@ describe('workspace pages over HTTP (pglite)', () => {
     expect(page1).toContain('id="org-switch"');
     const r = await u.request('POST', '/session/organisation', { _csrf: u.csrf, organisationId: demo.organisations.red }, form);
     expect(r.status).toBe(303);
-    const page2 = await (await u.request('GET', '/incidents')).text();
+    // The demo holds more than one page of cases (25 a page): ask for all of them.
+    const page2 = await (await u.request('GET', '/incidents?limit=50')).text();
     expect(page2).toMatch(new RegExp(`<option value="${demo.organisations.red}" selected`));
     // A record of the other organisation shared with the coalition: no names, no edit links.
     const shared = /href="\/incidents\/([0-9a-f-]{36})"[^>]*>Detención de cinco integrantes/.exec(page2);

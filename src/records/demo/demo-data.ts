@@ -46,6 +46,8 @@ export interface DemoIncident {
   sources: { sourceType: string; connection?: string; reliability?: string; url?: string; sourceDate?: string; language?: string }[];
   interventions?: { interventionType: string; date?: string; byWhom?: string; mechanism?: string; response?: string }[];
   shareWithCoalition?: boolean;
+  /** Fields shared with the coalition beyond the default (e.g. victim_names, so linkage compares names). */
+  shareFields?: ('narrative' | 'victim_names' | 'place_names' | 'source_urls')[];
 }
 
 export const demoActors: DemoActor[] = [

@@ -3,7 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { createCoalition, createOrganisation, createUser, type Actor, type Ctx } from '../../access/index.js';
 import { createRecord } from '../records.commands.js';
 import { shareIncident } from '../sharing.js';
-import { demoActors, demoIncidents, demoLinks } from './demo-data.js';
+import { demoActors as baseActors, demoIncidents as baseIncidents, demoLinks } from './demo-data.js';
+import { moreDemoActors, moreDemoIncidents } from './demo-more.js';
+
+// The hand-written cases first (their keys are cited by the demo statement), then the seeded ones.
+const demoActors = [...baseActors, ...moreDemoActors()];
+const demoIncidents = [...baseIncidents, ...moreDemoIncidents()];
 
 export const demoSlugs = { observatorio: 'observatorio-demo', red: 'red-solidaridad-demo', coalition: 'coalicion-venezuela-demo' } as const;
 
@@ -99,7 +104,7 @@ export async function loadDemo(ctx: Ctx, opts: { password?: string } = {}): Prom
     for (const s of inc.sources) await createRecord(ctx, as, 'source', { incidentId: incident.id, ...s });
     for (const i of inc.interventions ?? []) await createRecord(ctx, as, 'intervention', { incidentId: incident.id, ...i });
     if (inc.shareWithCoalition) {
-      await shareIncident(ctx, as, { incidentId: incident.id, coalitionId });
+      await shareIncident(ctx, as, { incidentId: incident.id, coalitionId, fields: inc.shareFields ?? [] });
     }
   }
   for (const l of demoLinks) {
