@@ -7,6 +7,7 @@
  * Nothing here evaluates a formula: a CSV cell starting with "=" stays text, and an XLSX formula
  * cell gives the value the spreadsheet saved with it (the formula itself is never run).
  */
+import { keepXlsxTempInMemory, ownTempFiles, removeTempFiles } from './xlsx-temp.js';
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
@@ -380,6 +381,7 @@ async function openXlsx(input: TableInput, opts: TableOptions, scan: Scan): Prom
 
   async function* sheetRows(): AsyncGenerator<{ number: number; values: XCell[] }> {
     const { default: excel } = await import('exceljs');
+    keepXlsxTempInMemory();
     const reader = new excel.stream.xlsx.WorkbookReader(typeof input === 'string' ? input : input.open(), {
       sharedStrings: 'cache',
       hyperlinks: 'ignore',
@@ -388,12 +390,13 @@ async function openXlsx(input: TableInput, opts: TableOptions, scan: Scan): Prom
       entries: 'emit',
     } as ExcelJS.stream.xlsx.WorkbookStreamReaderOptions);
     let found = false;
+    const parked = new Set<string>();
     try {
-      for await (const ws of reader as unknown as AsyncIterable<AsyncIterable<ExcelJS.Row> & { name: string }>) {
+      for await (const ws of ownTempFiles(parked, reader as unknown as AsyncIterable<AsyncIterable<ExcelJS.Row> & { name: string }>)) {
         if (found) break;
         if (opts.sheet && ws.name !== opts.sheet) continue;
         found = true;
-        for await (const row of ws) {
+        for await (const row of ownTempFiles(parked, ws)) {
           const vals = (row.values as XCell[]) ?? [];
           yield { number: row.number, values: vals.slice(1) };
         }
@@ -401,6 +404,8 @@ async function openXlsx(input: TableInput, opts: TableOptions, scan: Scan): Prom
     } catch (e) {
       if (e instanceof AppError) throw e;
       fail({ key: 'interop:read.xlsx_damaged', values: { reason: e instanceof Error ? e.message.slice(0, 200) : 'unknown' } });
+    } finally {
+      removeTempFiles(parked);
     }
     if (!found) fail({ key: opts.sheet ? 'interop:read.no_sheet' : 'interop:read.empty_file', values: { sheet: opts.sheet ?? '' } });
   }
