@@ -26,6 +26,7 @@ import { estimateRoutes } from './routes/estimate.routes.js';
 import { linkageRoutes } from './routes/linkage.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
 import { adminRoutes } from './routes/admin.routes.js';
+import { coalitionRoutes } from './routes/coalitions.routes.js';
 import { vocabRoutes } from './routes/vocab.routes.js';
 import { recordsApi } from './routes/records.api.js';
 import { sessionApi } from './routes/session.api.js';
@@ -162,6 +163,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(vocabApi);
   await app.register(pageRoutes, { services });
   await app.register(adminRoutes, { services });
+  await app.register(coalitionRoutes, { services });
   await app.register(vocabRoutes, { services });
   await app.register(workspaceRoutes, { services });
   await app.register(analysisRoutes, { services });

@@ -29,26 +29,41 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
             <ul>
               {pc.user ? (
                 <>
-                  <li>
-                    <a href="/incidents">{t('ui:nav.incidents')}</a>
-                  </li>
-                  <li>
-                    <a href="/incidents/new">{t('ui:nav.new_incident')}</a>
-                  </li>
+                  {pc.user.role === 'signatory' ? (
+                    <li>
+                      <a href="/coordinate/invitations">{t('statements:invitations.title')}</a>
+                    </li>
+                  ) : (
+                    <>
+                      <li>
+                        <a href="/incidents">{t('ui:nav.incidents')}</a>
+                      </li>
+                      <li>
+                        <a href="/incidents/new">{t('ui:nav.new_incident')}</a>
+                      </li>
+                    </>
+                  )}
                   <li>
                     <a href="/coordinate/statements">{t('statements:list.title')}</a>
                   </li>
                   <li>
-                    <a href="/analysis">{t('analysis:title')}</a>
+                    <a href="/coalitions">{t('coalitions:nav')}</a>
                   </li>
+                  {pc.user.role !== 'signatory' ? (
+                    <li>
+                      <a href="/analysis">{t('analysis:title')}</a>
+                    </li>
+                  ) : null}
                   {['admin', 'analyst', 'reviewer'].includes(pc.user.role) ? (
                     <li>
                       <a href="/linkage">{t('linkplatform:nav')}</a>
                     </li>
                   ) : null}
-                  <li>
-                    <a href="/import">{t('interop:nav')}</a>
-                  </li>
+                  {pc.user.role !== 'signatory' ? (
+                    <li>
+                      <a href="/import">{t('interop:nav')}</a>
+                    </li>
+                  ) : null}
                   {['documenter', 'reviewer'].includes(pc.user.role) ? (
                     <li>
                       <a href="/intake/reports">{t('intake:queue.nav')}</a>

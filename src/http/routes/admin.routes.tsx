@@ -28,7 +28,7 @@ import type { Services } from '../services.js';
 import { html, pageContext, requireUser } from './pages.routes.js';
 import { errorText as appErrorText } from '../../shared/error-text.js';
 
-const roleSchema = z.enum(['admin', 'documenter', 'analyst', 'reviewer', 'viewer']);
+const roleSchema = z.enum(['admin', 'documenter', 'analyst', 'reviewer', 'viewer', 'signatory']);
 const idParams = z.object({ id: z.uuid() });
 
 /** Signed-in admins only; others get the usual answers (sign-in redirect, 403). */
