@@ -160,7 +160,10 @@ export async function statementRoutes(app: FastifyInstance, opts: { services: Se
     if (!actor) return reply;
     const body = formBody(req);
     // Publishing at once cannot be undone: it happens only from the confirmation page's button.
-    if (body.to === 'published' && body.confirm !== 'yes') return back(reply, `${editor(req.params.id)}/publish`);
+    if (body.to === 'published' && body.confirm !== 'yes') {
+      authorize(actor, 'statement.publish');
+      return back(reply, `${editor(req.params.id)}/publish`);
+    }
     await changeStatus(ctx, actor, req.params.id, { to: body.to, embargoUntil: body.embargoUntil }, req.lang);
     return back(reply, editor(req.params.id));
   });
