@@ -18,7 +18,8 @@ import { Client, startTestApp, type TestApp } from '../support/app.js';
 import { engines } from '../support/db.js';
 import { makeOrg, makeUser, type TestUser } from '../support/factories.js';
 
-const roles: Role[] = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer'];
+// 'signatory' (issue 16 §5): a focal point of its own organisation who must see nothing of the cases.
+const roles: Role[] = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer', 'signatory'];
 type Relation = 'own' | 'partner' | 'stranger' | 'anonymous';
 
 interface Canaries {
@@ -28,6 +29,8 @@ interface Canaries {
   sourceIdentity: string;
   /** A public report received by the owner (issue 21): only its documenters and reviewers may see it. */
   reportText: string;
+  /** The name of a coalition of the owner and the partner (issue 16 §3): strangers never see it. */
+  coalitionName: string;
 }
 
 const canaryArb = fc.record({
@@ -51,6 +54,7 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
   const clients: { role: Role | 'none'; relation: Relation; client: Client }[] = [];
   const records: { ids: Record<string, string>; canaries: Canaries }[] = [];
   let coalitionId = '';
+  let namedCoalitionId = '';
 
   beforeAll(async () => {
     s = await startTestApp(engine, { ATALAYA_RATE_LIMIT_PER_MINUTE: '1000000' }, { rls: true });
@@ -67,7 +71,10 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
         victimName: `VICT-${sample.tag}`,
         sourceIdentity: `SRCE-${sample.tag}`,
         reportText: `RPRT-${sample.tag}`,
+        coalitionName: `COAL-${sample.tag}`,
       };
+      const named = await createCoalition(s.t.db, { slug: `matrix-named-${Date.now()}`, name: c.coalitionName, members: [orgA, orgB] });
+      namedCoalitionId = named.id;
       const priv = await createRecord(s.t, owner, 'incident', { title: c.privateTitle, narrative: c.narrative, visibility: 'private' });
       const shared = await createRecord(s.t, owner, 'incident', { title: `Compartido ${sample.tag}`, narrative: c.narrative, narrativeSensitive: true, visibility: 'coalition' });
       const victim = await createRecord(s.t, owner, 'actor', { kind: 'person', name: c.victimName, contact: c.victimName });
@@ -116,6 +123,7 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
       for (const target of ['priv', 'shared'] as const) {
         for (const route of routes) {
           const path = route.url.replace(/:([A-Za-z_]+)/g, (_m, name: string) => {
+            if (/^\/coalitions\/:id/.test(route.url)) return namedCoalitionId;
             if (/id$/i.test(name)) return target === 'shared' && !/actor|victim|act|source/i.test(name) ? rec.ids.shared! : idFor(name, rec);
             if (/code|country/i.test(name)) return 'VE';
             if (/lang/i.test(name)) return 'en';
@@ -129,8 +137,10 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
             const text = await res.text();
             if (res.status >= 500) failures.push(`${route.method} ${route.url} as ${relation}/${role}: ${res.status}`);
             const forbidden: string[] = [];
-            if (relation !== 'own') forbidden.push(rec.canaries.privateTitle.slice(0, 13), rec.canaries.victimName, rec.canaries.sourceIdentity);
-            if (relation !== 'own') forbidden.push(rec.canaries.narrative);
+            // A signatory sees nothing of the cases, not even its own organisation's.
+            if (relation !== 'own' || role === 'signatory') forbidden.push(rec.canaries.privateTitle.slice(0, 13), rec.canaries.victimName, rec.canaries.sourceIdentity);
+            if (relation !== 'own' || role === 'signatory') forbidden.push(rec.canaries.narrative);
+            if (relation === 'stranger' || relation === 'anonymous') forbidden.push(rec.canaries.coalitionName);
             // Reports: only the owner's documenters and reviewers, never admins, analysts or viewers.
             if (relation !== 'own' || !['documenter', 'reviewer'].includes(role)) forbidden.push(rec.canaries.reportText);
             for (const c of forbidden) {
