@@ -34,6 +34,11 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
             <ul>
               {pc.user ? (
                 <>
+                  {pc.user.role === 'signatory' ? (
+                    <li>
+                      <a href="/coordinate/invitations">{t('statements:invitations.title')}</a>
+                    </li>
+                  ) : null}
                   {/* Each link only for a role that may use what it leads to (the policy's own table). */}
                   {may('record.read') ? (
                     <li>
@@ -55,6 +60,9 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
                       <a href="/coordinate/statements">{t('statements:list.title')}</a>
                     </li>
                   ) : null}
+                  <li>
+                    <a href="/coalitions">{t('coalitions:nav')}</a>
+                  </li>
                   {may('analysis.read') ? (
                     <li>
                       <a href="/analysis">{t('analysis:title')}</a>
