@@ -3,7 +3,7 @@
 // pure numerical modules import no database code.
 import tseslint from 'typescript-eslint';
 
-const domains = ['records', 'statements', 'interop', 'trends', 'linkage', 'estimate', 'portal'];
+const domains = ['records', 'coalitions', 'statements', 'interop', 'trends', 'linkage', 'estimate', 'portal'];
 const doors = ['http', 'ui', 'cli'];
 const foundation = ['store', 'access', 'vocab', 'shared', 'config'];
 

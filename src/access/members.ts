@@ -8,7 +8,7 @@ import { authorize, type Actor, type UserActor } from './policies/policy.js';
 import { resetTotp } from './totp.js';
 import { assertMayActAccountWide } from './installation.js';
 
-export const roles: readonly Role[] = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer'];
+export const roles: readonly Role[] = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer', 'signatory'];
 
 export interface Member {
   userId: string;

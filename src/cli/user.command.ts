@@ -11,7 +11,7 @@ import { parseCommand, type CommandSpec } from './cli-command.js';
 import { readSecret } from './cli-prompt.js';
 import { withRuntime } from './runtime.js';
 
-const roles: Role[] = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer'];
+const roles: Role[] = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer', 'signatory'];
 
 async function userByEmail(db: DB, email: string | undefined) {
   if (!email) throw new AppError('bad_input', { issues: [{ path: ['EMAIL'], key: 'cli:user.email_missing' }] });

@@ -30,6 +30,7 @@ import { adminRoutes } from './routes/admin.routes.js';
 import { installationRoutes } from './routes/installation.routes.js';
 import { invitationRoutes } from './routes/invitations.routes.js';
 import { accountRoutes } from './routes/account.routes.js';
+import { coalitionRoutes } from './routes/coalitions.routes.js';
 import { vocabRoutes } from './routes/vocab.routes.js';
 import { recordsApi } from './routes/records.api.js';
 import { sessionApi } from './routes/session.api.js';
@@ -169,6 +170,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   await app.register(installationRoutes, { services });
   await app.register(invitationRoutes, { services });
   await app.register(accountRoutes, { services });
+  await app.register(coalitionRoutes, { services });
   await app.register(vocabRoutes, { services });
   await app.register(workspaceRoutes, { services });
   await app.register(analysisRoutes, { services });

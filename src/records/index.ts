@@ -48,6 +48,7 @@ export {
   caseAudience,
   type ShareView,
   type CaseAudience,
+  endSharesWithCoalition,
 } from './sharing.js';
 export { wordIndexRows, insertWordRows, replaceIncidentWords, indexWords, backfillWordIndex, type WordRow, type WordBackfillResult } from './word-index.js';
 export { listActors, type ActorQuery, type ActorEntry } from './actors.queries.js';

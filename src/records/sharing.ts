@@ -284,3 +284,19 @@ export async function caseAudience(ctx: Ctx, actor: Actor, incidentId: string): 
     };
   });
 }
+
+/**
+ * Ends every share of the organisation with one coalition (it is leaving it), inside the caller's
+ * transaction and scope: each case is unshared and audited like any unshare, and gets a new version
+ * when its visibility changes. Returns how many shares ended.
+ */
+export async function endSharesWithCoalition(trx: DB, who: Who, coalitionId: string): Promise<number> {
+  const rows = await trx.selectFrom('record_share').select('incident_id').where('organisation_id', '=', who.organisationId).where('coalition_id', '=', coalitionId).execute();
+  let ended = 0;
+  for (const r of rows) {
+    const inc = await getRow(trx, 'incident', who.organisationId, r.incident_id);
+    if (!inc) continue;
+    if (await dropShare(trx, who, inc, coalitionId)) ended++;
+  }
+  return ended;
+}

@@ -10,3 +10,4 @@ export { nowFor, setStatementClock } from './statements.clock.js';
 export { loadDemoStatement, demoStatementSlug } from './demo/load-demo-statement.js';
 export * as statementInput from './statements.schema.js';
 export type { StatementStatus, SignatoryStatus } from './statements.tables.js';
+export { invitationForMember, type InvitationView, type InvitationCase } from './statements.invitation-view.js';

@@ -35,7 +35,8 @@ describe.skipIf(!process.env.DATABASE_URL)('row-level security on statement tabl
     coord = await makeUser(t, orgA, 'admin', [], { totp: false });
     const d = await createStatement(t, coord, { sourceLang: 'es', title: 'Borrador secreto', lead: 'Entrada', body: 'Cuerpo reservado', pressName: 'Prensa A', pressEmail: 'prensa@a.example' });
     draft = d.id;
-    await inviteSignatory(t, coord, draft, { organisationId: orgB, lang: 'es' }, mail);
+    // Inviting opens it for signatures (a draft cannot be signed); it stays unpublished.
+    await inviteSignatory(t, coord, draft, { organisationId: orgB, lang: 'es', openNow: 'on' }, mail);
     await inviteSignatory(t, coord, draft, { email: 'firma@c.example', lang: 'es', name: 'C' }, mail);
     const p = await createStatement(t, coord, { sourceLang: 'es', title: 'Pronunciamiento publicado', lead: 'Entrada', body: 'Texto público' });
     published = p.id;

@@ -107,6 +107,8 @@ export const inviteInput = z
     organisationId: z.preprocess(emptyToUndefined, z.uuid().optional()),
     name: optionalText(200),
     lang: z.enum(['es', 'en']).default('es'),
+    /** Open the statement for signatures with this invitation (a draft cannot be signed). */
+    openNow: checkbox.optional(),
   })
   .refine((v) => !!v.email !== !!v.organisationId, { ...msg('statements:errors.invite_target'), path: ['email'] });
 

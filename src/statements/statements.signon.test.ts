@@ -118,7 +118,8 @@ describe.each(engines)('sign-on paths and hero images on %s', (engine) => {
     for (const email of ['a@alpha.example', 'b@beta.example']) await inviteSignatory(s.t, coord, statementId, { email, lang: 'es', name: email.startsWith('a') ? 'Alfa' : 'Beta' }, mail());
     const ed = await getStatementForEditor(s.t, coord, statementId);
     expect(ed.signatories.map((g) => g.channel).sort()).toEqual(['email', 'email', 'platform']);
-    expect(ed.signatories.find((g) => g.channel === 'platform')!.signerName).toBe('Ana');
+    // The signer's name is the account's (issue 16 §5), whatever the form says.
+    expect(ed.signatories.find((g) => g.channel === 'platform')!.signerName).toBe('Test user');
   });
 
   it('open sign-on: e-mail confirmation, then moderation, then "and N individuals"', async () => {

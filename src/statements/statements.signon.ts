@@ -10,6 +10,7 @@ import { t, type Lang } from '../shared/i18n/index.js';
 import { newId, newToken } from '../shared/ids.js';
 import { sendMail } from '../shared/mail.js';
 import { inTransaction, systemScope, type DB } from '../store/index.js';
+import { notifyFocalPoints } from '../coalitions/index.js';
 import { signatoryKeyByToken } from './statements.queries.js';
 import { nowFor } from './statements.clock.js';
 import { invalidatePublic } from './public-cache.js';
@@ -42,6 +43,12 @@ export async function inviteSignatory(ctx: Ctx, actor: Actor, id: string, body: 
   const { title, deadline } = await inTransaction(ctx.db, writeScope(actor), async (trx) => {
     const st = await loadOwn(trx, who.organisationId, id);
     if (st.status !== 'draft' && st.status !== 'open' && st.status !== 'scheduled') throw new AppError('invalid_state');
+    // Nobody can sign a draft: the invitation opens it for signatures, or is not sent.
+    if (st.status === 'draft') {
+      if (!input.openNow) throw new AppError('validation', { issues: [{ path: ['openNow'], key: 'statements:platform.not_open' }] });
+      await trx.updateTable('statement').set({ status: 'open', embargo_until: null, version: st.version + 1, updated_at: now, updated_by: who.userId }).where('organisation_id', '=', who.organisationId).where('id', '=', id).execute();
+      await logEvent(ctx, trx, who, id, 'status', { with: 'invite' }, { from: 'draft', to: 'open' });
+    }
     if (input.organisationId) {
       const org = await trx.selectFrom('organisation').select(['id', 'name']).where('id', '=', input.organisationId).executeTakeFirst();
       if (!org) throw new AppError('validation', { issues: [{ path: ['organisationId'], key: 'statements:errors.org_unknown' }] });
@@ -73,6 +80,7 @@ export async function inviteSignatory(ctx: Ctx, actor: Actor, id: string, body: 
     await logEvent(ctx, trx, who, id, 'invite', { signatoryId: sid, channel: input.email ? 'email' : 'platform' });
     return { title: await sourceTitle(trx, who.organisationId, id, input.lang), deadline: st.sign_deadline };
   });
+  if (input.organisationId) await notifyInvitedOrganisation(ctx, mail, input.organisationId, sid, id, title, deadline);
   if (input.email) {
     const link = `${mail.publicUrl.replace(/\/$/, '')}/sign/${token}?lang=${input.lang}`;
     const l = input.lang;
@@ -89,6 +97,37 @@ export async function inviteSignatory(ctx: Ctx, actor: Actor, id: string, body: 
   }
   invalidatePublic(ctx);
   return { id: sid };
+}
+
+/** A deadline in the invited organisation's time zone, with the zone named. */
+export function deadlineText(d: Date | null, lang: Lang, timeZone: string): string {
+  if (!d) return t(lang, 'statements:mail.no_deadline');
+  let zone = timeZone;
+  let fmt: Intl.DateTimeFormat;
+  try {
+    fmt = new Intl.DateTimeFormat(lang === 'es' ? 'es-VE' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: zone });
+  } catch {
+    zone = 'UTC';
+    fmt = new Intl.DateTimeFormat(lang === 'es' ? 'es-VE' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: zone });
+  }
+  return `${fmt.format(d)} ${zone}`;
+}
+
+/**
+ * An organisation invited on the platform is told: a notification and an e-mail to each of its
+ * focal points, with the title, the deadline in its own time zone and the link to the invitation.
+ */
+async function notifyInvitedOrganisation(ctx: Ctx, mail: MailSettings, orgId: string, signatoryId: string, statementId: string, title: string, deadline: Date | null): Promise<void> {
+  const org = await ctx.db.selectFrom('organisation').select(['time_zone', 'name']).where('id', '=', orgId).executeTakeFirst();
+  const zone = org?.time_zone ?? 'UTC';
+  await notifyFocalPoints(ctx, mail, orgId, {
+    kind: 'statement_invitation',
+    payload: { signatoryId, statementId },
+    path: `/coordinate/invitations/${signatoryId}`,
+    subjectKey: 'statements:platform.mail_subject',
+    textKey: 'statements:platform.mail_text',
+    values: { title, deadline: deadlineText(deadline, 'es', zone), deadline_en: deadlineText(deadline, 'en', zone) },
+  });
 }
 
 export type LinkState = 'ok' | 'invalid' | 'expired' | 'used' | 'declined' | 'withdrawn' | 'closed' | 'deadline' | 'published';
@@ -289,7 +328,10 @@ export async function answerAsMember(ctx: Ctx, actor: Actor, signatoryId: string
     const state = row.status === 'signed' ? 'used' : row.status === 'declined' ? 'declined' : row.status === 'withdrawn' ? 'withdrawn' : signingOpen(st, now);
     if (state !== 'ok') return state;
     if (answer === 'sign') {
-      const input = parseInput(S.signInput, body, lang);
+      // The signer is the person signed in: their name comes from their account, not the form.
+      const account = actor.kind === 'user' ? await ctx.db.selectFrom('app_user').select('display_name').where('id', '=', actor.userId).executeTakeFirst() : undefined;
+      const given = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+      const input = parseInput(S.signInput, { ...given, signerName: account?.display_name ?? given.signerName }, lang);
       const { languages } = await linkContext(ctx.db, row);
       await inTransaction(ctx.db, systemScope([row.organisation_id]), async (trx) => {
         await trx

@@ -62,7 +62,8 @@ export interface AppUserTable {
   must_change_password: Generated<boolean>;
 }
 
-export type Role = 'admin' | 'documenter' | 'analyst' | 'reviewer' | 'viewer';
+/** 'signatory' (migration 070): a focal point who sees and signs statements and nothing of the cases. */
+export type Role = 'admin' | 'documenter' | 'analyst' | 'reviewer' | 'viewer' | 'signatory';
 
 export interface MembershipTable {
   organisation_id: string;
@@ -76,6 +77,10 @@ export interface CoalitionTable {
   slug: string;
   name: string;
   created_at: Timestamp;
+  /** Migration 070: the organisation that created (coordinates) it, who created it, a description. */
+  coordinator_org_id: ColumnType<string | null, string | null | undefined, string | null>;
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  description: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CoalitionMemberTable {

@@ -28,7 +28,7 @@ export interface Follow {
 
 export interface NotificationItem {
   id: string;
-  kind: 'new_incident' | 'escalation' | 'new_report';
+  kind: 'new_incident' | 'escalation' | 'new_report' | 'statement_invitation' | 'coalition_invitation';
   payload: Record<string, unknown>;
   createdAt: Date;
   readAt: Date | null;
@@ -97,16 +97,14 @@ export async function listFollows(ctx: Ctx, actor: Actor): Promise<Follow[]> {
   return rows.map((r) => ({ id: r.id, country: r.country, actType: r.act_type, createdAt: r.created_at }));
 }
 
+/** The user's notifications: alerts and intake notices, and invitations to sign or to join a coalition (migration 070). */
 export async function listNotifications(ctx: Ctx, actor: Actor, limit = 100): Promise<NotificationItem[]> {
   const u = userOf(actor);
-  const rows = await asUser(ctx.db, u, (trx) => trx
-    .selectFrom('notification')
-    .select(['id', 'kind', 'payload', 'created_at', 'read_at'])
-    .where('organisation_id', '=', u.organisationId)
-    .where('user_id', '=', u.userId)
-    .orderBy('created_at', 'desc')
-    .limit(limit)
-    .execute());
+  const rows = await asUser(ctx.db, u, async (trx) => (await sql<{ id: string; kind: NotificationItem['kind']; payload: unknown; created_at: Date; read_at: Date | null }>`
+    SELECT id, kind, payload, created_at, read_at FROM notification WHERE organisation_id = ${u.organisationId} AND user_id = ${u.userId}
+    UNION ALL
+    SELECT id, kind, payload, created_at, read_at FROM invitation_notice WHERE organisation_id = ${u.organisationId} AND user_id = ${u.userId}
+    ORDER BY created_at DESC LIMIT ${limit}`.execute(trx)).rows);
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -118,19 +116,18 @@ export async function listNotifications(ctx: Ctx, actor: Actor, limit = 100): Pr
 
 export async function markNotificationsRead(ctx: Ctx, actor: Actor): Promise<void> {
   const u = userOf(actor);
-  await asUser(ctx.db, u, (trx) => trx.updateTable('notification').set({ read_at: new Date() }).where('organisation_id', '=', u.organisationId).where('user_id', '=', u.userId).where('read_at', 'is', null).execute());
+  await asUser(ctx.db, u, async (trx) => {
+    await trx.updateTable('notification').set({ read_at: new Date() }).where('organisation_id', '=', u.organisationId).where('user_id', '=', u.userId).where('read_at', 'is', null).execute();
+    await sql`UPDATE invitation_notice SET read_at = now() WHERE organisation_id = ${u.organisationId} AND user_id = ${u.userId} AND read_at IS NULL`.execute(trx);
+  });
 }
 
 export async function unreadCount(ctx: Ctx, actor: Actor): Promise<number> {
   if (actor.kind !== 'user') return 0;
-  const r = await asUser(ctx.db, actor, (trx) => trx
-    .selectFrom('notification')
-    .select(sql<string>`count(*)`.as('n'))
-    .where('organisation_id', '=', actor.organisationId)
-    .where('user_id', '=', actor.userId)
-    .where('read_at', 'is', null)
-    .executeTakeFirst());
-  return Number(r?.n ?? 0);
+  const r = await asUser(ctx.db, actor, (trx) => sql<{ n: string }>`SELECT
+      (SELECT count(*) FROM notification WHERE organisation_id = ${actor.organisationId} AND user_id = ${actor.userId} AND read_at IS NULL)
+    + (SELECT count(*) FROM invitation_notice WHERE organisation_id = ${actor.organisationId} AND user_id = ${actor.userId} AND read_at IS NULL) AS n`.execute(trx));
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 /** The follower's read scope: their organisation, plus the coalitions it belongs to. */

@@ -50,11 +50,19 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
                       <a href="/actors">{t('workspace:actors.title')}</a>
                     </li>
                   ) : null}
+                  {pc.user.role === 'signatory' ? (
+                    <li>
+                      <a href="/coordinate/invitations">{t('statements:invitations.title')}</a>
+                    </li>
+                  ) : null}
                   {may('statement.read') ? (
                     <li>
                       <a href="/coordinate/statements">{t('statements:list.title')}</a>
                     </li>
                   ) : null}
+                  <li>
+                    <a href="/coalitions">{t('coalitions:nav')}</a>
+                  </li>
                   {may('analysis.read') ? (
                     <li>
                       <a href="/analysis">{t('analysis:title')}</a>

@@ -20,7 +20,8 @@ import { enrolTotp, makeOrg, makeUser, testPassword, type TestUser } from '../su
 import { createInstallationAdmin } from '../../src/access/installation.js';
 import { resetPasswordWithToken } from '../../src/access/password-reset.js';
 
-const roles: Role[] = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer'];
+// 'signatory' (issue 16 §5): a focal point of its own organisation who must see nothing of the cases.
+const roles: Role[] = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer', 'signatory'];
 /** `installation`: the installation administrator, signed in outside every organisation (issue 16 §1). */
 type Relation = 'own' | 'partner' | 'stranger' | 'anonymous' | 'installation';
 
@@ -31,6 +32,8 @@ interface Canaries {
   sourceIdentity: string;
   /** A public report received by the owner (issue 21): only its documenters and reviewers may see it. */
   reportText: string;
+  /** The name of a coalition of the owner and the partner (issue 16 §3): strangers never see it. */
+  coalitionName: string;
 }
 
 const canaryArb = fc.record({
@@ -54,6 +57,7 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
   const clients: { role: Role | 'none'; relation: Relation; client: Client }[] = [];
   const records: { ids: Record<string, string>; canaries: Canaries }[] = [];
   let coalitionId = '';
+  let namedCoalitionId = '';
 
   beforeAll(async () => {
     s = await startTestApp(engine, { ATALAYA_RATE_LIMIT_PER_MINUTE: '1000000' }, { rls: true });
@@ -70,7 +74,10 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
         victimName: `VICT-${sample.tag}`,
         sourceIdentity: `SRCE-${sample.tag}`,
         reportText: `RPRT-${sample.tag}`,
+        coalitionName: `COAL-${sample.tag}`,
       };
+      const named = await createCoalition(s.t.db, { slug: `matrix-named-${Date.now()}`, name: c.coalitionName, members: [orgA, orgB] });
+      namedCoalitionId = named.id;
       const priv = await createRecord(s.t, owner, 'incident', { title: c.privateTitle, narrative: c.narrative, visibility: 'private' });
       const shared = await createRecord(s.t, owner, 'incident', { title: `Compartido ${sample.tag}`, narrative: c.narrative, narrativeSensitive: true, visibility: 'coalition' });
       const victim = await createRecord(s.t, owner, 'actor', { kind: 'person', name: c.victimName, contact: c.victimName });
@@ -125,6 +132,7 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
       for (const target of ['priv', 'shared'] as const) {
         for (const route of routes) {
           const path = route.url.replace(/:([A-Za-z_]+)/g, (_m, name: string) => {
+            if (/^\/coalitions\/:id/.test(route.url)) return namedCoalitionId;
             if (/id$/i.test(name)) return target === 'shared' && !/actor|victim|act|source/i.test(name) ? rec.ids.shared! : idFor(name, rec);
             if (/code|country/i.test(name)) return 'VE';
             if (/lang/i.test(name)) return 'en';
@@ -138,8 +146,10 @@ describe.each(engines)('isolation matrix on %s', (engine) => {
             const text = await res.text();
             if (res.status >= 500) failures.push(`${route.method} ${route.url} as ${relation}/${role}: ${res.status}`);
             const forbidden: string[] = [];
-            if (relation !== 'own') forbidden.push(rec.canaries.privateTitle.slice(0, 13), rec.canaries.victimName, rec.canaries.sourceIdentity);
-            if (relation !== 'own') forbidden.push(rec.canaries.narrative);
+            // A signatory sees nothing of the cases, not even its own organisation's.
+            if (relation !== 'own' || role === 'signatory') forbidden.push(rec.canaries.privateTitle.slice(0, 13), rec.canaries.victimName, rec.canaries.sourceIdentity);
+            if (relation !== 'own' || role === 'signatory') forbidden.push(rec.canaries.narrative);
+            if (relation === 'stranger' || relation === 'anonymous') forbidden.push(rec.canaries.coalitionName);
             // Reports: only the owner's documenters and reviewers, never admins, analysts or viewers.
             if (relation !== 'own' || !['documenter', 'reviewer'].includes(role)) forbidden.push(rec.canaries.reportText);
             for (const c of forbidden) {

@@ -79,6 +79,9 @@ const roleActions: Record<Role, readonly Action[]> = {
     'vocab.propose', 'report.moderate',
   ],
   viewer: ['record.read', 'analysis.read', 'statement.read'],
+  // A focal point: reads and signs statements (its organisation's invitations included) and
+  // nothing of the cases — no record, evidence, analysis or report action.
+  signatory: ['statement.read', 'statement.sign'],
 };
 
 /** Actions a coalition partner may take on a record another organisation shared. */

@@ -31,7 +31,7 @@ import { html, pageContext, requireUser } from './pages.routes.js';
 import { errorText as appErrorText } from '../../shared/error-text.js';
 import { mailInvitation } from './invitations.routes.js';
 
-const roleSchema = z.enum(['admin', 'documenter', 'analyst', 'reviewer', 'viewer']);
+const roleSchema = z.enum(['admin', 'documenter', 'analyst', 'reviewer', 'viewer', 'signatory']);
 const idParams = z.object({ id: z.uuid() });
 
 /** Signed-in admins only; others get the usual answers (sign-in redirect, 403). */

@@ -49,7 +49,7 @@ export function requireUser(req: FastifyRequest, reply: FastifyReply): Extract<A
 
 /** Only same-site relative paths are followed after sign-in (no open redirect). */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])[\w\-/.?=&%]*$/.test(next) ? next : '/incidents';
+  return typeof next === 'string' && /^\/(?![/\\])[\w\-/.?=&%]*$/.test(next) ? next : '/';
 }
 
 /**
@@ -73,7 +73,8 @@ export async function pageRoutes(app: FastifyInstance, opts: { services: Service
   const { ctx, config } = services;
 
   app.get('/', async (req, reply) => {
-    if (req.actor.kind === 'user') return reply.redirect('/incidents', 303);
+    // A focal point (signatory) sees nothing of the cases: its home is the invitations to sign.
+    if (req.actor.kind === 'user') return reply.redirect(req.actor.role === 'signatory' ? '/coordinate/invitations' : '/incidents', 303);
     if (req.installationAdminId) return reply.redirect('/installation', 303);
     const pc = await pageContext(req, reply, services);
     const incidents = await listPublicIncidents(ctx.db, { limit: 50 });

@@ -15,6 +15,7 @@ import {
   createStatement,
   getStatementForEditor,
   importStatement,
+  invitationForMember,
   invitationsForOrganisation,
   inviteSignatory,
   listOwnStatements,
@@ -29,7 +30,8 @@ import {
   withdrawStatement,
 } from '../../statements/index.js';
 import { parseInput } from '../../records/index.js';
-import { ImportPage, InvitationsPage, NewStatementPage, StatementEditorPage, StatementListPage, VersionPage } from '../../ui/statements/statement-pages.js';
+import { ImportPage, NewStatementPage, StatementEditorPage, StatementListPage, VersionPage } from '../../ui/statements/statement-pages.js';
+import { InvitationPage, InvitationsPage, PublishConfirmPage } from '../../ui/statements/signon-pages.js';
 import { renderDocument } from '../../ui/render.js';
 import { renderNotice } from '../../ui/public/sign-pages.js';
 import type { Services } from '../services.js';
@@ -144,10 +146,25 @@ export async function statementRoutes(app: FastifyInstance, opts: { services: Se
     return back(reply, editor(req.params.id));
   });
 
+  app.get<{ Params: { id: string } }>('/coordinate/statements/:id/publish', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    authorize(actor, 'statement.publish');
+    const s = await getStatementForEditor(ctx, actor, req.params.id);
+    const pc = await pageContext(req, reply, services);
+    return html(reply, renderDocument(<PublishConfirmPage pc={pc} s={s} />));
+  });
+
   app.post<{ Params: { id: string } }>('/coordinate/statements/:id/status', async (req, reply) => {
     const actor = requireUser(req, reply);
     if (!actor) return reply;
-    await changeStatus(ctx, actor, req.params.id, formBody(req), req.lang);
+    const body = formBody(req);
+    // Publishing at once cannot be undone: it happens only from the confirmation page's button.
+    if (body.to === 'published' && body.confirm !== 'yes') {
+      authorize(actor, 'statement.publish');
+      return back(reply, `${editor(req.params.id)}/publish`);
+    }
+    await changeStatus(ctx, actor, req.params.id, { to: body.to, embargoUntil: body.embargoUntil }, req.lang);
     return back(reply, editor(req.params.id));
   });
 
@@ -214,6 +231,14 @@ export async function statementRoutes(app: FastifyInstance, opts: { services: Se
     return html(reply, renderDocument(<InvitationsPage pc={pc} items={items} />));
   });
 
+  app.get<{ Params: { sid: string } }>('/coordinate/invitations/:sid', async (req, reply) => {
+    const actor = requireUser(req, reply);
+    if (!actor) return reply;
+    const inv = await invitationForMember(ctx, actor, req.params.sid);
+    const pc = await pageContext(req, reply, services);
+    return html(reply, renderDocument(<InvitationPage pc={pc} inv={inv} />));
+  });
+
   app.post<{ Params: { sid: string } }>('/coordinate/invitations/:sid', async (req, reply) => {
     const actor = requireUser(req, reply);
     if (!actor) return reply;
@@ -223,6 +248,6 @@ export async function statementRoutes(app: FastifyInstance, opts: { services: Se
     if (state !== 'ok') {
       return reply.status(409).type('text/html; charset=utf-8').send(renderNotice(req.lang, state, '/coordinate/invitations', config.publicUrl));
     }
-    return back(reply, '/coordinate/invitations');
+    return back(reply, `/coordinate/invitations/${req.params.sid}`);
   });
 }

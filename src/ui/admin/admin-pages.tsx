@@ -6,7 +6,7 @@ import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { dateTimeLabel } from '../format.js';
 
-const roleList = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer'] as const;
+const roleList = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer', 'signatory'] as const;
 
 function AdminNav(props: { pc: PageContext; current: string }) {
   const { t } = props.pc;

@@ -40,6 +40,8 @@ export function NotificationsPage(props: { pc: PageContext; items: NotificationI
                     {n.readAt ? null : <span class="tag">{t('analysis:notifications.unread')}</span>}{' '}
                     {n.kind === 'new_report'
                       ? t('intake:notice.new_report')
+                      : n.kind === 'statement_invitation' || n.kind === 'coalition_invitation'
+                      ? t(`coalitions:notice.${n.kind}`)
                       : n.kind === 'escalation'
                       ? t('analysis:notifications.escalation', { what: whatText, sentence: String(p.sentence ?? '') })
                       : t('analysis:notifications.new_incident', { what: whatText, title: typeof p.more === 'number' ? `+${p.more}` : String(p.title ?? '') })}
@@ -50,6 +52,18 @@ export function NotificationsPage(props: { pc: PageContext; items: NotificationI
                       <>
                         {' · '}
                         <a href={`/intake/reports/${p.reportId}`}>{t('analysis:notifications.open')}</a>
+                      </>
+                    ) : null}
+                    {n.kind === 'statement_invitation' && typeof p.signatoryId === 'string' ? (
+                      <>
+                        {' · '}
+                        <a href={`/coordinate/invitations/${p.signatoryId}`}>{t('analysis:notifications.open')}</a>
+                      </>
+                    ) : null}
+                    {n.kind === 'coalition_invitation' && typeof p.coalitionId === 'string' ? (
+                      <>
+                        {' · '}
+                        <a href={`/coalitions/${p.coalitionId}`}>{t('analysis:notifications.open')}</a>
                       </>
                     ) : null}
                     {typeof p.incidentId === 'string' ? (

@@ -1,4 +1,4 @@
-/** Coordinator pages for joint statements: list, new, editor (versions, sign-on, status), version, import, invitations. */
+/** Coordinator pages for joint statements: list, new, editor (versions, sign-on, status), version, import (invitations: signon-pages.tsx). */
 import type { Child } from 'hono/jsx';
 import { dateTimeLabel } from '../format.js';
 import { Layout } from '../layout.js';
@@ -218,7 +218,14 @@ export function StatementEditorPage(props: { pc: PageContext; s: StatementEditor
 
       <section aria-labelledby="h-status" class="status-actions">
         <h2 id="h-status">{t('statements:editor.status')}</h2>
-        {allowedTransitions(s.status).map((to) => (
+        {allowedTransitions(s.status).map((to) =>
+          to === 'published' ? (
+            <p class="inline">
+              <a class="button" href={`${base}/publish`}>
+                {t('statements:actions.published')}
+              </a>{' '}
+            </p>
+          ) : (
           <form method="post" action={`${base}/status`} class="inline">
             <Csrf pc={pc} />
             <input type="hidden" name="to" value={to} />
@@ -229,7 +236,8 @@ export function StatementEditorPage(props: { pc: PageContext; s: StatementEditor
             ) : null}
             <button type="submit">{t(`statements:actions.${to}`)}</button>{' '}
           </form>
-        ))}
+          ),
+        )}
         {published && s.status !== 'withdrawn' ? (
           <>
             <form method="post" action={`${base}/correction`} class="stack">
@@ -334,6 +342,15 @@ export function StatementEditorPage(props: { pc: PageContext; s: StatementEditor
             <Field id="inv-name" label={t('statements:fields.invite_name')}>
               <input id="inv-name" name="name" />
             </Field>
+            {s.status === 'draft' ? (
+              <p class="check">
+                <input id="inv-open" name="openNow" type="checkbox" value="on" checked aria-describedby="inv-open-hint" />
+                <label for="inv-open">{t('statements:platform.open_now')}</label>
+                <span class="hint" id="inv-open-hint">
+                  {t('statements:platform.open_now_hint')}
+                </span>
+              </p>
+            ) : null}
             <Field id="inv-lang" label={t('statements:fields.invite_lang')}>
               <select id="inv-lang" name="lang">
                 <option value="es" selected={pc.lang === 'es'}>
@@ -489,72 +506,6 @@ export function ImportPage(props: { pc: PageContext }) {
           <button type="submit">{t('statements:import.submit')}</button>
         </p>
       </form>
-    </Layout>
-  );
-}
-
-export function InvitationsPage(props: {
-  pc: PageContext;
-  items: { id: string; status: string; names: Record<string, string>; statementStatus: string; signDeadline: Date | null; coordinator: string; versions: { lang: string; title: string; lead: string }[] }[];
-}) {
-  const { pc } = props;
-  const { t } = pc;
-  return (
-    <Layout pc={pc} title={t('statements:invitations.title')}>
-      <h1>{t('statements:invitations.title')}</h1>
-      {props.items.length === 0 ? <p class="muted">{t('statements:invitations.empty')}</p> : null}
-      {props.items.map((inv) => {
-        const v = inv.versions.find((x) => x.lang === pc.lang) ?? inv.versions[0];
-        const canSign = (inv.status === 'invited' || inv.status === 'opened') && (inv.statementStatus === 'open' || inv.statementStatus === 'scheduled');
-        return (
-          <article class="card">
-            <h2>{v?.title}</h2>
-            <p class="muted">
-              {t('statements:invitations.from', { name: inv.coordinator })} · {t(`statements:sig_status.${inv.status}`)}
-              {inv.signDeadline ? ` · ${t('statements:invitations.deadline', { when: when(inv.signDeadline, pc) })}` : ''}
-            </p>
-            <p>{v?.lead}</p>
-            {canSign ? (
-              <form method="post" action={`/coordinate/invitations/${inv.id}`} class="stack">
-                <Csrf pc={pc} />
-                <Field id={`signer-${inv.id}`} label={t('public:sign.signer_name')}>
-                  <input id={`signer-${inv.id}`} name="signerName" required />
-                </Field>
-                {inv.versions.map((x) => (
-                  <Field id={`name-${inv.id}-${x.lang}`} label={t('public:sign.name_in', { language: languageName(x.lang, pc.lang) })}>
-                    <input id={`name-${inv.id}-${x.lang}`} name={`name_${x.lang}`} value={inv.names[x.lang] ?? Object.values(inv.names)[0] ?? ''} />
-                  </Field>
-                ))}
-                <p class="check">
-                  <input id={`auth-${inv.id}`} name="authority" type="checkbox" value="on" required />
-                  <label for={`auth-${inv.id}`}>{t('public:sign.authority')}</label>
-                </p>
-                <p>
-                  <button type="submit" name="answer" value="sign">
-                    {t('public:sign.submit')}
-                  </button>
-                </p>
-              </form>
-            ) : null}
-            {canSign ? (
-              <form method="post" action={`/coordinate/invitations/${inv.id}`}>
-                <Csrf pc={pc} />
-                <button type="submit" name="answer" value="decline" class="secondary">
-                  {t('public:sign.decline')}
-                </button>
-              </form>
-            ) : null}
-            {inv.status === 'signed' && (inv.statementStatus === 'open' || inv.statementStatus === 'scheduled') ? (
-              <form method="post" action={`/coordinate/invitations/${inv.id}`}>
-                <Csrf pc={pc} />
-                <button type="submit" name="answer" value="withdraw" class="secondary">
-                  {t('public:withdraw.submit')}
-                </button>
-              </form>
-            ) : null}
-          </article>
-        );
-      })}
     </Layout>
   );
 }
