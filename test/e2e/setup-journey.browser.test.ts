@@ -3,16 +3,19 @@
  * without JavaScript (axe runs in a scripted twin of each context): an empty data folder and no
  * demo → `init` prints a set-up link → the installation administrator creates two organisations
  * and invites their administrators by e-mail (read from the outbox) → they and their colleagues set
- * their own passwords and enrol the second factor → the organisations form a coalition → a
- * documenter records a case and shares it from its page with one extra field → the partner sees it
- * with only the shared fields.
+ * their own passwords and enrol the second factor → one administrator creates a coalition on the
+ * web and invites the other organisation, whose administrator accepts and names its focal point →
+ * a documenter records a case and shares it from its page with one extra field → the partner sees
+ * it with only the shared fields → a statement in two languages is opened for signatures with an
+ * invitation to the partner, whose focal point is notified (page and e-mail), reads the full text
+ * of both versions and signs → the statement is published (after the confirmation page) and shows
+ * the partner among its signatories.
  *
  * Each person signs in once (through their invitation) and keeps their browser context: a further
  * sign-in would wait for a fresh 30-second code step.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createCoalition } from '../../src/access/organisations.js';
 import { initInstallation } from '../../src/cli/init.command.js';
 import type { CliIO } from '../../src/cli/cli-io.js';
 import { readOutbox } from '../../src/shared/mail.js';
@@ -75,8 +78,18 @@ describe.skipIf(!browserAvailable())('set-up journey (issue 16): es, 390 px, no 
     throw new Error(`no mail to ${to}`);
   }
 
+  /** The path of the newest statement invitation e-mailed to `to`. */
+  async function linkToInvitation(to: string): Promise<string> {
+    for (let i = 0; i < 100; i++) {
+      const m = readOutbox(s.t.dataDir).filter((x) => x.to.includes(to)).map((x) => /\/coordinate\/invitations\/[0-9a-f-]{36}/.exec(x.text)?.[0]).filter(Boolean);
+      if (m.length) return m[m.length - 1]!;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no statement invitation mailed to ${to}`);
+  }
+
   /** Follows an invitation link in a new context: name, own password, second factor; returns the signed-in page. */
-  async function accept(link: string, name: string, password: string, shot?: string): Promise<Page> {
+  async function accept(link: string, name: string, password: string, shot?: string, home = '/incidents'): Promise<Page> {
     const c = await context(false);
     const p = await c.newPage();
     await p.goto(s.url + link);
@@ -89,7 +102,7 @@ describe.skipIf(!browserAvailable())('set-up journey (issue 16): es, 390 px, no 
     await p.fill('#code', await totpCode(secret));
     await submit(p);
     await submit(p, 'main a.button');
-    expect(path(p)).toBe('/incidents');
+    expect(path(p)).toBe(home);
     return p;
   }
 
@@ -102,7 +115,7 @@ describe.skipIf(!browserAvailable())('set-up journey (issue 16): es, 390 px, no 
     expect(await admin.textContent('[role=status]')).toContain('Invitación enviada');
   }
 
-  it('from an empty installation to a case shared with a partner, seen with only the shared fields', async () => {
+  it("from an empty installation to a joint statement signed by the partner's focal point and published", async () => {
     // `atalaya init`: the installation administrator and a one-time set-up link (no password printed).
     const printed: string[] = [];
     const io: CliIO = { out: (l) => printed.push(l), err: (l) => printed.push(l), lang: 'es', env: {}, tty: false };
@@ -128,7 +141,6 @@ describe.skipIf(!browserAvailable())('set-up journey (issue 16): es, 390 px, no 
     expect(path(ip)).toBe('/installation');
 
     // Two organisations, each with its administrator invited by e-mail.
-    const orgIds: string[] = [];
     for (const [name, slug, email] of [
       ['Red Zulia', 'red-zulia', 'directora@zulia.example.org'],
       ['Red Andina', 'red-andina', 'director@andina.example.org'],
@@ -139,7 +151,7 @@ describe.skipIf(!browserAvailable())('set-up journey (issue 16): es, 390 px, no 
       await ip.selectOption('#org-zone', 'America/Caracas');
       await submit(ip);
       expect(await ip.textContent('[role=status]')).toContain('Organización creada');
-      orgIds.push(/\/installation\/organisations\/([0-9a-f-]{36})/.exec(ip.url())![1]!);
+      expect(path(ip)).toMatch(/^\/installation\/organisations\/[0-9a-f-]{36}$/);
       await ip.fill('#invite-email', email);
       await submit(ip, 'main form[action$="/invitations"] button[type=submit]');
       expect(await ip.textContent('[role=status]')).toContain('Invitación enviada');
@@ -158,8 +170,32 @@ describe.skipIf(!browserAvailable())('set-up journey (issue 16): es, 390 px, no 
     const doc = await accept(await linkFor('documentadora@zulia.example.org'), 'Documentadora Zulia', 'mi cuaderno de campo en maracaibo');
     const analyst = await accept(await linkFor('analista@andina.example.org'), 'Analista Andina', 'los datos hablan desde los andes');
 
-    // The coalition. NOT YET ON THE WEB on this branch: created with the command function.
-    await createCoalition(s.t.db, { slug: 'coalicion-occidente', name: 'Coalición Occidente', members: orgIds });
+    // The coalition, on the web: Red Zulia's administrator creates it and invites Red Andina…
+    await zulia.goto(`${s.url}/coalitions`);
+    await axe(zulia.context(), `${s.url}/coalitions`, 'coalitions');
+    await zulia.fill('#c-name', 'Coalición Occidente');
+    await zulia.fill('#c-desc', 'Documentación conjunta en el occidente del país');
+    await submit(zulia, 'main form[action="/coalitions"] button[type=submit]');
+    expect(path(zulia)).toMatch(/^\/coalitions\/[0-9a-f-]{36}$/);
+    const coalitionUrl = zulia.url().split('?')[0]!;
+    await zulia.selectOption('#inv-org', { label: 'Red Andina' });
+    await submit(zulia, 'main form[action$="/invite"] button[type=submit]');
+    expect(path(zulia)).toBe(new URL(coalitionUrl).pathname);
+    // …whose administrator accepts from its own workspace, then names its focal point.
+    await andina.goto(`${s.url}/coalitions`);
+    expect(await andina.textContent('main')).toContain('Coalición Occidente');
+    await axe(andina.context(), `${s.url}/coalitions`, 'coalition-invited');
+    await submit(andina, 'main form[action^="/coalitions/invitations/"] button[value=accept]');
+    expect(andina.url().split('?')[0]).toBe(coalitionUrl);
+    await invite(andina, 'enlace@andina.example.org', 'signatory');
+    const focal = await accept(await linkFor('enlace@andina.example.org'), 'Enlace Andina', 'firmamos juntas desde merida', undefined, '/coordinate/invitations');
+    await andina.goto(coalitionUrl);
+    await andina.getByLabel('Enlace Andina', { exact: false }).check();
+    await submit(andina, 'main form[action$="/focal-points"] button[type=submit]');
+    const members = (await andina.textContent('main')) ?? '';
+    expect(members).toContain('Red Zulia');
+    expect(members).toContain('Red Andina');
+    await axe(andina.context(), coalitionUrl, 'coalition');
 
     // The documenter records a case through the intake pages.
     await doc.goto(`${s.url}/incidents/new`);
@@ -206,5 +242,66 @@ describe.skipIf(!browserAvailable())('set-up journey (issue 16): es, 390 px, no 
     expect(seen).not.toContain('Historial');
     expect(await analyst.locator('#sharing').count()).toBe(0);
     await axe(analyst.context(), caseUrl, 'case-partner');
+
+    // A statement citing the case, in Spanish and English, opened for signatures by inviting Red Andina.
+    await zulia.goto(`${s.url}/coordinate/statements/new`);
+    await axe(zulia.context(), `${s.url}/coordinate/statements/new`, 'statement-new');
+    await zulia.fill('#slug', 'libertad-defensoras-maracaibo');
+    await zulia.fill('#title', 'Exigimos la libertad de las defensoras detenidas en Maracaibo');
+    await zulia.fill('#lead', 'Las organizaciones firmantes rechazan la detención.');
+    await zulia.fill('#body', 'Pedimos su liberación inmediata y el cese del hostigamiento contra el colectivo.');
+    await zulia.fill('#countries', 'VE');
+    await zulia.fill('#signDeadline', '2026-12-20T18:00');
+    await zulia.fill('#incidentIds', caseUrl.split('/').pop()!);
+    await submit(zulia, 'main form[action="/coordinate/statements"] button[type=submit]');
+    expect(path(zulia)).toMatch(/^\/coordinate\/statements\/[0-9a-f-]{36}$/);
+    const statementUrl = zulia.url().split('?')[0]!;
+    // The editor's "add a language" form (it once switched the whole interface to English).
+    await zulia.fill('#newLang', 'en');
+    await submit(zulia, 'main form[action$="/versions/new"] button');
+    expect(path(zulia)).toBe(`${new URL(statementUrl).pathname}/versions/en`);
+    expect(await zulia.textContent('header')).toContain('Pronunciamientos conjuntos');
+    await zulia.fill('#title', 'We demand the release of the defenders detained in Maracaibo');
+    await zulia.fill('#lead', 'The signing organisations reject the detention.');
+    await zulia.fill('#body', 'We call for their immediate release and an end to the harassment of the collective.');
+    await submit(zulia, 'main form button[type=submit]');
+    await zulia.goto(statementUrl);
+    await zulia.selectOption('#inv-org', { label: 'Red Andina' });
+    expect(await zulia.isChecked('#inv-open')).toBe(true);
+    await submit(zulia, 'main form[action$="/invite"] button[type=submit]');
+    await axe(zulia.context(), statementUrl, 'statement-editor');
+
+    // The focal point is told: a notice on /notifications and an e-mail with the link.
+    const mailed = await linkToInvitation('enlace@andina.example.org');
+    await focal.goto(`${s.url}/notifications`);
+    await axe(focal.context(), `${s.url}/notifications`, 'notifications');
+    const invitationLink = focal.locator('main a[href^="/coordinate/invitations/"]').first();
+    expect(await invitationLink.count()).toBe(1);
+    await Promise.all([focal.waitForLoadState('load'), invitationLink.click()]);
+    expect(path(focal)).toBe(mailed);
+    // It reads the full text of both versions (and nothing of the case: a focal point sees no cases).
+    const letter = (await focal.textContent('main')) ?? '';
+    expect(letter).toContain('Pedimos su liberación inmediata y el cese del hostigamiento contra el colectivo.');
+    expect(letter).toContain('We call for their immediate release and an end to the harassment of the collective.');
+    expect(letter).toContain('America/Caracas');
+    expect(letter).not.toContain('Detención de dos defensoras');
+    await axe(focal.context(), focal.url(), 'statement-invitation');
+    await focal.check('#authority');
+    await submit(focal, 'main button[value=sign]');
+    expect(await focal.textContent('main')).toContain('firmó');
+
+    // Red Zulia publishes, after the confirmation page; the public page lists Red Andina.
+    await zulia.goto(statementUrl);
+    await Promise.all([zulia.waitForLoadState('load'), zulia.click(`main a[href$="/publish"]`)]);
+    await axe(zulia.context(), `${statementUrl}/publish`, 'statement-publish');
+    await submit(zulia, 'main form[action$="/status"] button[type=submit]');
+    expect(await zulia.textContent('main')).toContain('Publicado');
+    const pub = await context(false);
+    const pp = await pub.newPage();
+    expect((await pp.goto(`${s.url}/statements/libertad-defensoras-maracaibo`))?.status()).toBe(200);
+    const published = (await pp.textContent('main')) ?? '';
+    expect(published).toContain('Exigimos la libertad de las defensoras detenidas en Maracaibo');
+    expect(published).toContain('Red Andina');
+    await axe(pub, pp.url(), 'statement-public');
   }, 300_000);
 });

@@ -123,10 +123,12 @@ export async function statementRoutes(app: FastifyInstance, opts: { services: Se
     return back(reply, editor(req.params.id));
   });
 
-  app.get<{ Params: { id: string }; Querystring: { lang?: string } }>('/coordinate/statements/:id/versions/new', async (req, reply) => {
+  // The new version's language comes as ?tag=, not ?lang=: ?lang= switches the whole interface's
+  // language (and remembers it), so adding an English version turned a Spanish editor's pages English.
+  app.get<{ Params: { id: string }; Querystring: { tag?: string } }>('/coordinate/statements/:id/versions/new', async (req, reply) => {
     const actor = requireUser(req, reply);
     if (!actor) return reply;
-    const tag = parseInput(statementInput.langTag, req.query.lang ?? '', req.lang);
+    const tag = parseInput(statementInput.langTag, req.query.tag ?? '', req.lang);
     return back(reply, `${editor(req.params.id)}/versions/${encodeURIComponent(tag)}`);
   });
 

@@ -209,7 +209,7 @@ export function StatementEditorPage(props: { pc: PageContext; s: StatementEditor
           ))}
         </ul>
         <form method="get" action={`${base}/versions/new`} class="inline">
-          <label for="newLang">{t('statements:editor.add_language')}</label> <input id="newLang" name="lang" size={8} required />{' '}
+          <label for="newLang">{t('statements:editor.add_language')}</label> <input id="newLang" name="tag" size={8} required />{' '}
           <button type="submit" class="secondary">
             {t('statements:editor.add')}
           </button>
