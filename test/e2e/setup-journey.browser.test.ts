@@ -21,17 +21,20 @@ import type { CliIO } from '../../src/cli/cli-io.js';
 import { readOutbox } from '../../src/shared/mail.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { axeViolations } from '../support/axe.js';
+import { engines } from '../support/db.js';
 import { browserAvailable, launchBrowser, screenshot, type SignedIn } from '../support/browser.js';
 import { totpCode } from '../support/totp.js';
 
-describe.skipIf(!browserAvailable())('set-up journey (issue 16): es, 390 px, no JavaScript', () => {
+// On each engine: PGlite, and (with DATABASE_URL) PostgreSQL as the unprivileged application role,
+// so row-level security is on along the whole journey.
+describe.skipIf(!browserAvailable()).each(engines)('set-up journey (issue 16) on %s: es, 390 px, no JavaScript', (engine) => {
   let s: TestApp;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     // No demo data: a fresh, migrated, empty database and data folder.
-    s = await startTestApp('pglite');
+    s = await startTestApp(engine, {}, { rls: true });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -59,7 +62,7 @@ describe.skipIf(!browserAvailable())('set-up journey (issue 16): es, 390 px, no 
       const p = await twin.newPage();
       await p.goto(url);
       expect(await axeViolations(p), name).toEqual([]);
-      await screenshot(p, `journey-${name}-390`);
+      await screenshot(p, `journey-${engine}-${name}-390`);
     } finally {
       await twin.close();
     }
