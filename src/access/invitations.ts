@@ -20,7 +20,8 @@ import { authorize, type Actor, type UserActor } from './policies/policy.js';
 import { tokenHash } from './sessions.js';
 
 export const INVITATION_VALID_MS = 72 * 3600_000;
-const roles: readonly Role[] = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer'];
+// The same roles as members.ts (signatory: a focal point, issue 16 §5); an invitation may carry any of them.
+const roles: readonly Role[] = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer', 'signatory'];
 const emailRe = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 
 export interface Inviter {

@@ -79,7 +79,8 @@ export async function invitationRoutes(app: FastifyInstance, opts: { services: S
     if (req.session) await endSession(ctx.db, req.session.token);
     const s = await createSession(ctx.db, sessionSettings(services), { userId: made.userId, organisationId: made.organisationId, mfaPassed: false, lang: req.lang });
     setSessionCookie(reply, services, s.token);
-    return reply.redirect('/account/totp?next=%2Fincidents', 303);
+    // Home sends each role to its own start (a focal point to its invitations, others to the cases).
+    return reply.redirect('/account/totp?next=%2F', 303);
   });
 
   const answer = (accept: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
@@ -96,7 +97,7 @@ export async function invitationRoutes(app: FastifyInstance, opts: { services: S
     if (!accept) return reply.redirect('/', 303);
     // Accepted: work in the organisation just joined.
     await updateSession(ctx.db, s.token, { organisationId: orgId });
-    return reply.redirect('/incidents', 303);
+    return reply.redirect('/', 303);
   };
   app.post('/invitations/:token/accept', answer(true));
   app.post('/invitations/:token/decline', answer(false));
