@@ -255,10 +255,14 @@ describe.skipIf(!browserAvailable()).each(engines)('set-up journey (issue 16) on
     await zulia.fill('#body', 'Pedimos su liberación inmediata y el cese del hostigamiento contra el colectivo.');
     await zulia.fill('#countries', 'VE');
     await zulia.fill('#signDeadline', '2026-12-20T18:00');
-    await zulia.fill('#incidentIds', caseUrl.split('/').pop()!);
     await submit(zulia, 'main form[action="/coordinate/statements"] button[type=submit]');
     expect(path(zulia)).toMatch(/^\/coordinate\/statements\/[0-9a-f-]{36}$/);
     const statementUrl = zulia.url().split('?')[0]!;
+    // The case it is built on, found with the editor's case picker by a word of its title.
+    await zulia.fill('#caseQ', 'Maracaibo');
+    await submit(zulia, 'main form.case-search button[type=submit]');
+    await submit(zulia, 'main form[action$="/cases"] button[type=submit]');
+    expect(await zulia.locator('#cases').textContent()).toContain('Detención de dos defensoras en Maracaibo');
     // The editor's "add a language" form (it once switched the whole interface to English).
     await zulia.fill('#newLang', 'en');
     await submit(zulia, 'main form[action$="/versions/new"] button');
