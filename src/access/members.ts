@@ -6,7 +6,7 @@ import { appendAudit, inTransaction, type DB, type Role } from '../store/index.j
 import { hashPassword } from './passwords.js';
 import { authorize, type Actor, type UserActor } from './policies/policy.js';
 import { resetTotp } from './totp.js';
-import { assertMayActAccountWide } from './installation.js';
+import { assertMayActAccountWide, isTimeZone } from './installation.js';
 
 export const roles: readonly Role[] = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer', 'signatory'];
 
@@ -135,11 +135,66 @@ export async function resetMemberMfa(db: DB, actor: Actor, userId: string): Prom
   await resetTotp(db, userId);
 }
 
-export async function organisationSettings(db: DB, actor: Actor): Promise<{ name: string; slug: string; mfaRelaxedForViewers: boolean }> {
+export interface OrganisationSettings {
+  name: string;
+  slug: string;
+  mfaRelaxedForViewers: boolean;
+  languages: ('es' | 'en')[];
+  timeZone: string;
+  defaultVisibility: 'private' | 'public';
+}
+
+export async function organisationSettings(db: DB, actor: Actor): Promise<OrganisationSettings> {
   authorize(actor, 'org.manage');
   const a = actor as UserActor;
-  const o = await db.selectFrom('organisation').select(['name', 'slug', 'mfa_relaxed_for_viewers']).where('id', '=', a.organisationId).executeTakeFirstOrThrow();
-  return { name: o.name, slug: o.slug, mfaRelaxedForViewers: o.mfa_relaxed_for_viewers };
+  const o = await db
+    .selectFrom('organisation')
+    .select(['name', 'slug', 'mfa_relaxed_for_viewers', 'languages', 'time_zone', 'default_visibility'])
+    .where('id', '=', a.organisationId)
+    .executeTakeFirstOrThrow();
+  return {
+    name: o.name,
+    slug: o.slug,
+    mfaRelaxedForViewers: o.mfa_relaxed_for_viewers,
+    languages: o.languages.filter((l): l is 'es' | 'en' => l === 'es' || l === 'en'),
+    timeZone: o.time_zone,
+    defaultVisibility: o.default_visibility,
+  };
+}
+
+/** The visibility a new case of the actor's organisation starts with (any member may read it). */
+export async function defaultVisibilityOf(db: DB, organisationId: string): Promise<'private' | 'public'> {
+  const o = await db.selectFrom('organisation').select('default_visibility').where('id', '=', organisationId).executeTakeFirst();
+  return o?.default_visibility ?? 'private';
+}
+
+/**
+ * An organisation's own settings, by its administrator: its languages (the first is the default),
+ * its time zone (times on pages, deadlines and exports are shown in it) and the visibility new cases
+ * start with. Each field that is wrong is named; nothing is saved unless all are right.
+ */
+export async function updateOrganisationSettings(
+  db: DB,
+  actor: Actor,
+  input: { languages: string[]; timeZone: string; defaultVisibility: string },
+): Promise<void> {
+  authorize(actor, 'org.manage');
+  const a = actor as UserActor;
+  const issues: { path: string[]; key: string; values?: Record<string, string> }[] = [];
+  const languages = [...new Set(input.languages)].filter((l): l is 'es' | 'en' => l === 'es' || l === 'en');
+  if (!languages.length || languages.length !== new Set(input.languages).size) issues.push({ path: ['languages'], key: 'admin:org.bad_languages' });
+  if (!isTimeZone(input.timeZone)) issues.push({ path: ['timeZone'], key: 'access:bad_time_zone', values: { zone: input.timeZone.slice(0, 100) } });
+  if (input.defaultVisibility !== 'private' && input.defaultVisibility !== 'public') issues.push({ path: ['defaultVisibility'], key: 'admin:org.bad_visibility' });
+  if (issues.length) throw new AppError('validation', { issues });
+  const defaultVisibility = input.defaultVisibility as 'private' | 'public';
+  await inTransaction(db, scopeOf(a), async (trx) => {
+    await trx
+      .updateTable('organisation')
+      .set({ languages, default_lang: languages[0]!, time_zone: input.timeZone, default_visibility: defaultVisibility })
+      .where('id', '=', a.organisationId)
+      .execute();
+    await appendAudit(trx, { organisationId: a.organisationId, userId: a.userId, action: 'org.settings', detail: { languages, timeZone: input.timeZone, defaultVisibility }, requestId: a.requestId ?? null });
+  });
 }
 
 /** Only viewers can be exempted from the second factor: every other role sees identifying data. */

@@ -31,6 +31,7 @@ export interface OrganisationTable {
   archived_at: Date | null;
   /** IANA time zone in which the organisation's pages show times (migration 056). */
   time_zone: Generated<string>;
+  default_visibility: Generated<'private' | 'public'>;
   languages: ColumnType<string[], string[] | undefined, string[]>;
 }
 

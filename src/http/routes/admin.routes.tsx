@@ -12,6 +12,7 @@ import {
   listAudit,
   listMembers,
   organisationSettings,
+  updateOrganisationSettings,
   removeMember,
   resetMemberMfa,
   sealOrganisation,
@@ -23,7 +24,8 @@ import { coalitionsOfActor, listIncidents, listShares, parseInput, recordInput, 
 import { AppError, isAppError } from '../../shared/errors.js';
 import { t } from '../../shared/i18n/index.js';
 import { inTransaction, verifyAudit } from '../../store/index.js';
-import { AuditPage, SecurityPage, SharingPage, UsersPage } from '../../ui/admin/admin-pages.js';
+import { AuditPage, OrganisationPage, SecurityPage, SharingPage, UsersPage } from '../../ui/admin/admin-pages.js';
+import { timeZones } from './installation.routes.js';
 import { renderDocument } from '../../ui/render.js';
 import { clearSessionCookie } from '../plugins/request-context.js';
 import type { Services } from '../services.js';
@@ -192,6 +194,38 @@ export async function adminRoutes(app: FastifyInstance, opts: { services: Servic
     const rows = await listAudit(ctx.db, a, { limit: 1_000_000 });
     const csv = stringify([['seq', 'at', 'user', 'action', 'object_table', 'object_id', 'outcome'], ...rows.map((r) => [r.seq, r.at, r.userId ?? '', r.action, r.objectTable ?? '', r.objectId ?? '', r.outcome])]);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="audit-log.csv"').send(csv);
+  });
+
+  const organisationPage = async (req: FastifyRequest, reply: FastifyReply, a: UserActor, extra: { error?: string; errorFields?: string[] } = {}) => {
+    const pc = await pageContext(req, reply, services);
+    const settings = await organisationSettings(ctx.db, a);
+    return html(reply, renderDocument(<OrganisationPage pc={pc} settings={settings} zones={timeZones()} {...flashMessage(req)} {...extra} />));
+  };
+
+  app.get('/admin/organisation', async (req, reply) => {
+    const a = admin(req, reply);
+    if (!a) return reply;
+    return organisationPage(req, reply, a);
+  });
+
+  app.post('/admin/organisation', async (req, reply) => {
+    const a = admin(req, reply);
+    if (!a) return reply;
+    const body = req.body as Record<string, unknown>;
+    const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+    try {
+      await updateOrganisationSettings(ctx.db, a, {
+        languages: list(body.languages),
+        timeZone: typeof body.timeZone === 'string' ? body.timeZone : '',
+        defaultVisibility: typeof body.defaultVisibility === 'string' ? body.defaultVisibility : '',
+      });
+      return reply.redirect('/admin/organisation?done=saved', 303);
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      reply.status(e.status);
+      const errorText = e.issues.map((i) => t(req.lang, i.key, i.values)).join(' ');
+      return organisationPage(req, reply, a, { error: errorText, errorFields: e.issues.map((i) => String(i.path[0])) });
+    }
   });
 
   const securityPage = async (req: FastifyRequest, reply: FastifyReply, a: UserActor, error?: string) => {

@@ -29,7 +29,7 @@ const idParams = z.object({ id: z.uuid() });
 const doneKeys = new Set(['created', 'renamed', 'archived', 'invited']);
 
 /** Every IANA zone this Node knows, UTC first (the default, as in `atalaya org create`). */
-function timeZones(): string[] {
+export function timeZones(): string[] {
   const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
   return ['UTC', ...all.filter((z) => z !== 'UTC')];
 }

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
 import { nulByteError, nulPath } from '../plugins/nul-bytes.js';
-import { writeScope, type UserActor } from '../../access/index.js';
+import { defaultVisibilityOf, writeScope, type UserActor } from '../../access/index.js';
 import { inTransaction } from '../../store/index.js';
 import {
   attachEvidence,
@@ -138,7 +138,10 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
   app.post('/incidents/new', async (req, reply) => {
     const actor = requireUser(req, reply);
     if (!actor) return reply;
-    const id = await createDraft(ctx, actor, emptyDraft());
+    // A new case starts with the visibility the organisation chose for new cases (its settings).
+    const draft = emptyDraft();
+    draft.incident.visibility = await defaultVisibilityOf(ctx.db, actor.organisationId);
+    const id = await createDraft(ctx, actor, draft);
     return reply.redirect(`/incidents/new/${id}/incident`, 303);
   });
 

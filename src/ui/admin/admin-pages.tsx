@@ -1,5 +1,5 @@
 /** Administration pages of an organisation: members and roles, sharing, audit log, security. */
-import type { AuditRow, Member, PendingInvitation } from '../../access/index.js';
+import type { AuditRow, Member, OrganisationSettings, PendingInvitation } from '../../access/index.js';
 import { InvitationList } from '../installation/installation-pages.js';
 import type { ShareView } from '../../records/index.js';
 import { Layout } from '../layout.js';
@@ -12,6 +12,7 @@ function AdminNav(props: { pc: PageContext; current: string }) {
   const { t } = props.pc;
   const items = [
     ['users', '/admin/users'],
+    ['organisation', '/admin/organisation'],
     ['sharing', '/admin/sharing'],
     ['audit', '/admin/audit'],
     ['security', '/admin/security'],
@@ -298,6 +299,62 @@ export function SecurityPage(props: { pc: PageContext; settings: { name: string;
         <input id="seal-confirm" name="confirm" type="text" required autocomplete="off" />
         <p>
           <button type="submit">{t('admin:security.seal')}</button>
+        </p>
+      </form>
+    </Layout>
+  );
+}
+
+/** The organisation's own settings: languages, time zone, and the visibility new cases start with. */
+export function OrganisationPage(props: { pc: PageContext; settings: OrganisationSettings; zones: string[]; message?: string; error?: string; errorFields?: string[] }) {
+  const { pc, settings } = props;
+  const { t } = pc;
+  const bad = new Set(props.errorFields ?? []);
+  return (
+    <Layout pc={pc} title={t('admin:org.title')} wide>
+      <h1>{t('admin:org.title')}</h1>
+      <AdminNav pc={pc} current="organisation" />
+      <Flash message={props.message} error={props.error} />
+      <p>
+        {settings.name} (<code>{settings.slug}</code>)
+      </p>
+      <form method="post" action="/admin/organisation">
+        <Hidden pc={pc} />
+        <fieldset aria-describedby="org-lang-hint" aria-invalid={bad.has('languages') ? 'true' : undefined}>
+          <legend>{t('admin:org.languages')}</legend>
+          <p class="hint" id="org-lang-hint">
+            {t('admin:org.languages_hint')}
+          </p>
+          {(['es', 'en'] as const).map((l) => (
+            <label class="check">
+              <input type="checkbox" name="languages" value={l} checked={settings.languages.includes(l)} /> {t(`admin:org.lang_${l}`)}
+            </label>
+          ))}
+        </fieldset>
+        <p>
+          <label for="org-zone">{t('admin:org.time_zone')}</label>
+          <select id="org-zone" name="timeZone" aria-describedby="org-zone-hint" aria-invalid={bad.has('timeZone') ? 'true' : undefined}>
+            {props.zones.map((z) => (
+              <option value={z} selected={settings.timeZone === z}>
+                {z}
+              </option>
+            ))}
+          </select>
+        </p>
+        <p class="hint" id="org-zone-hint">
+          {t('admin:org.time_zone_hint')}
+        </p>
+        <fieldset aria-invalid={bad.has('defaultVisibility') ? 'true' : undefined}>
+          <legend>{t('admin:org.default_visibility')}</legend>
+          {(['private', 'public'] as const).map((v) => (
+            <label class="check">
+              <input type="radio" name="defaultVisibility" value={v} checked={settings.defaultVisibility === v} /> {t(`ui:visibility.${v}`)}
+            </label>
+          ))}
+          <p class="hint">{t('admin:org.default_visibility_hint')}</p>
+        </fieldset>
+        <p>
+          <button type="submit">{t('admin:org.save')}</button>
         </p>
       </form>
     </Layout>

@@ -68,8 +68,9 @@ describe.skipIf(!browserAvailable())('report an attack in Chromium', () => {
       const reporter = await reporterCtx.newPage();
       await reporter.goto(`${s.url}/report`);
       await check(reporter, `list-js-${js}`);
-      await submit(reporter, `a[href="/report/${slug}"]`);
+      // Taken before the form is asked for: the server stamps it later than this, never earlier.
       const formServedAt = Date.now();
+      await submit(reporter, `a[href="/report/${slug}"]`);
       await check(reporter, `form-js-${js}`);
       if (js) {
         await reporter.setViewportSize({ width: 320, height: 900 });
