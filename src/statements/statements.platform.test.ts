@@ -100,7 +100,7 @@ describe.each(engines)('signing on the platform as a focal point on %s', (engine
     expect(a).toContain('CASO-COMPARTIDO');
     expect(a).toContain(`/incidents/${sharedCase}`);
     expect(a).not.toContain('CASO-PRIVADO');
-    expect(a).toContain('cita además 1 casos');
+    expect(a).toContain('cita además 1 caso que');
   });
 
   it('the signatory role sees nothing of the cases (403/404), on pages and the API', async () => {

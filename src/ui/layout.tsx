@@ -63,6 +63,9 @@ export function Layout(props: { pc: PageContext; title: string; children?: Child
                   <li>
                     <a href="/coalitions">{t('coalitions:nav')}</a>
                   </li>
+                  <li>
+                    <a href="/notifications">{t('analysis:notifications.title')}</a>
+                  </li>
                   {may('analysis.read') ? (
                     <li>
                       <a href="/analysis">{t('analysis:title')}</a>

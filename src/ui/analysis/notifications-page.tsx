@@ -41,10 +41,16 @@ export function NotificationsPage(props: { pc: PageContext; items: NotificationI
                     {n.kind === 'new_report'
                       ? t('intake:notice.new_report')
                       : n.kind === 'statement_invitation' || n.kind === 'coalition_invitation'
-                      ? t(`coalitions:notice.${n.kind}`)
-                      : n.kind === 'escalation'
-                      ? t('analysis:notifications.escalation', { what: whatText, sentence: String(p.sentence ?? '') })
-                      : t('analysis:notifications.new_incident', { what: whatText, title: typeof p.more === 'number' ? `+${p.more}` : String(p.title ?? '') })}
+                        ? t(`coalitions:notice.${n.kind}`)
+                        : n.kind === 'escalation'
+                          ? t('analysis:notifications.escalation', {
+                              what: whatText,
+                              sentence: String(p.sentence ?? ''),
+                            })
+                          : t('analysis:notifications.new_incident', {
+                              what: whatText,
+                              title: typeof p.more === 'number' ? `+${p.more}` : String(p.title ?? ''),
+                            })}
                   </p>
                   <p class="meta">
                     {dateTimeLabel(new Date(n.createdAt).toISOString(), pc.lang, pc.timeZone)}
@@ -57,7 +63,9 @@ export function NotificationsPage(props: { pc: PageContext; items: NotificationI
                     {n.kind === 'statement_invitation' && typeof p.signatoryId === 'string' ? (
                       <>
                         {' · '}
-                        <a href={`/coordinate/invitations/${p.signatoryId}`}>{t('analysis:notifications.open')}</a>
+                        <a href={`/coordinate/invitations/${p.signatoryId}`}>
+                          {t('analysis:notifications.open')}
+                        </a>
                       </>
                     ) : null}
                     {n.kind === 'coalition_invitation' && typeof p.coalitionId === 'string' ? (
@@ -79,19 +87,26 @@ export function NotificationsPage(props: { pc: PageContext; items: NotificationI
           </ul>
         </>
       )}
-      <h2>{t('analysis:notifications.follows_heading')}</h2>
-      {props.follows.length === 0 ? (
-        <p class="muted">{t('analysis:notifications.no_follows')}</p>
-      ) : (
-        <ul>
-          {props.follows.map((f) => (
-            <li>
-              <a href={`/analysis?country=${encodeURIComponent(f.country ?? 'VE')}${f.actType ? `&act_type=${encodeURIComponent(f.actType)}` : ''}`}>
-                {topic(pc, f.country, f.actType) || t('analysis:notifications.any')}
-              </a>
-            </li>
-          ))}
-        </ul>
+      {/* Following counts is for those who may see the analysis; a focal point sees only invitations. */}
+      {pc.user?.role === 'signatory' ? null : (
+        <>
+          <h2>{t('analysis:notifications.follows_heading')}</h2>
+          {props.follows.length === 0 ? (
+            <p class="muted">{t('analysis:notifications.no_follows')}</p>
+          ) : (
+            <ul>
+              {props.follows.map((f) => (
+                <li>
+                  <a
+                    href={`/analysis?country=${encodeURIComponent(f.country ?? 'VE')}${f.actType ? `&act_type=${encodeURIComponent(f.actType)}` : ''}`}
+                  >
+                    {topic(pc, f.country, f.actType) || t('analysis:notifications.any')}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
       )}
     </Layout>
   );

@@ -131,7 +131,7 @@ export function InvitationPage(props: { pc: PageContext; inv: InvitationView }) 
             })}
           </ul>
         ) : null}
-        {inv.hiddenCases ? <p class="muted">{t('statements:platform.hidden_cases', { count: inv.hiddenCases })}</p> : null}
+        {inv.hiddenCases ? <p class="muted">{t(inv.hiddenCases === 1 ? 'statements:platform.hidden_cases_one' : 'statements:platform.hidden_cases', { count: inv.hiddenCases })}</p> : null}
       </section>
       {canSign ? (
         <section aria-labelledby="h-sign">
