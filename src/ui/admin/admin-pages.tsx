@@ -4,6 +4,7 @@ import { InvitationList } from '../installation/installation-pages.js';
 import type { ShareView } from '../../records/index.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
+import { Csrf, Flash } from '../workspace/fields.js';
 import { dateTimeLabel } from '../format.js';
 
 const roleList = ['admin', 'documenter', 'analyst', 'reviewer', 'viewer', 'signatory'] as const;
@@ -33,26 +34,7 @@ function AdminNav(props: { pc: PageContext; current: string }) {
   );
 }
 
-function Flash(props: { message?: string | undefined; error?: string | undefined }) {
-  return (
-    <>
-      {props.message ? (
-        <p class="notice ok" role="status">
-          {props.message}
-        </p>
-      ) : null}
-      {props.error ? (
-        <div class="error-summary" role="alert">
-          <p>{props.error}</p>
-        </div>
-      ) : null}
-    </>
-  );
-}
 
-function Hidden(props: { pc: PageContext }) {
-  return <input type="hidden" name="_csrf" value={props.pc.csrf} />;
-}
 
 export function UsersPage(props: { pc: PageContext; members: Member[]; invitations: PendingInvitation[]; message?: string; error?: string }) {
   const { pc, members } = props;
@@ -83,7 +65,7 @@ export function UsersPage(props: { pc: PageContext; members: Member[]; invitatio
                 </td>
                 <td>
                   <form method="post" action={`/admin/users/${m.userId}/role`} class="inline-form">
-                    <Hidden pc={pc} />
+                    <Csrf pc={pc} />
                     <label class="visually-hidden" for={`role-${m.userId}`}>
                       {t('admin:users.role_of', { name: m.displayName })}
                     </label>
@@ -102,21 +84,21 @@ export function UsersPage(props: { pc: PageContext; members: Member[]; invitatio
                 <td>{m.mfa ? t('admin:users.mfa_on') : t('admin:users.mfa_off')}</td>
                 <td>
                   <form method="post" action={`/admin/users/${m.userId}/end-sessions`} class="inline-form">
-                    <Hidden pc={pc} />
+                    <Csrf pc={pc} />
                     <button type="submit" class="secondary">
                       {t('admin:users.end_sessions', { count: m.activeSessions })}
                     </button>
                   </form>
                   {m.mfa ? (
                     <form method="post" action={`/admin/users/${m.userId}/reset-mfa`} class="inline-form">
-                      <Hidden pc={pc} />
+                      <Csrf pc={pc} />
                       <button type="submit" class="secondary">
                         {t('admin:users.reset_mfa')}
                       </button>
                     </form>
                   ) : null}
                   <form method="post" action={`/admin/users/${m.userId}/remove`} class="inline-form">
-                    <Hidden pc={pc} />
+                    <Csrf pc={pc} />
                     <button type="submit" class="secondary">
                       {t('admin:users.remove')}
                     </button>
@@ -130,7 +112,7 @@ export function UsersPage(props: { pc: PageContext; members: Member[]; invitatio
       {props.invitations.length ? <InvitationList pc={pc} invitations={props.invitations} revoke /> : null}
       <h2>{t('install:invite.title')}</h2>
       <form method="post" action="/admin/users">
-        <Hidden pc={pc} />
+        <Csrf pc={pc} />
         <label for="add-email">{t('admin:users.email')}</label>
         <input id="add-email" name="email" type="email" required autocomplete="off" />
         <label for="add-role">{t('admin:users.role')}</label>
@@ -182,7 +164,7 @@ export function SharingPage(props: { pc: PageContext; shares: ShareView[]; coali
                   <td>{s.fields.length ? s.fields.map((f) => t(`admin:sharing.field.${f}`)).join(', ') : t('admin:sharing.default_set')}</td>
                   <td>
                     <form method="post" action="/admin/sharing/remove" class="inline-form">
-                      <Hidden pc={pc} />
+                      <Csrf pc={pc} />
                       <input type="hidden" name="incidentId" value={s.incidentId} />
                       <input type="hidden" name="coalitionId" value={s.coalitionId} />
                       <button type="submit" class="secondary">
@@ -266,7 +248,7 @@ export function SecurityPage(props: { pc: PageContext; settings: { name: string;
       <Flash message={props.message} error={props.error} />
       <h2>{t('admin:security.mfa_title')}</h2>
       <form method="post" action="/admin/security/mfa">
-        <Hidden pc={pc} />
+        <Csrf pc={pc} />
         <label class="check">
           <input type="checkbox" name="relaxed" value="on" checked={settings.mfaRelaxedForViewers} /> {t('admin:security.mfa_relax')}
         </label>
@@ -280,7 +262,7 @@ export function SecurityPage(props: { pc: PageContext; settings: { name: string;
       <h2>{t('admin:security.lockdown_title')}</h2>
       <p>{t('admin:security.lockdown_intro')}</p>
       <form method="post" action="/admin/security/end-sessions">
-        <Hidden pc={pc} />
+        <Csrf pc={pc} />
         <p>
           <button type="submit">{t('admin:security.end_all')}</button>
         </p>
@@ -291,7 +273,7 @@ export function SecurityPage(props: { pc: PageContext; settings: { name: string;
         <code>{`npx atalaya keys export --org ${settings.slug} --out ${settings.slug}-keys.json`}</code>
       </pre>
       <form method="post" action="/admin/security/seal">
-        <Hidden pc={pc} />
+        <Csrf pc={pc} />
         <label class="check">
           <input type="checkbox" name="backup" value="yes" required /> {t('admin:security.seal_backup')}
         </label>
@@ -319,7 +301,7 @@ export function OrganisationPage(props: { pc: PageContext; settings: Organisatio
         {settings.name} (<code>{settings.slug}</code>)
       </p>
       <form method="post" action="/admin/organisation">
-        <Hidden pc={pc} />
+        <Csrf pc={pc} />
         <fieldset aria-describedby="org-lang-hint" aria-invalid={bad.has('languages') ? 'true' : undefined}>
           <legend>{t('admin:org.languages')}</legend>
           <p class="hint" id="org-lang-hint">

@@ -7,7 +7,7 @@ import type { CoalitionInvitationView, CoalitionPage, CoalitionSummary } from '.
 import { dateTimeLabel } from '../format.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
-import { Csrf } from '../workspace/fields.js';
+import { Csrf, Flash } from '../workspace/fields.js';
 
 const extraFields = ['narrative', 'victim_names', 'place_names', 'source_urls'] as const;
 
@@ -15,22 +15,6 @@ function when(d: Date, pc: PageContext): string {
   return dateTimeLabel(new Date(d).toISOString(), pc.lang, pc.timeZone);
 }
 
-function Flash(props: { message?: string | undefined; error?: string | undefined }) {
-  return (
-    <>
-      {props.message ? (
-        <p class="notice ok-notice" role="status">
-          {props.message}
-        </p>
-      ) : null}
-      {props.error ? (
-        <p class="notice error" role="alert">
-          {props.error}
-        </p>
-      ) : null}
-    </>
-  );
-}
 
 function InvitationAnswer(props: { pc: PageContext; inv: CoalitionInvitationView; isAdmin: boolean }) {
   const { pc, inv } = props;

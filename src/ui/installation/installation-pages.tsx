@@ -3,27 +3,9 @@ import type { OrganisationSummary, PendingInvitation } from '../../access/index.
 import { dateTimeLabel } from '../format.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
+import { Csrf, Flash } from '../workspace/fields.js';
 
-function Flash(props: { message?: string | undefined; error?: string | undefined }) {
-  return (
-    <>
-      {props.message ? (
-        <p class="notice ok" role="status">
-          {props.message}
-        </p>
-      ) : null}
-      {props.error ? (
-        <div class="error-summary" role="alert">
-          <p>{props.error}</p>
-        </div>
-      ) : null}
-    </>
-  );
-}
 
-function Hidden(props: { pc: PageContext }) {
-  return <input type="hidden" name="_csrf" value={props.pc.csrf} />;
-}
 
 function langList(pc: PageContext, langs: string[]): string {
   return langs.map((l) => pc.t(`common:lang.${l}`)).join(', ');
@@ -80,7 +62,7 @@ export function InstallationPage(props: { pc: PageContext; organisations: Organi
       )}
       <h2 id="create">{t('install:org.create_title')}</h2>
       <form method="post" action="/installation/organisations">
-        <Hidden pc={pc} />
+        <Csrf pc={pc} />
         <label for="org-name">{t('install:org.name')}</label>
         <input id="org-name" name="name" type="text" required maxlength={200} value={v.name ?? ''} autocomplete="organization" />
         <label for="org-slug">{t('install:org.slug')}</label>
@@ -139,7 +121,7 @@ export function OrganisationPage(props: { pc: PageContext; org: OrganisationSumm
           <h2>{t('install:invite.first_admin_title')}</h2>
           <p>{t('install:invite.first_admin_intro')}</p>
           <form method="post" action={`/installation/organisations/${org.id}/invitations`}>
-            <Hidden pc={pc} />
+            <Csrf pc={pc} />
             <label for="invite-email">{t('install:invite.email')}</label>
             <input id="invite-email" name="email" type="email" required autocomplete="off" />
             <p>
@@ -149,7 +131,7 @@ export function OrganisationPage(props: { pc: PageContext; org: OrganisationSumm
           {props.invitations.length ? <InvitationList pc={pc} invitations={props.invitations} /> : null}
           <h2>{t('install:org.rename_title')}</h2>
           <form method="post" action={`/installation/organisations/${org.id}/rename`}>
-            <Hidden pc={pc} />
+            <Csrf pc={pc} />
             <label for="rename-name">{t('install:org.new_name')}</label>
             <input id="rename-name" name="name" type="text" required maxlength={200} value={org.name} autocomplete="organization" />
             <p>
@@ -180,7 +162,7 @@ export function InvitationList(props: { pc: PageContext; invitations: PendingInv
             {i.expired ? t('install:invite.expired') : t('install:invite.expires', { date: dateTimeLabel(i.expiresAt.toISOString(), pc.lang) })}
             {props.revoke ? (
               <form method="post" action={`/admin/invitations/${i.id}/revoke`} class="inline-form">
-                <Hidden pc={pc} />
+                <Csrf pc={pc} />
                 <button type="submit" class="secondary">
                   {t('install:invite.revoke', { email: i.email })}
                 </button>
@@ -207,7 +189,7 @@ export function ArchiveConfirmPage(props: { pc: PageContext; org: OrganisationSu
         <li>{t('install:org.archive_effect_final')}</li>
       </ul>
       <form method="post" action={`/installation/organisations/${org.id}/archive`}>
-        <Hidden pc={pc} />
+        <Csrf pc={pc} />
         <input type="hidden" name="confirm" value="yes" />
         <p>
           <button type="submit" class="danger">

@@ -248,6 +248,24 @@ export function Csrf(props: { pc: PageContext }) {
   return <input type="hidden" name="_csrf" value={props.pc.csrf} />;
 }
 
+/** The outcome of the last form sent: a confirmation (status) or what went wrong (alert). */
+export function Flash(props: { message?: string | undefined; error?: string | undefined }) {
+  return (
+    <>
+      {props.message ? (
+        <p class="notice ok-notice" role="status">
+          {props.message}
+        </p>
+      ) : null}
+      {props.error ? (
+        <div class="error-summary" role="alert">
+          <p>{props.error}</p>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
 export function Section(props: { title: string; children?: Child; id?: string }) {
   return (
     <section aria-labelledby={props.id ?? undefined}>
