@@ -169,24 +169,27 @@ export async function defaultVisibilityOf(db: DB, organisationId: string): Promi
 }
 
 /**
- * An organisation's own settings, by its administrator: its languages (the first is the default),
+ * An organisation's own settings, by its administrator: its languages and which is the default,
  * its time zone (times on pages, deadlines and exports are shown in it) and the visibility new cases
  * start with. Each field that is wrong is named; nothing is saved unless all are right.
  */
 export async function updateOrganisationSettings(
   db: DB,
   actor: Actor,
-  input: { languages: string[]; timeZone: string; defaultVisibility: string },
+  input: { languages: string[]; defaultLang: string; timeZone: string; defaultVisibility: string },
 ): Promise<void> {
   authorize(actor, 'org.manage');
   const a = actor as UserActor;
   const issues: { path: string[]; key: string; values?: Record<string, string> }[] = [];
   const languages = [...new Set(input.languages)].filter((l): l is 'es' | 'en' => l === 'es' || l === 'en');
   if (!languages.length || languages.length !== new Set(input.languages).size) issues.push({ path: ['languages'], key: 'admin:org.bad_languages' });
+  else if (!languages.includes(input.defaultLang as 'es' | 'en')) issues.push({ path: ['defaultLang'], key: 'admin:org.bad_default_lang' });
   if (!isTimeZone(input.timeZone)) issues.push({ path: ['timeZone'], key: 'access:bad_time_zone', values: { zone: input.timeZone.slice(0, 100) } });
   if (input.defaultVisibility !== 'private' && input.defaultVisibility !== 'public') issues.push({ path: ['defaultVisibility'], key: 'admin:org.bad_visibility' });
   if (issues.length) throw new AppError('validation', { issues });
   const defaultVisibility = input.defaultVisibility as 'private' | 'public';
+  // The organisation's default language is the first of its list.
+  languages.sort((x, y) => Number(y === input.defaultLang) - Number(x === input.defaultLang));
   await inTransaction(db, scopeOf(a), async (trx) => {
     await trx
       .updateTable('organisation')

@@ -216,6 +216,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { services: Servic
     try {
       await updateOrganisationSettings(ctx.db, a, {
         languages: list(body.languages),
+        defaultLang: typeof body.defaultLang === 'string' ? body.defaultLang : '',
         timeZone: typeof body.timeZone === 'string' ? body.timeZone : '',
         defaultVisibility: typeof body.defaultVisibility === 'string' ? body.defaultVisibility : '',
       });

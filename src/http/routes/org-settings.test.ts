@@ -37,7 +37,7 @@ describe.each(engines)('organisation settings (%s)', (engine) => {
     const page = await ac.request('GET', '/admin/organisation');
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('America/Caracas');
-    const r = await ac.request('POST', '/admin/organisation', new URLSearchParams([['languages', 'en'], ['languages', 'es'], ['timeZone', 'America/Caracas'], ['defaultVisibility', 'public']]).toString(), form);
+    const r = await ac.request('POST', '/admin/organisation', new URLSearchParams([['languages', 'es'], ['languages', 'en'], ['defaultLang', 'en'], ['timeZone', 'America/Caracas'], ['defaultVisibility', 'public']]).toString(), form);
     expect(r.status).toBe(303);
     expect(await row()).toEqual({ languages: ['en', 'es'], default_lang: 'en', time_zone: 'America/Caracas', default_visibility: 'public' });
     const audit = await s.t.ownerDb.selectFrom('audit_log').select(['action', 'detail']).where('organisation_id', '=', org).where('action', '=', 'org.settings').execute();
@@ -57,11 +57,15 @@ describe.each(engines)('organisation settings (%s)', (engine) => {
     expect(text).toContain('Marte/Base');
     expect(text).toContain('Elija privada o pública');
     expect(await row()).toEqual(before);
+    const notTicked = await ac.request('POST', '/admin/organisation', new URLSearchParams([['languages', 'es'], ['defaultLang', 'en'], ['timeZone', 'UTC'], ['defaultVisibility', 'private']]).toString(), form);
+    expect(notTicked.status).toBe(422);
+    expect(await notTicked.text()).toContain('El idioma principal debe ser uno de los idiomas marcados');
+    expect(await row()).toEqual(before);
   });
 
   it('is the administrator\'s only', async () => {
     expect((await dc.request('GET', '/admin/organisation')).status).toBe(403);
-    const r = await dc.request('POST', '/admin/organisation', new URLSearchParams([['languages', 'es'], ['timeZone', 'UTC'], ['defaultVisibility', 'private']]).toString(), form);
+    const r = await dc.request('POST', '/admin/organisation', new URLSearchParams([['languages', 'es'], ['defaultLang', 'es'], ['timeZone', 'UTC'], ['defaultVisibility', 'private']]).toString(), form);
     expect(r.status).toBe(403);
   });
 });

@@ -314,6 +314,16 @@ export function OrganisationPage(props: { pc: PageContext; settings: Organisatio
           ))}
         </fieldset>
         <p>
+          <label for="org-default-lang">{t('admin:org.default_lang')}</label>
+          <select id="org-default-lang" name="defaultLang" aria-invalid={bad.has('defaultLang') ? 'true' : undefined}>
+            {(['es', 'en'] as const).map((l) => (
+              <option value={l} selected={settings.languages[0] === l}>
+                {t(`admin:org.lang_${l}`)}
+              </option>
+            ))}
+          </select>
+        </p>
+        <p>
           <label for="org-zone">{t('admin:org.time_zone')}</label>
           <select id="org-zone" name="timeZone" aria-describedby="org-zone-hint" aria-invalid={bad.has('timeZone') ? 'true' : undefined}>
             {props.zones.map((z) => (
