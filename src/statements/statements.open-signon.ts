@@ -15,8 +15,8 @@ import { invalidatePublic } from './public-cache.js';
 import * as S from './statements.schema.js';
 import type { StatementStatus } from './statements.tables.js';
 import './statements.tables.js';
-import { byToken, type LinkState } from './statements.signon.js';
-import { hashToken, loadOwn, logEvent, whoFor, type MailSettings } from './statements.shared.js';
+import type { LinkState } from './statements.signon.js';
+import { byToken, hashToken, loadOwn, logEvent, whoFor, type MailSettings } from './statements.shared.js';
 
 /** A member of the public adds their name; it counts only after e-mail confirmation and moderation. */
 export async function requestOpenSignature(ctx: Ctx, versionSlug: string, body: unknown, mail: MailSettings, lang: Lang = 'es'): Promise<LinkState> {

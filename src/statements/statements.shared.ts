@@ -7,8 +7,8 @@ import { actorOrganisation, actorUserId, type Actor, type Ctx } from '../access/
 import { AppError } from '../shared/errors.js';
 import { newId, newToken } from '../shared/ids.js';
 import { type MailConfig } from '../shared/mail.js';
-import { appendAudit, type DB } from '../store/index.js';
-import { statementSlugTaken } from './statements.queries.js';
+import { appendAudit, inTransaction, systemScope, type DB } from '../store/index.js';
+import { signatoryKeyByToken, statementSlugTaken } from './statements.queries.js';
 import { nowFor } from './statements.clock.js';
 import * as S from './statements.schema.js';
 import type { StatementTable } from './statements.tables.js';
@@ -137,4 +137,16 @@ export function statementColumns(input: Partial<S.StatementCreate>): Partial<Rec
   if (input.openSignon !== undefined) cols.open_signon = input.openSignon;
   if (input.signatoryOrder !== undefined) cols.signatory_order = input.signatoryOrder;
   return cols;
+}
+
+/** A sign-on link's invitation and statement: the token names the row, then it is read in its organisation's scope. */
+export async function byToken(db: DB, token: string, which: 'sign' | 'withdraw' = 'sign') {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const key = await signatoryKeyByToken(db, hashToken(token), which);
+  if (!key) return null;
+  return inTransaction(db, systemScope([key.organisation_id]), async (trx) => {
+    const row = await trx.selectFrom('statement_signatory').selectAll().where('organisation_id', '=', key.organisation_id).where('id', '=', key.id).executeTakeFirstOrThrow();
+    const st = await trx.selectFrom('statement').selectAll().where('organisation_id', '=', row.organisation_id).where('id', '=', row.statement_id).executeTakeFirstOrThrow();
+    return { row, st };
+  });
 }

@@ -11,13 +11,12 @@ import { newId, newToken } from '../shared/ids.js';
 import { sendMail } from '../shared/mail.js';
 import { inTransaction, systemScope, type DB } from '../store/index.js';
 import { notifyFocalPoints } from '../coalitions/index.js';
-import { signatoryKeyByToken } from './statements.queries.js';
 import { nowFor } from './statements.clock.js';
 import { invalidatePublic } from './public-cache.js';
 import * as S from './statements.schema.js';
 import type { SignatoryStatus, StatementStatus } from './statements.tables.js';
 import './statements.tables.js';
-import { hashToken, loadOwn, logEvent, whoFor, type MailSettings } from './statements.shared.js';
+import { byToken, hashToken, loadOwn, logEvent, whoFor, type MailSettings } from './statements.shared.js';
 
 const INVITE_DAYS = 30;
 
@@ -161,18 +160,6 @@ function tokenState(
   if (row.token_used_at || row.status === 'signed') return 'used';
   if (row.token_expires_at && row.token_expires_at.getTime() <= now.getTime()) return 'expired';
   return signingOpen(st, now);
-}
-
-export async function byToken(db: DB, token: string, which: 'sign' | 'withdraw' = 'sign') {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  // The token is the permission: it names the row, then the row is read in its organisation's scope.
-  const key = await signatoryKeyByToken(db, hashToken(token), which);
-  if (!key) return null;
-  return inTransaction(db, systemScope([key.organisation_id]), async (trx) => {
-    const row = await trx.selectFrom('statement_signatory').selectAll().where('organisation_id', '=', key.organisation_id).where('id', '=', key.id).executeTakeFirstOrThrow();
-    const st = await trx.selectFrom('statement').selectAll().where('organisation_id', '=', row.organisation_id).where('id', '=', row.statement_id).executeTakeFirstOrThrow();
-    return { row, st };
-  });
 }
 
 /** The full text of one version for the holder of a live invitation link (the statement may not be public yet). */
