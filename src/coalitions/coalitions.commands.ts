@@ -6,6 +6,7 @@
  * the coalition end (each audited as an unshare) and its focal points there go. Each member names its
  * own focal points. Every change is audited in the chain of each organisation it concerns.
  */
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { authorize, coalitionsOf, type Actor, type Ctx, type UserActor } from '../access/index.js';
 import { endSharesWithCoalition, parseInput } from '../records/index.js';
@@ -56,6 +57,12 @@ const createInput = z.object({
   description: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(2000).optional()),
 });
 
+/** Whether a coalition slug is taken anywhere in the installation (migration 083 answers it past row-level security). */
+async function coalitionSlugTaken(trx: DB, slug: string): Promise<boolean> {
+  const r = await sql<{ taken: boolean }>`SELECT atalaya_coalition_slug_taken(${slug}) AS taken`.execute(trx);
+  return r.rows[0]?.taken === true;
+}
+
 /** Creates a coalition coordinated by the actor's organisation, which becomes its first member. */
 export async function createCoalitionFor(ctx: Ctx, actor: Actor, body: unknown, lang: Lang = 'es'): Promise<{ id: string }> {
   const a = adminOf(actor);
@@ -63,7 +70,8 @@ export async function createCoalitionFor(ctx: Ctx, actor: Actor, body: unknown, 
   return inTransaction(ctx.db, await orgScope(ctx, a), async (trx) => {
     const base = slugOf(input.name);
     let slug = base;
-    for (let i = 2; await trx.selectFrom('coalition').select('id').where('slug', '=', slug).executeTakeFirst(); i++) slug = `${base}-${i}`;
+    // Other organisations' coalitions are hidden by row-level security: ask the database's narrow question.
+    for (let i = 2; await coalitionSlugTaken(trx, slug); i++) slug = `${base}-${i}`;
     const id = newId();
     await trx.insertInto('coalition').values({ id, slug, name: input.name, coordinator_org_id: a.organisationId, created_by: a.userId, description: input.description ?? null }).execute();
     await trx.insertInto('coalition_member').values({ organisation_id: a.organisationId, coalition_id: id }).execute();

@@ -135,10 +135,15 @@ describe.each(engines)('coalitions on the web on %s', (engine) => {
         const inv = await sql<{ n: string }>`SELECT count(*) AS n FROM coalition_invitation`.execute(trx);
         const fps = await sql<{ n: string }>`SELECT count(*) AS n FROM coalition_focal_point`.execute(trx);
         const notices = await sql<{ n: string }>`SELECT count(*) AS n FROM invitation_notice`.execute(trx);
-        return [Number(inv.rows[0]!.n), Number(fps.rows[0]!.n), Number(notices.rows[0]!.n)];
+        // The coalition's own row too (migration 083): its name alone says who works with whom.
+        const named = await sql<{ n: string }>`SELECT count(*) AS n FROM coalition WHERE id = ${coalitionId}`.execute(trx);
+        return [Number(inv.rows[0]!.n), Number(fps.rows[0]!.n), Number(notices.rows[0]!.n), Number(named.rows[0]!.n)];
       });
-      if (engine === 'postgres') expect(counts).toEqual([0, 0, 0]);
+      if (engine === 'postgres') expect(counts).toEqual([0, 0, 0, 0]);
     }
+    // A member's scope does see it (the wall is not simply closed).
+    const seen = await inTransaction(s.t.db, systemScope([orgA]), (trx) => sql<{ n: string }>`SELECT count(*) AS n FROM coalition WHERE id = ${coalitionId}`.execute(trx));
+    expect(Number(seen.rows[0]!.n)).toBe(1);
   });
 
   it('leaving ends its shares (audited) and what it saw of the others', async () => {
@@ -163,5 +168,16 @@ describe.each(engines)('coalitions on the web on %s', (engine) => {
     expect(await actions(s, orgB)).toEqual(['coalition.invited', 'coalition.join', 'coalition.focal_points', 'record.share', 'record.unshare', 'coalition.leave']);
     expect(await actions(s, orgC)).toEqual(['coalition.invited', 'coalition.decline']);
     expect(await actions(s, orgD)).toEqual([]);
+  });
+
+  it('a coalition named like one the organisation cannot see gets its own address', async () => {
+    // D cannot see "Red Andina" (above), yet slugs are unique across the installation.
+    const r = await post('adminD', '/coalitions', { name: 'Red Andina de Defensoras' });
+    expect(r.status).toBe(303);
+    const mine = await inTransaction(s.t.db, systemScope([orgD]), (trx) =>
+      sql<{ slug: string }>`SELECT c.slug FROM coalition c JOIN coalition_member m ON m.coalition_id = c.id WHERE m.organisation_id = ${orgD}`.execute(trx));
+    const theirs = await sql<{ slug: string }>`SELECT slug FROM coalition WHERE id = ${coalitionId}`.execute(s.t.ownerDb);
+    expect(mine.rows).toHaveLength(1);
+    expect(mine.rows[0]!.slug).not.toBe(theirs.rows[0]!.slug);
   });
 });

@@ -5,10 +5,20 @@ import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { Csrf, Flash } from '../workspace/fields.js';
 
-
-
-function langList(pc: PageContext, langs: string[]): string {
-  return langs.map((l) => pc.t(`common:lang.${l}`)).join(', ');
+/**
+ * The languages named in the page's language ("español e inglés", "Spanish and English"): the
+ * switcher's names are endonyms, which in a sentence mixed two languages ("Español, English").
+ */
+export function langList(pc: PageContext, langs: string[]): string {
+  const names = langs.map((l) => {
+    try {
+      return new Intl.DisplayNames([pc.lang], { type: 'language' }).of(l) ?? l;
+    } catch {
+      return l;
+    }
+  });
+  const text = new Intl.ListFormat(pc.lang, { style: 'long', type: 'conjunction' }).format(names);
+  return text.charAt(0).toLocaleUpperCase(pc.lang) + text.slice(1);
 }
 
 export interface CreateValues {
