@@ -68,6 +68,9 @@ describe.each(engines)('case history on %s', (engine) => {
     // Reachable from the record itself on the case page.
     const casePage = await (await c.request('GET', `/incidents/${incidentId}`)).text();
     expect(casePage).toContain(`href="${href}"`);
+    // The act's and the victim's links on one card say whose history each is.
+    expect(casePage).toMatch(new RegExp(`href="${href}">Historial del acto<`));
+    expect(casePage).toMatch(/history\/actor\/[0-9a-f-]{36}">Historial de la víctima</);
     expect(casePage).toContain(`href="/incidents/${incidentId}/history/source/${sourceId}"`);
   });
 

@@ -50,12 +50,12 @@ function size(n: unknown): string {
 }
 
 /** A link to one record's own history (owners only: partners see no history). */
-function RecordHistoryLink(props: { pc: PageContext; incidentId: string; table: string; id: string; label: string }) {
+function RecordHistoryLink(props: { pc: PageContext; incidentId: string; table: string; id: string; label: string; text?: string }) {
   return (
     <>
       {' · '}
       <a href={`/incidents/${props.incidentId}/history/${props.table}/${props.id}`}>
-        {props.pc.t('workspace:history.link')}
+        {props.text ?? props.pc.t('workspace:history.link')}
         <span class="visually-hidden">: {props.label}</span>
       </a>
     </>
@@ -172,8 +172,9 @@ export function CasePage(props: {
                     {t('workspace:case.edit_act')}
                     <span class="visually-hidden">: {vocabLabel('act_type', a.actType, lang)}</span>
                   </a>
-                  <RecordHistoryLink pc={pc} incidentId={inc.id} table="act" id={a.id} label={vocabLabel('act_type', a.actType, lang)} />
-                  {a.victim ? <RecordHistoryLink pc={pc} incidentId={inc.id} table="actor" id={a.victim.id} label={actorName(pc, a.victim)} /> : null}
+                  {/* Two links on one card: each says whose history it is, not "History · History". */}
+                  <RecordHistoryLink pc={pc} incidentId={inc.id} table="act" id={a.id} label={vocabLabel('act_type', a.actType, lang)} text={t('workspace:history.link_act')} />
+                  {a.victim ? <RecordHistoryLink pc={pc} incidentId={inc.id} table="actor" id={a.victim.id} label={actorName(pc, a.victim)} text={t('workspace:history.link_victim')} /> : null}
                 </p>
               ) : null}
             </li>
