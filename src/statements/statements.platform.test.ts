@@ -77,7 +77,8 @@ describe.each(engines)('signing on the platform as a focal point on %s', (engine
     expect(mails[0]!.text).toContain(`/coordinate/invitations/${signatoryId}`);
     expect(mails[0]!.text).toContain('America/Caracas');
     const page = await (await clients.signB!.request('GET', '/notifications')).text();
-    expect(page).toContain('invitada a firmar una declaración conjunta');
+    // It names the statement and who asks (the notice itself stores ids only).
+    expect(page).toMatch(/invita a su organización a firmar la declaración conjunta «Solidaridad con defensoras/);
     expect(page).toContain(`/coordinate/invitations/${signatoryId}`);
   });
 

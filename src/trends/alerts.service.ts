@@ -32,6 +32,8 @@ export interface NotificationItem {
   payload: Record<string, unknown>;
   createdAt: Date;
   readAt: Date | null;
+  /** For an invitation: what it is to (statement or coalition) and which organisation sent it, when still visible. */
+  subject?: { title: string; by: string };
 }
 
 /** A user's own rows of the analysis tables, under row-level security on a server. */
@@ -98,20 +100,60 @@ export async function listFollows(ctx: Ctx, actor: Actor): Promise<Follow[]> {
 }
 
 /** The user's notifications: alerts and intake notices, and invitations to sign or to join a coalition (migration 070). */
-export async function listNotifications(ctx: Ctx, actor: Actor, limit = 100): Promise<NotificationItem[]> {
+export async function listNotifications(ctx: Ctx, actor: Actor, limit = 100, lang: Lang = 'es'): Promise<NotificationItem[]> {
   const u = userOf(actor);
-  const rows = await asUser(ctx.db, u, async (trx) => (await sql<{ id: string; kind: NotificationItem['kind']; payload: unknown; created_at: Date; read_at: Date | null }>`
+  return asUser(ctx.db, u, async (trx) => {
+    const rows = (await sql<{ id: string; kind: NotificationItem['kind']; payload: unknown; created_at: Date; read_at: Date | null }>`
     SELECT id, kind, payload, created_at, read_at FROM notification WHERE organisation_id = ${u.organisationId} AND user_id = ${u.userId}
     UNION ALL
     SELECT id, kind, payload, created_at, read_at FROM invitation_notice WHERE organisation_id = ${u.organisationId} AND user_id = ${u.userId}
-    ORDER BY created_at DESC LIMIT ${limit}`.execute(trx)).rows);
-  return rows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
-    createdAt: r.created_at,
-    readAt: r.read_at,
-  }));
+    ORDER BY created_at DESC LIMIT ${limit}`.execute(trx)).rows;
+    const items: NotificationItem[] = rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
+      createdAt: r.created_at,
+      readAt: r.read_at,
+    }));
+    await nameInvitations(trx, u.organisationId, items, lang);
+    return items;
+  });
+}
+
+/**
+ * A notice stores ids only (names change, and a notice outlives an invitation); the page says what
+ * the invitation is to and who sent it, read now in the invited organisation's own scope: row-level
+ * security shows it the statements it is asked to sign and the coalitions it holds an open
+ * invitation to (or joined). What it may no longer see stays unnamed.
+ */
+async function nameInvitations(trx: DB, orgId: string, items: NotificationItem[], lang: Lang): Promise<void> {
+  const ids = (kind: NotificationItem['kind'], key: string) =>
+    items.filter((n) => n.kind === kind && typeof n.payload[key] === 'string' && /^[0-9a-f-]{36}$/i.test(n.payload[key] as string)).map((n) => n.payload[key] as string);
+  const signatoryIds = ids('statement_invitation', 'signatoryId');
+  const invitationIds = ids('coalition_invitation', 'invitationId');
+  const named = new Map<string, { title: string; by: string }>();
+  if (signatoryIds.length) {
+    const r = await sql<{ id: string; title: string; by: string }>`
+      SELECT DISTINCT ON (g.id) g.id, v.title, o.name AS by
+      FROM statement_signatory g
+      JOIN statement_version v ON v.organisation_id = g.organisation_id AND v.statement_id = g.statement_id
+      JOIN organisation o ON o.id = g.organisation_id
+      WHERE g.invited_org_id = ${orgId} AND g.id = ANY (${signatoryIds}::uuid[])
+      ORDER BY g.id, (v.lang = ${lang}) DESC, v.lang`.execute(trx);
+    for (const x of r.rows) named.set(`statement_invitation:${x.id}`, { title: x.title, by: x.by });
+  }
+  if (invitationIds.length) {
+    const r = await sql<{ id: string; title: string; by: string }>`
+      SELECT i.id, c.name AS title, o.name AS by
+      FROM coalition_invitation i JOIN coalition c ON c.id = i.coalition_id JOIN organisation o ON o.id = i.invited_by_org
+      WHERE i.organisation_id = ${orgId} AND i.id = ANY (${invitationIds}::uuid[])`.execute(trx);
+    for (const x of r.rows) named.set(`coalition_invitation:${x.id}`, { title: x.title, by: x.by });
+  }
+  for (const n of items) {
+    const key = n.kind === 'statement_invitation' ? n.payload.signatoryId : n.kind === 'coalition_invitation' ? n.payload.invitationId : null;
+    const subject = typeof key === 'string' ? named.get(`${n.kind}:${key}`) : undefined;
+    if (subject) n.subject = subject;
+  }
 }
 
 export async function markNotificationsRead(ctx: Ctx, actor: Actor): Promise<void> {

@@ -175,9 +175,9 @@ export async function analysisRoutes(app: FastifyInstance, opts: { services: Ser
   app.get('/notifications', async (req, reply) => {
     const actor = requireUser(req, reply);
     if (!actor) return reply;
-    const items = await listNotifications(ctx, actor);
-    const follows = await listFollows(ctx, actor);
     const pc = await pageContext(req, reply, services);
+    const items = await listNotifications(ctx, actor, 100, pc.lang);
+    const follows = await listFollows(ctx, actor);
     return html(reply, renderDocument(<NotificationsPage pc={pc} items={items} follows={follows} />));
   });
   app.post('/notifications/read', async (req, reply) => {

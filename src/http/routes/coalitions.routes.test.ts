@@ -93,6 +93,11 @@ describe.each(engines)('coalitions on the web on %s', (engine) => {
     // B's signatory (a focal point) is told in /notifications.
     const n = await sql<{ kind: string; user_id: string }>`SELECT kind, user_id FROM invitation_notice WHERE organisation_id = ${orgB}`.execute(s.t.ownerDb);
     expect(n.rows).toEqual([{ kind: 'coalition_invitation', user_id: signB.userId }]);
+    const focal = new Client(s.url);
+    await focal.login(signB);
+    const notices = await (await focal.request('GET', '/notifications')).text();
+    expect(notices).toMatch(/invita a su organización a unirse a la coalición «Red Andina de Defensoras»/);
+    expect(notices).toContain(`/coalitions/${coalitionId}`);
     const accept = await post('adminB', `/coalitions/invitations/${invId}`, { answer: 'accept' });
     expect(accept.status).toBe(303);
     expect(accept.headers.get('location')).toBe(`/coalitions/${coalitionId}?done=joined`);

@@ -41,7 +41,9 @@ export function NotificationsPage(props: { pc: PageContext; items: NotificationI
                     {n.kind === 'new_report'
                       ? t('intake:notice.new_report')
                       : n.kind === 'statement_invitation' || n.kind === 'coalition_invitation'
-                        ? t(`coalitions:notice.${n.kind}`)
+                        ? n.subject
+                          ? t(`coalitions:notice.${n.kind}_named`, { by: n.subject.by, title: n.subject.title })
+                          : t(`coalitions:notice.${n.kind}`)
                         : n.kind === 'escalation'
                           ? t('analysis:notifications.escalation', {
                               what: whatText,
