@@ -53,7 +53,8 @@ describe.each(engines)('exports on %s', (engine) => {
     const evil = await createRecord(t, owner, 'incident', { title: '=HYPERLINK("http://x")', country: 'VE', visibility: 'coalition', startDate: '2020-01-02' });
     const vic = await createRecord(t, owner, 'actor', { kind: 'person', name: 'Nombre Secreto' });
     await createRecord(t, owner, 'act', { incidentId: evil.id, victimId: vic.id, actType: 'raid' });
-    await t.db.insertInto('record_share').values({ organisation_id: a, incident_id: evil.id, coalition_id: coalition, fields: null }).execute();
+    // As the owner: a set-up step, not a scoped write (under ATALAYA_TEST_RLS the app role has no scope here).
+    await t.ownerDb.insertInto('record_share').values({ organisation_id: a, incident_id: evil.id, coalition_id: coalition, fields: null }).execute();
   }, 120_000);
   afterAll(async () => t.cleanup());
 
