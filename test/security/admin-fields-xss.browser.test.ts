@@ -92,22 +92,22 @@ async function inert(page: Page, seen: Seen, url: string, texts: string[], label
   const r = await page.goto(url);
   expect([label, r!.status()]).toEqual([label, 200]);
   await page.waitForLoadState('load');
-  const dom = await page.evaluate(() => {
-    const w = window as unknown as { __xss?: unknown };
-    const handlers: string[] = [];
-    for (const el of Array.from(document.querySelectorAll('*'))) {
-      for (const a of Array.from(el.attributes)) {
-        if (/^on/i.test(a.name)) handlers.push(`${el.tagName}[${a.name}]`);
-        if (/^(href|src|action|formaction|data|xlink:href)$/i.test(a.name) && /^\s*(javascript|vbscript|data:text\/html)/i.test(a.value)) handlers.push(`${el.tagName}[${a.name}=${a.value.slice(0, 40)}]`);
+  // A string, run in the page (the project's TypeScript has no DOM types).
+  const dom = await page.evaluate<{ xss: unknown; handlers: string[]; scripts: string[]; frames: string[]; text: string; values: string[] }>(`(() => {
+    const handlers = [];
+    for (const el of document.querySelectorAll('*')) {
+      for (const a of el.attributes) {
+        if (/^on/i.test(a.name)) handlers.push(el.tagName + '[' + a.name + ']');
+        if (/^(href|src|action|formaction|data|xlink:href)$/i.test(a.name) && /^\\s*(javascript|vbscript|data:text\\/html)/i.test(a.value)) handlers.push(el.tagName + '[' + a.name + '=' + a.value.slice(0, 40) + ']');
       }
     }
-    const scripts = Array.from(document.scripts)
+    const scripts = [...document.scripts]
       .filter((s) => s.type !== 'application/ld+json' && !(s.src && new URL(s.src).origin === location.origin))
       .map((s) => s.outerHTML.slice(0, 80));
-    const frames = Array.from(document.querySelectorAll('iframe, frame, object, embed')).map((e) => e.outerHTML.slice(0, 80));
-    const values = Array.from(document.querySelectorAll('input, textarea')).map((e) => (e as HTMLInputElement).value);
-    return { xss: w.__xss ?? null, handlers, scripts, frames, text: document.documentElement.textContent ?? '', values };
-  });
+    const frames = [...document.querySelectorAll('iframe, frame, object, embed')].map((e) => e.outerHTML.slice(0, 80));
+    const values = [...document.querySelectorAll('input, textarea')].map((e) => e.value);
+    return { xss: window.__xss ?? null, handlers, scripts, frames, text: document.documentElement.textContent ?? '', values };
+  })()`);
   expect([label, dom.xss, dom.handlers, dom.scripts, dom.frames]).toEqual([label, null, [], [], []]);
   expect([label, seen.dialogs, seen.csp, seen.errors]).toEqual([label, [], [], []]);
   const shown = norm(dom.text + ' ' + dom.values.join(' '));
@@ -127,7 +127,7 @@ describe.skipIf(!browserAvailable()).each(engines)('hostile admin fields in Chro
   let browser: Browser;
   let admin: TestUser;
   let orgX = '';
-  let otherOrgIds: string[] = [];
+  const otherOrgIds: string[] = [];
   let coalitionId = '';
   let statementId = '';
   let statementSlug = '';
