@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, isOneLineName, proposeTerm, renameOrganisation, setUpOrganisation } from '../../src/access/index.js';
 import { createCoalition } from '../../src/access/organisations.js';
-import { addSignedOrganisation, changeStatus, createStatement } from '../../src/statements/index.js';
+import { addSignedOrganisation, changeStatus, createStatement, pdfTextOf } from '../../src/statements/index.js';
 import { readOutbox } from '../../src/shared/mail.js';
 import { inTransaction, systemScope } from '../../src/store/index.js';
 import { Client, startTestApp, type TestApp } from '../support/app.js';
@@ -244,6 +244,10 @@ describe.skipIf(!browserAvailable()).each(engines)('hostile admin fields in Chro
     const pdf = await fetch(s.url + `/statements/${statementSlug}.pdf`);
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-disposition')).toBe(`inline; filename="${statementSlug}.pdf"`);
+    // The PDF names the publisher as text, and signatories as written.
+    const drawn = pdfTextOf(Buffer.from(await pdf.arrayBuffer())).join('\n');
+    expect(drawn).toContain('<script>window.__xss=1</script> Observatorio');
+    expect(drawn).toContain(signatories[0]!.slice(0, 20));
     await ctx.close();
   }, 120_000);
 

@@ -29,7 +29,9 @@ import { tableOrder } from '../../src/interop/backup.service.js';
 import { createRecord, getCaseFile, openEvidence, uploadEvidence } from '../../src/records/index.js';
 import { openDatabase } from '../../src/store/index.js';
 import { createServerDatabase, engines } from '../support/db.js';
-import { makeOrg, makeUser } from '../support/factories.js';
+import { makeOrg, makeUser, type TestUser } from '../support/factories.js';
+import { Client } from '../support/app.js';
+import { buildApp } from '../../src/http/app.js';
 
 const passphrase = 'una frase de respaldo larga y segura';
 const keysPassphrase = 'frase de las claves sin conexión';
@@ -46,7 +48,8 @@ describe.each(engines)('restore of a backup from another installation (%s)', (en
   let backupFile: string;
   let passFile: string;
   let aKey: string;
-  let ids: { open: string; sealed: string; archived: string; openCase: string; sealedCase: string; sealedEvidence: string; openEvidence: string; sha: Record<string, string> };
+  const people: Record<'open' | 'sealed' | 'archived', TestUser> = {} as Record<'open' | 'sealed' | 'archived', TestUser>;
+  let ids: { open: string; sealed: string; archived: string; openCase: string; sealedCase: string; archivedCase: string; sealedEvidence: string; openEvidence: string; sha: Record<string, string> };
   let keysDoc: string;
 
   async function installation(name: string): Promise<Installation> {
@@ -109,7 +112,9 @@ describe.each(engines)('restore of a backup from another installation (%s)', (en
       const archived = await makeOrg(rt.ctx, 'archivada');
       const sha: Record<string, string> = {};
       const caseWithEvidence = async (org: string, text: string) => {
-        const user = await makeUser(rt.ctx, org, 'admin');
+        // Enrolled in the second factor (under A's master key), as every member is.
+        const user = await makeUser({ ...rt.ctx, master: rt.master }, org, 'admin');
+        people[org === open ? 'open' : org === sealed ? 'sealed' : 'archived'] = user;
         const c = await createRecord(rt.ctx, user, 'incident', { title: 'Allanamiento', narrative: text, narrativeSensitive: true });
         const bytes = Buffer.from(`${text}\n`.repeat(400));
         const ev = await uploadEvidence(rt.ctx, user, c.id, Readable.from(bytes), { originalName: 'testimonio.txt', description: 'Testimonio' });
@@ -118,8 +123,8 @@ describe.each(engines)('restore of a backup from another installation (%s)', (en
       };
       const o = await caseWithEvidence(open, 'Narración de la organización abierta');
       const s = await caseWithEvidence(sealed, 'Narración de la organización sellada');
-      await caseWithEvidence(archived, 'Narración de la organización archivada');
-      ids = { open, sealed, archived, openCase: o.caseId, sealedCase: s.caseId, openEvidence: o.evidenceId, sealedEvidence: s.evidenceId, sha };
+      const ar = await caseWithEvidence(archived, 'Narración de la organización archivada');
+      ids = { open, sealed, archived, openCase: o.caseId, sealedCase: s.caseId, archivedCase: ar.caseId, openEvidence: o.evidenceId, sealedEvidence: s.evidenceId, sha };
       keysDoc = await exportOrganisationKeys(rt.ctx.db, rt.master, sealed, keysPassphrase);
       await sealOrganisation(rt.ctx.db, sealed, null, { backupConfirmed: true });
       await archiveOrganisation(rt.ctx.db, 'archivada');
@@ -264,5 +269,32 @@ describe.each(engines)('restore of a backup from another installation (%s)', (en
       await rt.close();
     }
     expect(statSync(join(c.dir, 'evidence')).mode & 0o077).toBe(0);
+
+    // The restored server, over HTTP: the open organisation's member works; the sealed and the
+    // archived organisations' members sign in to nothing (the keys of the sealed one are back by
+    // now, so what keeps it shut is its lock, restored with it).
+    const config = loadConfig({ ...c.env, ATALAYA_MASTER_KEY: aKey, PORT: '0' });
+    const srv = await openRuntime(config, { createKey: false });
+    const app = await buildApp({ ctx: srv.ctx, config, secret: randomBytes(32), engine: srv.handle.engine, master: srv.master });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const addr = app.server.address();
+      const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+      const statusFor = async (who: 'open' | 'sealed' | 'archived') => {
+        const cl = new Client(base, 'es');
+        try {
+          await cl.login(people[who]);
+        } catch {
+          return 401; // refused at the door
+        }
+        return (await cl.request('GET', `/api/incidents/${{ open: ids.openCase, sealed: ids.sealedCase, archived: ids.archivedCase }[who]}`)).status;
+      };
+      expect(await statusFor('open')).toBe(200);
+      expect(await statusFor('sealed')).toBeGreaterThanOrEqual(400);
+      expect(await statusFor('archived')).toBeGreaterThanOrEqual(400);
+    } finally {
+      await app.close();
+      await srv.close();
+    }
   }, 180_000);
 });
