@@ -10,9 +10,9 @@
  *   - a flipped byte or a truncated file is refused as damaged, nothing restored;
  *   - a failure while the files are being written leaves none of them behind;
  *   - an empty folder with A's key gets everything: the open organisation reads as before, the
- *     sealed one stays sealed (no keys, locked, its records unreadable) until its offline key
- *     backup is imported, after which its evidence opens with the SHA-256 it was recorded with;
- *     the archived one stays archived, with no session.
+ *     sealed one stays sealed (no keys, locked, its records unreadable, its members reading
+ *     nothing over HTTP) until its offline key backup is imported, after which its evidence opens
+ *     with the SHA-256 it was recorded with; the archived one stays archived, no session, no access.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -254,6 +254,31 @@ describe.each(engines)('restore of a backup from another installation (%s)', (en
       await expect(getCaseFile(rt.ctx, { kind: 'system', organisationId: ids.sealed }, ids.sealedCase)).rejects.toThrow();
       await expect(openEvidence(rt.ctx, { kind: 'system', organisationId: ids.sealed }, ids.sealedEvidence)).rejects.toThrow();
 
+      // The restored server, over HTTP: the open organisation's member works; the sealed and the
+      // archived organisations' members read nothing, not even their own cases.
+      const config = loadConfig({ ...c.env, ATALAYA_MASTER_KEY: aKey, PORT: '0' });
+      const app = await buildApp({ ctx: rt.ctx, config, secret: randomBytes(32), engine: rt.handle.engine, master: rt.master });
+      try {
+        await app.listen({ port: 0, host: '127.0.0.1' });
+        const addr = app.server.address();
+        const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+        const statusFor = async (who: 'open' | 'sealed' | 'archived') => {
+          const cl = new Client(base, 'es');
+          try {
+            await cl.login(people[who]);
+          } catch {
+            return 401; // refused at the door
+          }
+          return (await cl.request('GET', `/api/incidents/${{ open: ids.openCase, sealed: ids.sealedCase, archived: ids.archivedCase }[who]}`)).status;
+        };
+        expect(await statusFor('open')).toBe(200);
+        expect(await statusFor('sealed')).toBeGreaterThanOrEqual(400);
+        expect(await statusFor('archived')).toBeGreaterThanOrEqual(400);
+      } finally {
+        await app.close();
+      }
+
+      // Importing the offline key backup is how a sealed organisation is opened again.
       await importOrganisationKeys(rt.ctx.db, rt.master, keysDoc, keysPassphrase);
       rt.ctx.keys.forget(ids.sealed);
       const sealedCase = await getCaseFile(rt.ctx, { kind: 'system', organisationId: ids.sealed }, ids.sealedCase);
@@ -269,32 +294,5 @@ describe.each(engines)('restore of a backup from another installation (%s)', (en
       await rt.close();
     }
     expect(statSync(join(c.dir, 'evidence')).mode & 0o077).toBe(0);
-
-    // The restored server, over HTTP: the open organisation's member works; the sealed and the
-    // archived organisations' members sign in to nothing (the keys of the sealed one are back by
-    // now, so what keeps it shut is its lock, restored with it).
-    const config = loadConfig({ ...c.env, ATALAYA_MASTER_KEY: aKey, PORT: '0' });
-    const srv = await openRuntime(config, { createKey: false });
-    const app = await buildApp({ ctx: srv.ctx, config, secret: randomBytes(32), engine: srv.handle.engine, master: srv.master });
-    try {
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      const addr = app.server.address();
-      const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-      const statusFor = async (who: 'open' | 'sealed' | 'archived') => {
-        const cl = new Client(base, 'es');
-        try {
-          await cl.login(people[who]);
-        } catch {
-          return 401; // refused at the door
-        }
-        return (await cl.request('GET', `/api/incidents/${{ open: ids.openCase, sealed: ids.sealedCase, archived: ids.archivedCase }[who]}`)).status;
-      };
-      expect(await statusFor('open')).toBe(200);
-      expect(await statusFor('sealed')).toBeGreaterThanOrEqual(400);
-      expect(await statusFor('archived')).toBeGreaterThanOrEqual(400);
-    } finally {
-      await app.close();
-      await srv.close();
-    }
   }, 180_000);
 });
