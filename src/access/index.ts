@@ -4,6 +4,7 @@ export type { Ctx } from './context.js';
 export { openRuntime, type Runtime } from './runtime.js';
 export { createOrganisation, createCoalition, coalitionsOf } from './organisations.js';
 export { createUser, membershipsOf } from './users.js';
+export { checkOneLineName, isOneLineName } from './names.js';
 export { createSession, readSession, updateSession, endSession, endUserSessions, endOrganisationSessions, rotateSession, safeEqual, type SessionRecord } from './sessions.js';
 export { checkPassword } from './login.js';
 export { hashPassword, verifyPassword } from './passwords.js';

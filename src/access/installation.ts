@@ -10,6 +10,7 @@ import { AppError } from '../shared/errors.js';
 import { appendAudit, setScope, type DB } from '../store/index.js';
 import type { Ctx } from './context.js';
 import type { UserActor } from './policies/policy.js';
+import { checkOneLineName, isOneLineName } from './names.js';
 import { createOrganisation } from './organisations.js';
 import { hashPassword } from './passwords.js';
 import { tokenHash } from './sessions.js';
@@ -81,6 +82,7 @@ export async function setUpOrganisation(ctx: Ctx, input: OrganisationSetup, byUs
   const name = input.name.trim();
   const issues = [];
   if (!name || name.length > 200) issues.push({ path: ['name'], key: 'access:org_name_required' });
+  else if (!isOneLineName(name)) issues.push({ path: ['name'], key: 'access:name_characters' });
   if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) issues.push({ path: ['timeZone'], key: 'access:bad_time_zone', values: { zone: input.timeZone } });
   if (issues.length) throw new AppError('validation', { issues });
   return ctx.db.transaction().execute(async (trx) => {
@@ -109,6 +111,7 @@ async function organisationBySlug(db: DB, slug: string) {
 export async function renameOrganisation(db: DB, slug: string, name: string, byUserId: string | null = null): Promise<void> {
   const clean = name.trim();
   if (!clean || clean.length > 200) throw new AppError('validation', { issues: [{ path: ['name'], key: 'access:org_name_required' }] });
+  checkOneLineName(clean, 'name');
   await db.transaction().execute(async (trx) => {
     const org = await organisationBySlug(trx, slug);
     await setScope(trx, { organisationIds: [org.id], coalitionIds: [], userId: byUserId });

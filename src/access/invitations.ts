@@ -15,6 +15,7 @@ import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { appendAudit, inTransaction, setScope, type DB, type Role } from '../store/index.js';
 import { hashPassword } from './passwords.js';
+import { checkOneLineName } from './names.js';
 import { passwordProblem } from './password-policy.js';
 import { authorize, type Actor, type UserActor } from './policies/policy.js';
 import { tokenHash } from './sessions.js';
@@ -202,6 +203,7 @@ const gone = () => new AppError('invalid_state', { message: 'install:invite.inva
 export async function acceptAsNewPerson(db: DB, token: string, input: { displayName: string; password: string; lang: 'es' | 'en' }): Promise<{ userId: string; organisationId: string }> {
   const displayName = input.displayName.trim();
   if (!displayName || displayName.length > 200) throw new AppError('validation', { issues: [{ path: ['displayName'], key: 'install:invite.name_required' }] });
+  checkOneLineName(displayName, 'displayName');
   return db.transaction().execute(async (trx) => {
     const r = await findByToken(trx, token);
     if (!usable(r) || r.invitedUserId) throw gone();

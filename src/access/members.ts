@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { appendAudit, inTransaction, type DB, type Role } from '../store/index.js';
+import { checkOneLineName } from './names.js';
 import { hashPassword } from './passwords.js';
 import { authorize, type Actor, type UserActor } from './policies/policy.js';
 import { resetTotp } from './totp.js';
@@ -62,6 +63,7 @@ export async function addMember(db: DB, actor: Actor, input: { email: string; di
   const a = asAdmin(actor);
   if (!roles.includes(input.role)) throw new AppError('validation', { issues: [{ path: ['role'], key: 'admin:bad_role' }] });
   if (!/^[^\s@]{1,64}@[^\s@]{1,255}$/.test(input.email)) throw new AppError('validation', { issues: [{ path: ['email'], key: 'access:bad_email' }] });
+  checkOneLineName(input.displayName, 'displayName');
   const password = randomBytes(12).toString('base64url');
   const hash = await hashPassword(password);
   return inTransaction(db, scopeOf(a), async (trx) => {

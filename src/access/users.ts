@@ -4,6 +4,7 @@ import { newId } from '../shared/ids.js';
 import { appendAudit, inTransaction, userScope, setScope, type DB } from '../store/index.js';
 import type { Role } from '../store/schema.js';
 import { hashPassword } from './passwords.js';
+import { checkOneLineName } from './names.js';
 import { passwordProblem } from './password-policy.js';
 
 export interface NewUser {
@@ -20,6 +21,7 @@ const emailRe = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 
 export async function createUser(db: DB, input: NewUser, byUserId: string | null = null): Promise<{ id: string }> {
   if (!emailRe.test(input.email)) throw new AppError('validation', { issues: [{ path: ['email'], key: 'access:bad_email' }] });
+  checkOneLineName(input.displayName, 'displayName');
   const problem = passwordProblem(input.password, [input.email, input.displayName]);
   if (problem) throw new AppError('validation', { issues: [{ path: ['password'], key: `access:${problem}` }] });
   const passwordHash = await hashPassword(input.password);

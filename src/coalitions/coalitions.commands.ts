@@ -8,7 +8,7 @@
  */
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { authorize, coalitionsOf, type Actor, type Ctx, type UserActor } from '../access/index.js';
+import { authorize, coalitionsOf, isOneLineName, type Actor, type Ctx, type UserActor } from '../access/index.js';
 import { endSharesWithCoalition, parseInput } from '../records/index.js';
 import { AppError } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
@@ -53,7 +53,7 @@ function slugOf(name: string): string {
 }
 
 const createInput = z.object({
-  name: z.string().trim().min(3).max(200),
+  name: z.string().trim().min(3).max(200).refine(isOneLineName, { params: { key: 'access:name_characters' } }),
   description: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(2000).optional()),
 });
 

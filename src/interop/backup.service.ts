@@ -12,7 +12,7 @@
  * The dump is read in one REPEATABLE READ transaction: a consistent snapshot.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -435,8 +435,10 @@ export async function restoreBackup(db: DB, opts: RestoreOptions): Promise<Backu
   const unknown = m.migrations.filter((id) => !known.has(id));
   if (unknown.length) throw bad('interop:backup.newer', { list: unknown.join(', ') });
   if (m.masterKeyIds.length && !m.masterKeyIds.includes(opts.masterKeyId)) throw bad('interop:backup.other_master_key', { ids: m.masterKeyIds.join(', ') });
-  const nonEmpty = await sql<{ n: string }>`SELECT count(*)::text AS n FROM organisation`.execute(db);
-  if (nonEmpty.rows[0]!.n !== '0') throw bad('interop:backup.not_empty');
+  // Empty means no row anywhere: an installation only initialised (its administrator, no
+  // organisation yet) would otherwise end up with both installations' accounts.
+  const holding = await tablesWithRows(db);
+  if (holding.length) throw bad('interop:backup.not_empty', { tables: holding.slice(0, 5).join(', ') + (holding.length > 5 ? ', …' : '') });
   for (const f of m.files) {
     if (existsSync(join(opts.dataDir, f.path))) throw bad('interop:backup.file_exists', { file: f.path });
   }
@@ -444,7 +446,9 @@ export async function restoreBackup(db: DB, opts: RestoreOptions): Promise<Backu
   const totalRows = m.tables.reduce((n, x) => n + x.rows, 0);
   let rowsDone = 0;
   let filesDone = 0;
-  await db.transaction().execute(async (trx) => {
+  // Files are written while the transaction is open; if anything fails, the ones written go too.
+  const written: string[] = [];
+  const restoring = db.transaction().execute(async (trx) => {
     const present = new Set(await tableOrder(trx));
     const selfRefs = new Map<string, string[]>();
     for (const r of (
@@ -497,8 +501,13 @@ export async function restoreBackup(db: DB, opts: RestoreOptions): Promise<Backu
         const rel = h.name.slice(6);
         const target = resolve(opts.dataDir, rel);
         if (!target.startsWith(resolve(opts.dataDir) + sep)) throw bad('interop:backup.damaged', { reason: 'path' });
-        mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-        writeFileSync(target, piece, { flag: 'a', mode: 0o600 });
+        try {
+          mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+          writeFileSync(target, piece, { flag: 'a', mode: 0o600 });
+          if (written.at(-1) !== target) written.push(target);
+        } catch (e) {
+          throw new AppError('unavailable', { message: 'interop:backup.cannot_write', values: { file: rel, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message } });
+        }
         if (last) opts.onProgress?.({ phase: 'files', done: ++filesDone, total: m.files.length });
       }
     });
@@ -518,5 +527,46 @@ export async function restoreBackup(db: DB, opts: RestoreOptions): Promise<Backu
       await sql`SELECT setval(${s.s}, coalesce((SELECT max(${sql.ref(s.c)}) FROM ${sql.table(s.t)}), 0) + 1, false)`.execute(trx);
     }
   });
+  try {
+    await restoring;
+  } catch (e) {
+    removeWritten(opts.dataDir, written);
+    throw e;
+  }
   return m;
+}
+
+/** Tables holding at least one row, read with every organisation in scope (row-level security filters even the owner). */
+async function tablesWithRows(db: DB): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    const orgs = (await sql<{ id: string }>`SELECT id FROM organisation`.execute(trx)).rows.map((r) => r.id);
+    await setScope(trx, { organisationIds: [SYSTEM_ORG, ...orgs], coalitionIds: [], userId: null });
+    const out: string[] = [];
+    for (const t of await tableOrder(trx)) {
+      if ((await sql<{ x: boolean }>`SELECT EXISTS (SELECT 1 FROM ${sql.table(t)}) AS x`.execute(trx)).rows[0]!.x) out.push(t);
+    }
+    return out;
+  });
+}
+
+/** Removes the files a failed restore wrote, and the folders made for them that are left empty. */
+function removeWritten(dataDir: string, files: string[]): void {
+  const root = resolve(dataDir);
+  const dirs = new Set<string>();
+  for (const f of files) {
+    try {
+      rmSync(f, { force: true });
+    } catch {
+      // already gone with its folder
+    }
+    for (let d = dirname(f); d.startsWith(root + sep); d = dirname(d)) dirs.add(d);
+  }
+  // Deepest first; a folder that still holds anything (the operator's own files) stays.
+  for (const d of [...dirs].sort((x, y) => y.length - x.length)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      // not empty, or already gone
+    }
+  }
 }

@@ -67,6 +67,20 @@ interface FontInfo {
   baseFont: string;
   embedded: boolean;
   cmap: Map<string, string> | null;
+  /** Advance widths by glyph code (thousandths of the font size), from the descendant font's /W. */
+  widths: Map<string, number>;
+}
+
+/** pdfkit writes one `/W [0 [w0 w1 …]]` array per embedded font. */
+function widthsOf(dict: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const m = /\/W \[\s*(\d+)\s*\[([^\]]*)\]/.exec(dict);
+  if (!m) return out;
+  m[2]!
+    .trim()
+    .split(/\s+/)
+    .forEach((w, i) => out.set((Number(m[1]) + i).toString(16).padStart(4, '0'), Number(w)));
+  return out;
 }
 
 /** The fonts of the PDF by resource name (pdfkit names them F1, F2 … once for the whole document). */
@@ -85,7 +99,7 @@ export function pdfFonts(pdf: Buffer): FontInfo[] {
       const descendant = /\/DescendantFonts \[(\d+) 0 R\]/.exec(font)?.[1];
       const descriptor = /\/FontDescriptor (\d+) 0 R/.exec(objs.get(descendant ?? '')?.dict ?? font)?.[1];
       const embedded = /\/FontFile[23]? \d+ 0 R/.test(objs.get(descriptor ?? '')?.dict ?? '');
-      out.push({ name: name!, baseFont, embedded, cmap: uni ? cmapOf(objs.get(uni)?.text ?? '') : null });
+      out.push({ name: name!, baseFont, embedded, cmap: uni ? cmapOf(objs.get(uni)?.text ?? '') : null, widths: widthsOf(objs.get(descendant ?? '')?.dict ?? '') });
     }
   }
   return out;
@@ -130,4 +144,41 @@ export function pdfTextOf(pdf: Buffer): string[] {
 export function pdfIsTagged(pdf: Buffer): boolean {
   const dicts = [...objects(pdf).values()].map((o) => o.dict).join('\n');
   return /\/StructTreeRoot \d+ 0 R/.test(dicts) && /\/Marked true/.test(dicts);
+}
+
+/**
+ * Where each run of text sits across the page: its left edge and its right edge (the advance widths
+ * of its glyphs at its font size, with the TJ adjustments), the page's width, and the glyph codes
+ * drawn, for tests that text stays inside the page and that no empty box (.notdef, code 0000) is drawn.
+ */
+export function pdfRunExtents(pdf: Buffer): { text: string; left: number; right: number; pageWidth: number; codes: string[] }[] {
+  const pageWidth = Number(/\/MediaBox \[\s*[\d.]+\s+[\d.]+\s+([\d.]+)/.exec(pdf.toString('latin1'))?.[1] ?? 0);
+  const fonts = new Map(pdfFonts(pdf).map((f) => [f.name, f]));
+  const out: { text: string; left: number; right: number; pageWidth: number; codes: string[] }[] = [];
+  let font: FontInfo | undefined;
+  let size = 0;
+  let x = 0;
+  const ops = /[\d.-]+ [\d.-]+ [\d.-]+ [\d.-]+ ([\d.-]+) [\d.-]+ Tm|\/(F\d+) ([\d.]+) Tf|\[((?:<[0-9a-fA-F]*>\s*-?\d*\.?\d*\s*)+)\]\s*TJ/g;
+  for (const m of contentText(pdf).matchAll(ops)) {
+    if (m[1] !== undefined) x = Number(m[1]);
+    else if (m[2]) {
+      font = fonts.get(m[2]);
+      size = Number(m[3]);
+    } else {
+      let advance = 0;
+      let text = '';
+      const codes: string[] = [];
+      for (const part of m[4]!.matchAll(/<([0-9a-fA-F]*)>\s*(-?\d*\.?\d*)/g)) {
+        for (let i = 0; i + 4 <= part[1]!.length; i += 4) {
+          const code = part[1]!.slice(i, i + 4).toLowerCase();
+          codes.push(code);
+          advance += font?.widths.get(code) ?? 0;
+          text += font?.cmap?.get(code) ?? '\uFFFD';
+        }
+        if (part[2]) advance -= Number(part[2]);
+      }
+      out.push({ text, left: x, right: x + (advance / 1000) * size, pageWidth, codes });
+    }
+  }
+  return out;
 }

@@ -18,9 +18,23 @@ import type { PublicStatement } from './statements.queries.js';
 
 const winAnsiExtra = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ'.split(''));
 
+/**
+ * Characters that are not text: C0 and C1 controls (the line feed aside), the soft hyphen,
+ * bidirectional embeddings, overrides and isolates, zero-width and other invisible format
+ * characters, variation selectors and tag characters. pdfkit draws each as an empty box or not at
+ * all, and an override (U+202E) would make a name read other than it is written; none of them is
+ * drawn.
+ */
+const notText = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+
+/** Text as a PDF should draw it: NFC, tabs and line or paragraph separators as spaces, no invisible characters. */
+export function pdfText(s: string): string {
+  return s.normalize('NFC').replace(/[\t\u2028\u2029]/g, ' ').replace(notText, '');
+}
+
 /** Keeps what the standard PDF fonts can draw; the rest becomes "?". */
 export function pdfSafe(s: string): string {
-  return [...s.normalize('NFC')]
+  return [...pdfText(s)]
     .map((ch) => {
       const c = ch.codePointAt(0)!;
       if (c === 10 || (c >= 32 && c < 127) || (c >= 160 && c <= 255) || winAnsiExtra.has(ch)) return ch;
@@ -59,7 +73,13 @@ const faceOf = (r: { bold: boolean; italic: boolean }): Face => (r.bold ? (r.ita
 export async function statementPdf(st: PublicStatement, dataDir: string, opts: { compress?: boolean; url?: string; fontDir?: string } = {}): Promise<Buffer> {
   const l = uiLang(st.lang);
   const embedded = pdfFontEmbedded(opts.fontDir);
-  const clean = (s: string) => (embedded ? s.normalize('NFC').replace(/\t/g, ' ') : pdfSafe(s));
+  // A character the face being drawn has no glyph for (an emoji, a script DejaVu lacks) would be
+  // an empty box: it becomes "?", as with the standard fonts. pdfkit keeps the face's fontkit font
+  // on `_font` once `doc.font()` has chosen it (texts cleaned before that, the document's info, are
+  // not drawn).
+  let face: () => { hasGlyphForCodePoint?: (c: number) => boolean } | undefined = () => undefined;
+  const drawable = (ch: string) => ch === '\n' || (face()?.hasGlyphForCodePoint?.(ch.codePointAt(0)!) ?? true);
+  const clean = (s: string) => (embedded ? [...pdfText(s)].map((ch) => (drawable(ch) ? ch : '?')).join('') : pdfSafe(s));
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,
@@ -72,6 +92,7 @@ export async function statementPdf(st: PublicStatement, dataDir: string, opts: {
     info: { Title: clean(st.title), Subject: clean(st.lead.slice(0, 200)), Author: clean(st.coordinator), Creator: 'Atalaya', Producer: 'Atalaya' },
   } as PDFKit.PDFDocumentOptions);
   if (embedded) for (const [face, file] of Object.entries(dejaVu)) doc.registerFont(`Body-${face}`, join(opts.fontDir ?? dejaVuDir, file));
+  face = () => (doc as unknown as { _font?: { font?: { hasGlyphForCodePoint?: (c: number) => boolean } } })._font?.font;
   const font = (face: Face) => (embedded ? `Body-${face}` : helvetica[face]);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));

@@ -31,7 +31,7 @@ export function loadMasterKey(opts: { masterKey: Buffer | undefined; dataDir: st
     if (key.length !== 32) throw new AppError('config', { message: `The key file ${file} does not hold a 32-byte key.` });
     return { key, id: masterKeyId(key), source: 'file' };
   }
-  if (!opts.create) throw new AppError('config', { message: `No master key: set ATALAYA_MASTER_KEY or restore ${file}.` });
+  if (!opts.create) throw new AppError('config', { message: 'access:no_master_key', values: { file } });
   mkdirSync(join(opts.dataDir, 'keys'), { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
