@@ -30,6 +30,7 @@ import { loadConfig } from '../src/config/index.js';
 import { buildApp } from '../src/http/app.js';
 import type { Services } from '../src/http/services.js';
 import { defaultStampRules, setIntakeSetting } from '../src/intake/index.js';
+import { intakeHeavyWork } from '../src/intake/one-at-a-time.js';
 import { loadDemo } from '../src/records/index.js';
 import { demoStatementSlug, loadDemoStatement } from '../src/statements/index.js';
 import { Client } from '../test/support/app.js';
@@ -137,6 +138,7 @@ export default async function intakeFloodBench(args: string[]): Promise<void> {
       const photoBytes = await photo();
       const floodOpts: FloodOptions = { base, slug, reports, seconds: floodSeconds, sources, difficulty, minSeconds: defaultStampRules.minSecondsWithProof, photo: photoBytes.toString('base64') };
       cpu0 = process.cpuUsage();
+      const heavy0 = intakeHeavyWork.ran;
       const floodStart = performance.now();
       const flooding = child<FloodResult>('flood', floodOpts, 19);
       // Measure inside the flood: it ramps up over the first seconds (every report waits for its stamp).
@@ -158,7 +160,7 @@ export default async function intakeFloodBench(args: string[]): Promise<void> {
       const baseline = { rps: (before.rps + after.rps) / 2, p99: (before.p99 + after.p99) / 2 };
       console.log(
         `flood: ${f.sent} sent (photo ${(photoBytes.length / 1024).toFixed(0)} KB each), ${f.accepted} accepted, refused ${f.refusedCap} by the daily cap, ${f.refusedRate} by the rate limit, ${f.refusedOther} otherwise; ${f.errors} errors; ` +
-          `form POST p50 ${f.postP50} ms, p99 ${f.postP99} ms; statuses ${JSON.stringify(f.statuses)}`,
+          `form POST p50 ${f.postP50} ms, p99 ${f.postP99} ms; statuses ${JSON.stringify(f.statuses)}; heavy steps (receipt hash, photo copy) ${intakeHeavyWork.ran - heavy0}`,
       );
       // What the flood itself cost this process (all its threads: main loop and libuv pool), apart
       // from the mix: robust to other people's load on a shared machine, unlike the rates above.

@@ -59,17 +59,50 @@ export async function discardReportFiles(ctx: Ctx, orgId: string, files: readonl
   await discardPendingFiles(ctx, { kind: 'system', organisationId: orgId }, files.flatMap((f) => [f.original, f.stripped].filter((x): x is StoredFile => !!x)));
 }
 
-/** Whether the organisation accepts reports and still has room today (checked before files are read). */
-export async function reportRoom(ctx: Ctx, orgId: string): Promise<'ok' | 'closed' | 'full'> {
+/** A place in today's count, held from the gate until the report is committed or refused. */
+export interface RoomHold {
+  release(): void;
+}
+
+/**
+ * Whether the organisation accepts reports and still has room today, checked before any file is
+ * read. Room is counted as the reports committed today plus those of this process already past this
+ * gate and still on their way (file storage, clean copy, receipt hash): under a flood, as many
+ * reports as the cap get past it, not every one that arrives before the first commits. Otherwise
+ * each of those would have its files sealed, its photo re-encoded and a receipt hashed only to be
+ * refused by the count in submitReport's transaction, which stays the authority (other processes).
+ * The caller releases the hold when the report is committed or refused.
+ */
+export async function reportRoom(ctx: Ctx, orgId: string): Promise<{ room: 'ok'; hold: RoomHold } | { room: 'closed' | 'full' }> {
   const day = today();
   // Under a flood most reports arrive after the cap: they are refused from memory, with no query.
-  if (fullToday.get(orgId)?.day === day && Date.now() < fullToday.get(orgId)!.until) return 'full';
+  if (fullToday.get(orgId)?.day === day && Date.now() < fullToday.get(orgId)!.until) return { room: 'full' };
   const s = await q.intakeSettingSql(ctx.db, orgId);
-  if (!s?.accepts_reports) return 'closed';
+  if (!s?.accepts_reports) return { room: 'closed' };
   const n = await inTransaction(ctx.db, systemScope([orgId]), (trx) => q.reportsTodaySql(trx, orgId, day));
   if (n >= s.daily_cap) noteFull(orgId, day);
-  return n >= s.daily_cap ? 'full' : 'ok';
+  // Checked and taken with no await in between: two requests cannot both take the last place.
+  const key = `${orgId}:${day}`;
+  const held = onTheirWay.get(key) ?? 0;
+  if (n + held >= s.daily_cap) return { room: 'full' };
+  onTheirWay.set(key, held + 1);
+  let released = false;
+  return {
+    room: 'ok',
+    hold: {
+      release() {
+        if (released) return;
+        released = true;
+        const left = (onTheirWay.get(key) ?? 1) - 1;
+        if (left > 0) onTheirWay.set(key, left);
+        else onTheirWay.delete(key);
+      },
+    },
+  };
 }
+
+/** Reports of this process past the gate and not yet committed or refused, per organisation and day. */
+const onTheirWay = new Map<string, number>();
 
 /**
  * Organisations whose cap today is reached, as this process last saw it. Remembered for a minute

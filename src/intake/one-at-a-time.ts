@@ -8,15 +8,25 @@
 export class OneAtATime {
   private tail: Promise<unknown> = Promise.resolve();
   private waiting = 0;
+  private started = 0;
 
   /** How many steps are queued or running (for tests and the bench). */
   get pending(): number {
     return this.waiting;
   }
 
+  /** How many steps have started since the process began (the bench counts the flood's heavy work). */
+  get ran(): number {
+    return this.started;
+  }
+
   run<T>(step: () => Promise<T>): Promise<T> {
     this.waiting++;
-    const result = this.tail.then(step, step);
+    const counted = () => {
+      this.started++;
+      return step();
+    };
+    const result = this.tail.then(counted, counted);
     // The chain continues whether the step succeeds or fails; failures reach only their caller.
     this.tail = result.then(
       () => undefined,
