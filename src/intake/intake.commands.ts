@@ -15,7 +15,8 @@ import { CodeThrottle } from './code-throttle.js';
 import { MAX_FILE_BYTES, type ReportBody } from './intake.schema.js';
 import * as q from './intake.queries.js';
 import { intakeHeavyWork } from './one-at-a-time.js';
-import { dummySecretHash, hashSecret, newReceipt, parseReceipt, secretMatches, type Receipt } from './receipt.js';
+import { lowPrioritySteps } from './low-priority.js';
+import { dummySecretHash, newReceipt, parseReceipt, type Receipt } from './receipt.js';
 
 /** Today in UTC: the finest time anything about a reporter is kept at. */
 export const today = (now = new Date()): string => now.toISOString().slice(0, 10);
@@ -46,7 +47,7 @@ export async function storeReportFile(ctx: Ctx, orgId: string, input: Readable, 
   const original = await storeEvidenceFile(ctx, orgId, input, MAX_FILE_BYTES);
   let stripped: StoredFile | null = null;
   try {
-    stripped = await intakeHeavyWork.run(() => stripMetadata(ctx, orgId, original));
+    stripped = await intakeHeavyWork.run(() => stripMetadata(ctx, orgId, original, lowPrioritySteps.cleanImage));
   } catch {
     stripped = null;
   }
@@ -148,7 +149,7 @@ export async function submitReport(ctx: Ctx, orgId: string, body: ReportBody, fi
   let receipt = newReceipt();
   // Hashed before the transaction: a slow hash inside it would hold one of the pool's few
   // connections that every other page needs (a flood would starve the site of connections).
-  let secretHash = await intakeHeavyWork.run(() => hashSecret(receipt.secret));
+  let secretHash = await intakeHeavyWork.run(() => lowPrioritySteps.hashSecret(receipt.secret));
   const day = today();
   return inTransaction(ctx.db, systemScope([orgId]), async (trx) => {
     if ((await q.countTodaySql(trx, orgId, day)) > setting.daily_cap) {
@@ -162,7 +163,7 @@ export async function submitReport(ctx: Ctx, orgId: string, body: ReportBody, fi
       if (tries > 20) throw new AppError('internal', { message: 'no free receipt locator' });
       // A taken locator (two words) is rare: the new code's hash is the one wait inside the transaction.
       receipt = newReceipt();
-      secretHash = await intakeHeavyWork.run(() => hashSecret(receipt.secret));
+      secretHash = await intakeHeavyWork.run(() => lowPrioritySteps.hashSecret(receipt.secret));
     }
     await insertFiles(ctx, trx, orgId, id, files, null);
     for (const userId of await q.moderatorsSql(trx, orgId)) await q.insertNoticeSql(trx, { orgId, id: newId(), userId, day, reportId: id });
@@ -178,7 +179,7 @@ export async function openReceipt(ctx: Ctx, throttle: CodeThrottle, code: unknow
   const row = parsed ? await q.receiptByLocatorSql(ctx.db, parsed.locator) : null;
   // The same slow work whether or not the locator exists.
   const stored = row?.secret_hash ?? (await dummySecretHash());
-  const ok = await intakeHeavyWork.run(() => secretMatches(stored, parsed?.secret ?? 'x'));
+  const ok = await intakeHeavyWork.run(() => lowPrioritySteps.secretMatches(stored, parsed?.secret ?? 'x'));
   if (!row || !ok || !parsed) {
     throttle.failed(locator);
     return null;

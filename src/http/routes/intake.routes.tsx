@@ -22,6 +22,7 @@ import {
   answerReport,
   defaultStampRules,
   defaultThrottleRules,
+  intakeLowPriority,
   discardReportFiles,
   getReport,
   intakeSetting,
@@ -86,6 +87,8 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
   const stampSecret = createHmac('sha256', services.secret).update('atalaya:intake-stamp').digest();
   const stamps = new StampBook(stampSecret, { ...defaultStampRules, ...opts.intake?.stamps });
   const throttle = new CodeThrottle({ ...defaultThrottleRules, ...opts.intake?.throttle });
+  // The intake's low-priority process (heavy steps) ends with the server.
+  app.addHook('onClose', async () => intakeLowPriority.stop());
 
   for (const name of ['report.css', 'report.js']) {
     const body = readFileSync(join(assetsDir, name));
