@@ -62,7 +62,8 @@ export async function discardReportFiles(ctx: Ctx, orgId: string, files: readonl
 
 /** A place in today's count, held from the gate until the report is committed or refused. */
 export interface RoomHold {
-  release(): void;
+  /** Gives the place back; `committed` when the report was recorded (it is in the count now). */
+  release(committed?: boolean): void;
 }
 
 /**
@@ -80,23 +81,31 @@ export async function reportRoom(ctx: Ctx, orgId: string): Promise<{ room: 'ok';
   if (fullToday.get(orgId)?.day === day && Date.now() < fullToday.get(orgId)!.until) return { room: 'full' };
   const s = await q.intakeSettingSql(ctx.db, orgId);
   if (!s?.accepts_reports) return { room: 'closed' };
+  const key = `${orgId}:${day}`;
+  const committedBefore = committedHere.get(key) ?? 0;
   const n = await inTransaction(ctx.db, systemScope([orgId]), (trx) => q.reportsTodaySql(trx, orgId, day));
   if (n >= s.daily_cap) noteFull(orgId, day);
+  // Reports of this process committed while the count was read may be missing from it (their
+  // places already given back): counted again, to be safe.
+  const meanwhile = Math.max(0, (committedHere.get(key) ?? 0) - committedBefore);
   // Checked and taken with no await in between: two requests cannot both take the last place.
-  const key = `${orgId}:${day}`;
   const held = onTheirWay.get(key) ?? 0;
-  if (n + held >= s.daily_cap) return { room: 'full' };
+  if (n + meanwhile + held >= s.daily_cap) return { room: 'full' };
   onTheirWay.set(key, held + 1);
   let released = false;
   return {
     room: 'ok',
     hold: {
-      release() {
+      release(committed = false) {
         if (released) return;
         released = true;
         const left = (onTheirWay.get(key) ?? 1) - 1;
         if (left > 0) onTheirWay.set(key, left);
         else onTheirWay.delete(key);
+        if (committed) {
+          if (committedHere.size > 10_000) committedHere.clear();
+          committedHere.set(key, (committedHere.get(key) ?? 0) + 1);
+        }
       },
     },
   };
@@ -104,6 +113,8 @@ export async function reportRoom(ctx: Ctx, orgId: string): Promise<{ room: 'ok';
 
 /** Reports of this process past the gate and not yet committed or refused, per organisation and day. */
 const onTheirWay = new Map<string, number>();
+/** Reports this process has committed, per organisation and day (see `meanwhile` above). */
+const committedHere = new Map<string, number>();
 
 /**
  * Organisations whose cap today is reached, as this process last saw it. Remembered for a minute

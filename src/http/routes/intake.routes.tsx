@@ -263,6 +263,7 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
       }
       try {
         const receipt = await submitReport(ctx, org.id, body, files);
+        (hold as RoomHold | null)?.release(true);
         const pc = await pageContext(req, reply, services);
         return html(reply, renderDocument(<ReceiptPage pc={pc} code={receipt.code} day={today()} />));
       } catch (e) {
