@@ -157,7 +157,9 @@ export default async function intakeFloodBench(args: string[]): Promise<void> {
       loop.reset();
       // A second baseline after the flood: on a shared machine the load of others drifts, and the
       // mean of before and after is the fairer reference.
+      const cpuAfter0 = process.cpuUsage();
       const after = await child<MixResult>('mix', mixOpts(seconds));
+      const cpuAfter = process.cpuUsage(cpuAfter0);
       console.log(`baseline after    ${fmt(after)}${loopP99()}`);
       loop.disable();
       const baseline = { rps: (before.rps + after.rps) / 2, p99: (before.p99 + after.p99) / 2 };
@@ -168,7 +170,9 @@ export default async function intakeFloodBench(args: string[]): Promise<void> {
       // What the flood itself cost this process (all its threads: main loop and libuv pool), apart
       // from the mix: robust to other people's load on a shared machine, unlike the rates above.
       const ms = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
-      const perMixRequest = ms(cpuBefore) / Math.max(1, before.rps * seconds);
+      // A mix request's cost, like the baseline, is the mean of before and after: one phase alone
+      // drifts with other people's load (cache misses, CPU steal) and skews the subtraction below.
+      const perMixRequest = (ms(cpuBefore) + ms(cpuAfter)) / Math.max(1, (before.rps + after.rps) * seconds);
       const floodCpu = ms(cpuFlood) + lowCpu - perMixRequest * during.rps * (floodSeconds - 2 * lead);
       console.log(
         `flood's own server CPU ≈ ${(floodCpu / 1000).toFixed(1)} s over ${floodWall.toFixed(0)} s (${((floodCpu / 10 / floodWall) | 0)} % of one core; ${(floodCpu / Math.max(1, f.sent)).toFixed(1)} ms per report), of which ${(lowCpu / 1000).toFixed(1)} s in the low-priority process; a mix request costs ${perMixRequest.toFixed(1)} ms`,
