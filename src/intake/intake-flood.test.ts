@@ -2,7 +2,8 @@
  * The flood path of the public intake, untimed (bench/intake-flood.bench.ts times it): many
  * reports at once, with photos, beyond the daily cap. Exactly the cap is accepted, every other
  * report is refused with the cap's words and nothing else (no 5xx, no stray file, no receipt),
- * the heavy steps run one at a time, and raising the cap opens the door again at once.
+ * the heavy steps run one at a time and only for the reports that can be accepted, and raising the
+ * cap opens the door again at once.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
@@ -12,7 +13,7 @@ import { engines } from '../../test/support/db.js';
 import { makeOrg, makeUser, type TestUser } from '../../test/support/factories.js';
 import { gpsPhoto, sendReport, startIntakeApp } from '../../test/support/intake.js';
 import { setIntakeSetting } from './intake.commands.js';
-import { OneAtATime } from './one-at-a-time.js';
+import { OneAtATime, intakeHeavyWork } from './one-at-a-time.js';
 
 describe('one at a time', () => {
   it('runs queued steps in order, never two at once, and goes on after a failure', async () => {
@@ -63,6 +64,7 @@ describe.each(engines)('a flood of reports on %s', (engine) => {
 
   it('accepts exactly the cap and refuses the rest cleanly, photos and all', async () => {
     const photo = { name: 'foto.jpg', type: 'image/jpeg', bytes: await gpsPhoto(tag) };
+    const heavy0 = intakeHeavyWork.ran;
     const sent = await Promise.all(Array.from({ length: 24 }, () => sendReport(new Client(s.url, 'es'), slug, fields, [photo], { bits: 4 })));
     const statuses = sent.map((r) => r.status);
     expect(statuses.filter((x) => x >= 500)).toEqual([]);
@@ -76,6 +78,9 @@ describe.each(engines)('a flood of reports on %s', (engine) => {
     }
     // Nothing of a refused report stays behind: no report, no receipt, no file (original or copy).
     expect(await counts()).toEqual({ reports: cap, receipts: cap, files: cap });
+    // The heavy work (photo copy, receipt hash) was done for the accepted reports only: the 24
+    // arrive together, and those beyond the places already taken are refused before it.
+    expect(intakeHeavyWork.ran - heavy0).toBe(2 * cap);
 
     // Later ones are refused too (from memory now), still with the cap's words.
     const late = await sendReport(new Client(s.url, 'en'), slug, fields, [photo], { bits: 4 });

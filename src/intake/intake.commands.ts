@@ -15,7 +15,8 @@ import { CodeThrottle } from './code-throttle.js';
 import { MAX_FILE_BYTES, type ReportBody } from './intake.schema.js';
 import * as q from './intake.queries.js';
 import { intakeHeavyWork } from './one-at-a-time.js';
-import { dummySecretHash, hashSecret, newReceipt, parseReceipt, secretMatches, type Receipt } from './receipt.js';
+import { lowPrioritySteps } from './low-priority.js';
+import { dummySecretHash, newReceipt, parseReceipt, type Receipt } from './receipt.js';
 
 /** Today in UTC: the finest time anything about a reporter is kept at. */
 export const today = (now = new Date()): string => now.toISOString().slice(0, 10);
@@ -46,7 +47,7 @@ export async function storeReportFile(ctx: Ctx, orgId: string, input: Readable, 
   const original = await storeEvidenceFile(ctx, orgId, input, MAX_FILE_BYTES);
   let stripped: StoredFile | null = null;
   try {
-    stripped = await intakeHeavyWork.run(() => stripMetadata(ctx, orgId, original));
+    stripped = await intakeHeavyWork.run(() => stripMetadata(ctx, orgId, original, lowPrioritySteps.cleanImage));
   } catch {
     stripped = null;
   }
@@ -59,17 +60,61 @@ export async function discardReportFiles(ctx: Ctx, orgId: string, files: readonl
   await discardPendingFiles(ctx, { kind: 'system', organisationId: orgId }, files.flatMap((f) => [f.original, f.stripped].filter((x): x is StoredFile => !!x)));
 }
 
-/** Whether the organisation accepts reports and still has room today (checked before files are read). */
-export async function reportRoom(ctx: Ctx, orgId: string): Promise<'ok' | 'closed' | 'full'> {
+/** A place in today's count, held from the gate until the report is committed or refused. */
+export interface RoomHold {
+  /** Gives the place back; `committed` when the report was recorded (it is in the count now). */
+  release(committed?: boolean): void;
+}
+
+/**
+ * Whether the organisation accepts reports and still has room today, checked before any file is
+ * read. Room is counted as the reports committed today plus those of this process already past this
+ * gate and still on their way (file storage, clean copy, receipt hash): under a flood, as many
+ * reports as the cap get past it, not every one that arrives before the first commits. Otherwise
+ * each of those would have its files sealed, its photo re-encoded and a receipt hashed only to be
+ * refused by the count in submitReport's transaction, which stays the authority (other processes).
+ * The caller releases the hold when the report is committed or refused.
+ */
+export async function reportRoom(ctx: Ctx, orgId: string): Promise<{ room: 'ok'; hold: RoomHold } | { room: 'closed' | 'full' }> {
   const day = today();
   // Under a flood most reports arrive after the cap: they are refused from memory, with no query.
-  if (fullToday.get(orgId)?.day === day && Date.now() < fullToday.get(orgId)!.until) return 'full';
+  if (fullToday.get(orgId)?.day === day && Date.now() < fullToday.get(orgId)!.until) return { room: 'full' };
   const s = await q.intakeSettingSql(ctx.db, orgId);
-  if (!s?.accepts_reports) return 'closed';
+  if (!s?.accepts_reports) return { room: 'closed' };
+  const key = `${orgId}:${day}`;
+  const committedBefore = committedHere.get(key) ?? 0;
   const n = await inTransaction(ctx.db, systemScope([orgId]), (trx) => q.reportsTodaySql(trx, orgId, day));
   if (n >= s.daily_cap) noteFull(orgId, day);
-  return n >= s.daily_cap ? 'full' : 'ok';
+  // Reports of this process committed while the count was read may be missing from it (their
+  // places already given back): counted again, to be safe.
+  const meanwhile = Math.max(0, (committedHere.get(key) ?? 0) - committedBefore);
+  // Checked and taken with no await in between: two requests cannot both take the last place.
+  const held = onTheirWay.get(key) ?? 0;
+  if (n + meanwhile + held >= s.daily_cap) return { room: 'full' };
+  onTheirWay.set(key, held + 1);
+  let released = false;
+  return {
+    room: 'ok',
+    hold: {
+      release(committed = false) {
+        if (released) return;
+        released = true;
+        const left = (onTheirWay.get(key) ?? 1) - 1;
+        if (left > 0) onTheirWay.set(key, left);
+        else onTheirWay.delete(key);
+        if (committed) {
+          if (committedHere.size > 10_000) committedHere.clear();
+          committedHere.set(key, (committedHere.get(key) ?? 0) + 1);
+        }
+      },
+    },
+  };
 }
+
+/** Reports of this process past the gate and not yet committed or refused, per organisation and day. */
+const onTheirWay = new Map<string, number>();
+/** Reports this process has committed, per organisation and day (see `meanwhile` above). */
+const committedHere = new Map<string, number>();
 
 /**
  * Organisations whose cap today is reached, as this process last saw it. Remembered for a minute
@@ -115,7 +160,7 @@ export async function submitReport(ctx: Ctx, orgId: string, body: ReportBody, fi
   let receipt = newReceipt();
   // Hashed before the transaction: a slow hash inside it would hold one of the pool's few
   // connections that every other page needs (a flood would starve the site of connections).
-  let secretHash = await intakeHeavyWork.run(() => hashSecret(receipt.secret));
+  let secretHash = await intakeHeavyWork.run(() => lowPrioritySteps.hashSecret(receipt.secret));
   const day = today();
   return inTransaction(ctx.db, systemScope([orgId]), async (trx) => {
     if ((await q.countTodaySql(trx, orgId, day)) > setting.daily_cap) {
@@ -129,7 +174,7 @@ export async function submitReport(ctx: Ctx, orgId: string, body: ReportBody, fi
       if (tries > 20) throw new AppError('internal', { message: 'no free receipt locator' });
       // A taken locator (two words) is rare: the new code's hash is the one wait inside the transaction.
       receipt = newReceipt();
-      secretHash = await intakeHeavyWork.run(() => hashSecret(receipt.secret));
+      secretHash = await intakeHeavyWork.run(() => lowPrioritySteps.hashSecret(receipt.secret));
     }
     await insertFiles(ctx, trx, orgId, id, files, null);
     for (const userId of await q.moderatorsSql(trx, orgId)) await q.insertNoticeSql(trx, { orgId, id: newId(), userId, day, reportId: id });
@@ -145,7 +190,7 @@ export async function openReceipt(ctx: Ctx, throttle: CodeThrottle, code: unknow
   const row = parsed ? await q.receiptByLocatorSql(ctx.db, parsed.locator) : null;
   // The same slow work whether or not the locator exists.
   const stored = row?.secret_hash ?? (await dummySecretHash());
-  const ok = await intakeHeavyWork.run(() => secretMatches(stored, parsed?.secret ?? 'x'));
+  const ok = await intakeHeavyWork.run(() => lowPrioritySteps.secretMatches(stored, parsed?.secret ?? 'x'));
   if (!row || !ok || !parsed) {
     throttle.failed(locator);
     return null;

@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdirSync, openSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { Transform, type Readable, type TransformCallback, type Writable } from 'node:stream';
+import { Readable, Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileTypeFromBuffer } from 'file-type';
 import { sql } from 'kysely';
@@ -22,6 +22,7 @@ import { AppError } from '../shared/errors.js';
 import { isId, newId } from '../shared/ids.js';
 import { appendAudit, inTransaction, type DB } from '../store/index.js';
 import { decryptStream, encryptStream } from './evidence.stream.js';
+import { cleanable, imageCleaner } from './image-clean.js';
 import { insertRecord, getRow, type Row, type Who } from './record-store.js';
 import { presentRow, type Presented } from './records.present.js';
 
@@ -43,7 +44,6 @@ export const evidenceTypes: Readonly<Record<string, string>> = {
   'application/vnd.oasis.opendocument.text': 'odt',
   'text/plain': 'txt',
 };
-const strippable = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
 const SNIFF = 4100;
 
 export interface StoredFile {
@@ -177,16 +177,24 @@ export function readEvidenceFile(ctx: Ctx, orgId: string, storageKey: string): R
   return openSealedFile(ctx, orgId, filePath(ctx, orgId, storageKey), aeadName(orgId, storageKey));
 }
 
-/** A re-encoded copy of an image without EXIF, GPS, XMP or ICC comments; null for other types. */
-export async function stripMetadata(ctx: Ctx, orgId: string, original: StoredFile): Promise<StoredFile | null> {
-  if (!strippable.has(original.mediaType)) return null;
-  const format = evidenceTypes[original.mediaType] === 'jpg' ? 'jpeg' : (evidenceTypes[original.mediaType] as 'png' | 'webp' | 'gif');
-  // sharp (libvips, ~29 MB resident) is loaded when the first image is cleaned, not by every process
-  // that imports the record modules (imports, exports, the command line).
-  const { default: sharp } = await import('sharp');
-  // rotate() applies the EXIF orientation before the metadata is dropped (sharp keeps none by default).
-  const transformer = sharp({ animated: format === 'gif' || format === 'webp' }).rotate().toFormat(format);
+/** Makes an image's clean copy from its bytes somewhere else (the public intake's low-priority process). */
+export type ImageCleaning = (plain: Buffer, mediaType: string) => Promise<Buffer>;
+
+/**
+ * A re-encoded copy of an image without EXIF, GPS, XMP or ICC comments; null for other types.
+ * Streamed through sharp here, or, given `elsewhere`, the image's bytes are handed over whole (it
+ * is one image, decoded whole by sharp anyway) and the copy that comes back is sealed here.
+ */
+export async function stripMetadata(ctx: Ctx, orgId: string, original: StoredFile, elsewhere?: ImageCleaning): Promise<StoredFile | null> {
+  if (!cleanable(original.mediaType)) return null;
   const src = readEvidenceFile(ctx, orgId, original.storageKey);
+  if (elsewhere) {
+    const chunks: Buffer[] = [];
+    for await (const c of src) chunks.push(c as Buffer);
+    const clean = await elsewhere(Buffer.concat(chunks), original.mediaType);
+    return storeEvidenceFile(ctx, orgId, Readable.from([clean]), Number.MAX_SAFE_INTEGER);
+  }
+  const transformer = await imageCleaner(original.mediaType);
   src.on('error', (e) => transformer.destroy(e));
   return storeEvidenceFile(ctx, orgId, src.pipe(transformer), Number.MAX_SAFE_INTEGER);
 }

@@ -31,6 +31,7 @@ export {
   downloadName,
   evidenceTypes,
   defaultMaxEvidenceBytes,
+  type ImageCleaning,
   type PendingEvidence,
   type StoredFile,
   type CustodyEntry,

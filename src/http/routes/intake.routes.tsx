@@ -22,6 +22,7 @@ import {
   answerReport,
   defaultStampRules,
   defaultThrottleRules,
+  intakeLowPriority,
   discardReportFiles,
   getReport,
   intakeSetting,
@@ -42,6 +43,7 @@ import {
   today,
   type IncomingFile,
   type QueueFilter,
+  type RoomHold,
   type StampRules,
   type ThrottleRules,
 } from '../../intake/index.js';
@@ -50,6 +52,7 @@ import { AppError, isAppError, type FieldIssue } from '../../shared/errors.js';
 import { t } from '../../shared/i18n/index.js';
 import { FollowUpPage, OrganisationListPage, ReceiptPage, ReportFormPage, type FormValues } from '../../ui/intake/report-pages.js';
 import { IntakeSettingsPage, QueuePage, ReportPage } from '../../ui/intake/queue-pages.js';
+import { PageTemplates } from '../../ui/intake/page-template.js';
 import { renderDocument } from '../../ui/render.js';
 import { emptyDraft, type IncidentDraft } from '../../ui/workspace/intake.model.js';
 import { checkCsrf } from '../plugins/csrf.js';
@@ -84,6 +87,8 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
   const stampSecret = createHmac('sha256', services.secret).update('atalaya:intake-stamp').digest();
   const stamps = new StampBook(stampSecret, { ...defaultStampRules, ...opts.intake?.stamps });
   const throttle = new CodeThrottle({ ...defaultThrottleRules, ...opts.intake?.throttle });
+  // The intake's low-priority process (heavy steps) ends with the server.
+  app.addHook('onClose', async () => intakeLowPriority.stop());
 
   for (const name of ['report.css', 'report.js']) {
     const body = readFileSync(join(assetsDir, name));
@@ -138,13 +143,15 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
   });
 
   type SlugParams = { Params: { slug: string } };
+  const blankForms = new PageTemplates(['stamp', 'csrf'] as const);
   async function form(req: FastifyRequest, reply: FastifyReply, org: { id: string; slug: string; name: string; country: string }, status = 200, values: FormValues = {}, failure?: Failure, filesLost = false) {
     const pc = await pageContext(req, reply, services);
-    const page = (
+    const stamp = stamps.issue(org.id);
+    const render = (p: { stamp: string; csrf: string }) => renderDocument(
       <ReportFormPage
-        pc={pc}
+        pc={{ ...pc, csrf: p.csrf }}
         org={org}
-        stamp={stamps.issue(org.id)}
+        stamp={p.stamp}
         difficulty={stamps.rules.difficulty}
         values={values}
         issues={failure?.issues ?? []}
@@ -152,9 +159,14 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
         filesLost={filesLost}
         maxFiles={MAX_FILES}
         maxMb={Math.round(MAX_FILE_BYTES / 1024 / 1024)}
-      />
+      />,
     );
-    return html(reply.status(status), renderDocument(page));
+    // The blank form (what every report opens first) is kept per organisation, language, path and
+    // year (the year list starts at the current one); a form with values or problems is rendered.
+    const blank = status === 200 && !failure && !filesLost && Object.keys(values).length === 0;
+    const key = `${org.id}\n${org.slug}\n${org.name}\n${org.country}\n${pc.lang}\n${pc.path}\n${new Date().getUTCFullYear()}`;
+    const page = blank ? blankForms.fill(key, render, { stamp, csrf: pc.csrf }) : render({ stamp, csrf: pc.csrf });
+    return html(reply.status(status), page);
   }
 
   app.get<SlugParams>('/report/:slug', quiet, async (req, reply) => {
@@ -174,6 +186,7 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
     let failure: Failure | null = null;
     let body: ReturnType<typeof readReportForm>['body'] | null = null;
     let gated = false;
+    let hold: RoomHold | null = null;
 
     // Everything that can refuse the report is checked before the first file byte is stored.
     const gate = async (): Promise<void> => {
@@ -184,11 +197,12 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
         failure = { status: 422, issues: [{ path: ['website'], key: 'intake:errors.honeypot' }] };
         return;
       }
-      const room = await reportRoom(ctx, org.id);
-      if (room !== 'ok') {
-        failure = { status: room === 'full' ? 429 : 404, general: t(lang, room === 'full' ? 'intake:errors.cap' : 'intake:errors.closed'), issues: [] };
+      const r = await reportRoom(ctx, org.id);
+      if (r.room !== 'ok') {
+        failure = { status: r.room === 'full' ? 429 : 404, general: t(lang, r.room === 'full' ? 'intake:errors.cap' : 'intake:errors.closed'), issues: [] };
         return;
       }
+      hold = r.hold;
       const read = readReportForm(fields, org.country, lang);
       if (read.issues.length) {
         failure = { status: 422, issues: read.issues };
@@ -205,54 +219,60 @@ export async function intakeRoutes(app: FastifyInstance, opts: { services: Servi
       body = read.body;
     };
 
+    // The place in today's count is given back however the request ends (committed, refused, failed).
     try {
-      for await (const part of req.parts()) {
-        if (part.type === 'field') {
-          if (typeof part.value === 'string' && !(part.fieldname in fields)) fields[part.fieldname] = part.value;
-          continue;
+      try {
+        for await (const part of req.parts()) {
+          if (part.type === 'field') {
+            if (typeof part.value === 'string' && !(part.fieldname in fields)) fields[part.fieldname] = part.value;
+            continue;
+          }
+          if (!part.filename) {
+            part.file.resume();
+            continue;
+          }
+          filesChosen = true;
+          if (!gated) await gate();
+          if (failure) {
+            part.file.resume();
+            continue;
+          }
+          if (files.length >= MAX_FILES) {
+            failure = fileFailure(lang, { code: 'too_many' });
+            part.file.resume();
+            continue;
+          }
+          try {
+            files.push(await storeReportFile(ctx, org.id, part.file, part.filename));
+            if (part.file.truncated) throw new AppError('too_large');
+          } catch (e) {
+            failure = fileFailure(lang, e);
+            part.file.resume();
+          }
         }
-        if (!part.filename) {
-          part.file.resume();
-          continue;
-        }
-        filesChosen = true;
         if (!gated) await gate();
-        if (failure) {
-          part.file.resume();
-          continue;
-        }
-        if (files.length >= MAX_FILES) {
-          failure = fileFailure(lang, { code: 'too_many' });
-          part.file.resume();
-          continue;
-        }
-        try {
-          files.push(await storeReportFile(ctx, org.id, part.file, part.filename));
-          if (part.file.truncated) throw new AppError('too_large');
-        } catch (e) {
-          failure = fileFailure(lang, e);
-          part.file.resume();
-        }
+      } catch (e) {
+        await discardReportFiles(ctx, org.id, files);
+        if (isAppError(e) && e.code === 'csrf') throw e;
+        failure = fileFailure(lang, e);
       }
-      if (!gated) await gate();
-    } catch (e) {
-      await discardReportFiles(ctx, org.id, files);
-      if (isAppError(e) && e.code === 'csrf') throw e;
-      failure = fileFailure(lang, e);
-    }
-    const { website: _w, _csrf: _c, stamp: _s, proof: _p, ...values } = fields;
-    if (failure || !body) {
-      await discardReportFiles(ctx, org.id, files);
-      return form(req, reply, org, (failure as Failure | null)?.status ?? 422, values, failure ?? undefined, filesChosen);
-    }
-    try {
-      const receipt = await submitReport(ctx, org.id, body, files);
-      const pc = await pageContext(req, reply, services);
-      return html(reply, renderDocument(<ReceiptPage pc={pc} code={receipt.code} day={today()} />));
-    } catch (e) {
-      await discardReportFiles(ctx, org.id, files);
-      if (isAppError(e) && e.code === 'rate_limited') return form(req, reply, org, 429, values, { status: 429, general: t(lang, 'intake:errors.cap'), issues: [] }, filesChosen);
-      throw e;
+      const { website: _w, _csrf: _c, stamp: _s, proof: _p, ...values } = fields;
+      if (failure || !body) {
+        await discardReportFiles(ctx, org.id, files);
+        return form(req, reply, org, (failure as Failure | null)?.status ?? 422, values, failure ?? undefined, filesChosen);
+      }
+      try {
+        const receipt = await submitReport(ctx, org.id, body, files);
+        (hold as RoomHold | null)?.release(true);
+        const pc = await pageContext(req, reply, services);
+        return html(reply, renderDocument(<ReceiptPage pc={pc} code={receipt.code} day={today()} />));
+      } catch (e) {
+        await discardReportFiles(ctx, org.id, files);
+        if (isAppError(e) && e.code === 'rate_limited') return form(req, reply, org, 429, values, { status: 429, general: t(lang, 'intake:errors.cap'), issues: [] }, filesChosen);
+        throw e;
+      }
+    } finally {
+      (hold as RoomHold | null)?.release();
     }
   });
 

@@ -109,6 +109,18 @@ function Problems(props: { pc: PageContext; issues: FieldIssue[]; general?: stri
   );
 }
 
+/** Month names per language, made once: a date formatter costs more to make than the rest of the form. */
+const months = new Map<string, readonly string[]>();
+function monthNames(lang: 'es' | 'en'): readonly string[] {
+  let names = months.get(lang);
+  if (!names) {
+    const f = new Intl.DateTimeFormat(lang === 'es' ? 'es-VE' : 'en-GB', { month: 'long', timeZone: 'UTC' });
+    names = Array.from({ length: 12 }, (_, i) => f.format(new Date(Date.UTC(2000, i, 1))));
+    months.set(lang, names);
+  }
+  return names;
+}
+
 const invalid = (issues: FieldIssue[], field: string) => (issues.some((i) => i.path[0] === field) ? 'true' : undefined);
 
 export function ReportFormPage(props: {
@@ -172,7 +184,7 @@ export function ReportFormPage(props: {
                 <option value="">{t('intake:form.unknown')}</option>
                 {Array.from({ length: 12 }, (_, i) => String(i + 1)).map((m) => (
                   <option value={m} selected={v.month === m}>
-                    {new Intl.DateTimeFormat(pc.lang === 'es' ? 'es-VE' : 'en-GB', { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, Number(m) - 1, 1)))}
+                    {monthNames(pc.lang)[Number(m) - 1]}
                   </option>
                 ))}
               </select>
