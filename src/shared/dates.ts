@@ -55,17 +55,28 @@ export function lastDay(s: string): string {
 }
 
 /** Human form in the reader's language: "noviembre de 2020", "c. 2020", "5 Nov 2020". */
+// Building an Intl.DateTimeFormat costs far more than using one (a case list formats hundreds of
+// dates per page): one per language and precision, made on first use.
+const partialDateFormats = new Map<string, Intl.DateTimeFormat>();
+function partialDateFormat(lang: 'es' | 'en', precision: string): Intl.DateTimeFormat {
+  const key = `${lang}:${precision}`;
+  let f = partialDateFormats.get(key);
+  if (!f) {
+    const opts: Intl.DateTimeFormatOptions =
+      precision === 'year'
+        ? { year: 'numeric', timeZone: 'UTC' }
+        : precision === 'month'
+          ? { year: 'numeric', month: 'long', timeZone: 'UTC' }
+          : { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' };
+    f = new Intl.DateTimeFormat(lang === 'es' ? 'es-VE' : 'en-GB', opts);
+    partialDateFormats.set(key, f);
+  }
+  return f;
+}
+
 export function formatPartialDate(s: string | null, lang: 'es' | 'en', approximate = false): string {
   if (!s) return '';
   const { date, precision } = toStored(s);
-  const d = new Date(`${date}T00:00:00Z`);
-  const locale = lang === 'es' ? 'es-VE' : 'en-GB';
-  const opts: Intl.DateTimeFormatOptions =
-    precision === 'year'
-      ? { year: 'numeric', timeZone: 'UTC' }
-      : precision === 'month'
-        ? { year: 'numeric', month: 'long', timeZone: 'UTC' }
-        : { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' };
-  const text = new Intl.DateTimeFormat(locale, opts).format(d);
-  return approximate ? (lang === 'es' ? `c. ${text}` : `c. ${text}`) : text;
+  const text = partialDateFormat(lang, precision).format(new Date(`${date}T00:00:00Z`));
+  return approximate ? `c. ${text}` : text;
 }
