@@ -5,7 +5,6 @@
  * their embargo time passes — checked on each request and by a timer while the server runs.
  */
 import { readFileSync } from 'node:fs';
-import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -26,6 +25,7 @@ import {
   publicIndex,
   publicSitemapEntries,
   publicStatementBySlug,
+  publicGeneration,
   publishDueIfNeeded,
   readHero,
   startPublicationTimer,
@@ -52,7 +52,8 @@ import { renderStatementPage } from '../../ui/public/statement-page.js';
 import { renderDocument } from '../../ui/render.js';
 import { csrfTokenFor } from '../plugins/csrf.js';
 import { freshReadCtx } from '../plugins/read-routing.js';
-import { etagOf, revalidate } from '../plugins/revalidate.js';
+import { revalidate } from '../plugins/revalidate.js';
+import { pickEncoding, representation } from '../public-answers.js';
 import type { Services } from '../services.js';
 
 const assetsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui', 'assets');
@@ -90,53 +91,16 @@ function uiOf(req: FastifyRequest): Lang {
   return isLang(ui) ? ui : req.lang;
 }
 
-interface Encoded {
-  etag: string;
-  br?: { body: Buffer; etag: string };
-  gzip?: { body: Buffer; etag: string };
-}
-const encoded = new WeakMap<CachedAnswer, Encoded>();
-
-/** brotli first (about a fifth smaller than gzip on these pages), then gzip, then the plain bytes. */
-function pickEncoding(req: FastifyRequest): 'br' | 'gzip' | null {
-  const ae = String(req.headers['accept-encoding'] ?? '');
-  if (/\bbr\b(?!;q=0(?:\.0*)?\b)/.test(ae)) return 'br';
-  if (/\bgzip\b(?!;q=0(?:\.0*)?\b)/.test(ae)) return 'gzip';
-  return null;
-}
-
-/**
- * Cached answers are compressed once, at brotli's best quality (a cached page is sent thousands of
- * times), and carry a strong ETag per representation so browsers and proxies revalidate with 304.
- */
+/** Cached answers go out in the encoding the client prefers, each with its own strong ETag for 304s. */
 function send(req: FastifyRequest, reply: FastifyReply, a: CachedAnswer, maxAge = 60): FastifyReply {
   reply.status(a.status).type(a.type);
   reply.header('cache-control', a.status === 200 ? `public, max-age=${maxAge}` : 'no-store');
   reply.header('vary', 'accept-encoding');
   for (const [k, v] of Object.entries(a.headers ?? {})) reply.header(k, v);
-  let e = encoded.get(a);
-  if (!e) {
-    e = { etag: etagOf(a.body) };
-    encoded.set(a, e);
-  }
-  const textual = typeof a.body === 'string' && a.body.length > 1024;
-  const enc = textual ? pickEncoding(req) : null;
-  if (enc) {
-    let z = e[enc];
-    if (!z) {
-      const body =
-        enc === 'br'
-          ? brotliCompressSync(a.body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT } })
-          : gzipSync(a.body, { level: 9 });
-      z = { body, etag: `"${e.etag.slice(1, -1)}-${enc}"` };
-      e[enc] = z;
-    }
-    reply.header('content-encoding', enc);
-    if (a.status === 200 && revalidate(req, reply, z.etag)) return reply.send();
-    return reply.send(z.body);
-  }
-  if (a.status === 200 && revalidate(req, reply, e.etag)) return reply.send();
-  return reply.send(a.body);
+  const r = representation(a, pickEncoding(req.headers['accept-encoding']));
+  if (r.coding) reply.header('content-encoding', r.coding);
+  if (a.status === 200 && revalidate(req, reply, r.etag)) return reply.send();
+  return reply.send(r.body);
 }
 
 function statementJson(st: PublicStatement, base: string) {
@@ -204,8 +168,9 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
     await publishDueIfNeeded(ctx);
     let a = cachedAnswer(ctx, key);
     if (!a) {
+      const generation = publicGeneration(ctx);
       a = await produce(await freshReadCtx(services));
-      if (a.status === 200) storeAnswer(ctx, key, a);
+      if (a.status === 200) storeAnswer(ctx, key, a, generation);
     }
     return send(req, reply, a);
   }
@@ -308,6 +273,7 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
     await publishDueIfNeeded(ctx);
     const hit = cachedAnswer(ctx, `${pdf ? 'pdf' : 'page'}:${slug}`);
     if (hit) return send(req, reply, hit);
+    const generation = publicGeneration(ctx);
     const r = await publicStatementBySlug(await freshReadCtx(services), slug);
     if (r.kind === 'missing' && !pdf) {
       // A statement's own slug (without a language) leads to the reader's language, else the source text.
@@ -334,7 +300,7 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
           headers: { 'content-disposition': `inline; filename="${st.versionSlug}.pdf"`, 'content-language': st.lang },
         }
       : { status: 200, type: 'text/html; charset=utf-8', body: renderStatementPage(st, base), headers: { 'content-language': st.lang } };
-    storeAnswer(ctx, `${pdf ? 'pdf' : 'page'}:${slug}`, answer);
+    storeAnswer(ctx, `${pdf ? 'pdf' : 'page'}:${slug}`, answer, generation);
     return send(req, reply, answer);
   });
 
