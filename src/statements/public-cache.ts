@@ -5,6 +5,11 @@
  * date, place or visibility; the coordinating organisation's name): see shared/public-changes.ts.
  * Publication at the embargo time invalidates too.
  *
+ * Processes do not tell each other: a change made by another process on the same database (the
+ * `atalaya org rename` command, a second server) reaches this one's cache only when its answers
+ * expire, `MAX_AGE_MS` after they were stored — as long as browsers and proxies may keep a public
+ * page anyway (`cache-control: public, max-age=60`). Changes made through this server show at once.
+ *
  * A miss renders from the database and stores the answer only if no invalidation happened while it
  * read (`publicGeneration` before, `storeAnswer(..., generation)` after): otherwise a page read just
  * before a change committed could be kept after the change had cleared the cache.
@@ -19,8 +24,14 @@ export interface CachedAnswer {
   headers?: Record<string, string>;
 }
 
+interface Kept {
+  answer: CachedAnswer;
+  /** performance.now() when stored. */
+  at: number;
+}
+
 interface Cache {
-  entries: Map<string, CachedAnswer>;
+  entries: Map<string, Kept>;
   /** The process-wide count of public content changes when this cache was last cleared. */
   seen: number;
   /** Bumped at every clear of this cache. */
@@ -28,6 +39,8 @@ interface Cache {
 }
 
 const MAX_ENTRIES = 2000;
+/** How long an answer is kept at most (see above); the same as the pages' max-age. */
+export const MAX_AGE_MS = 60_000;
 const caches = new WeakMap<object, Cache>();
 const disabled = new WeakSet<object>();
 
@@ -56,7 +69,14 @@ function cacheOf(ctx: Ctx): Cache {
 
 export function cachedAnswer(ctx: Ctx, key: string): CachedAnswer | undefined {
   if (disabled.has(ctx)) return undefined;
-  return cacheOf(ctx).entries.get(key);
+  const c = cacheOf(ctx);
+  const kept = c.entries.get(key);
+  if (!kept) return undefined;
+  if (performance.now() - kept.at > MAX_AGE_MS) {
+    c.entries.delete(key);
+    return undefined;
+  }
+  return kept.answer;
 }
 
 /** Taken before a miss reads the database; pass it to `storeAnswer`. */
@@ -73,7 +93,7 @@ export function storeAnswer(ctx: Ctx, key: string, answer: CachedAnswer, generat
   if (c.entries.size >= MAX_ENTRIES) {
     for (const k of [...c.entries.keys()].slice(0, MAX_ENTRIES / 4)) c.entries.delete(k);
   }
-  c.entries.set(key, answer);
+  c.entries.set(key, { answer, at: performance.now() });
 }
 
 export function invalidatePublic(ctx: Ctx): void {

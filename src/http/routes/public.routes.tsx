@@ -162,16 +162,32 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
   const css: CachedAnswer = { status: 200, type: 'text/css; charset=utf-8', body: readFileSync(join(assetsDir, 'public.css'), 'utf8') };
   app.get('/assets/public.css', async (req, reply) => send(req, reply, css, 86400));
 
+  // When a busy page falls out of the cache (a change, or its age), the requests that arrive while it
+  // is rendered wait for that one rendering instead of each reading the database and rendering again.
+  // Only for requests since the same change: one that arrives after a later change gets a new rendering.
+  const rendering = new Map<string, Promise<unknown>>();
+  function once<T>(key: string, produce: () => Promise<T>): Promise<T> {
+    const k = `${publicGeneration(ctx)}:${key}`;
+    let p = rendering.get(k) as Promise<T> | undefined;
+    if (!p) {
+      p = produce().finally(() => rendering.delete(k));
+      rendering.set(k, p);
+    }
+    return p;
+  }
+
   // Answers are cached until the next statement change, so a miss reads a standby only if it has
   // replayed everything the primary had at that moment (see plugins/read-routing.ts).
   async function cached(req: FastifyRequest, reply: FastifyReply, key: string, produce: (rc: Ctx) => Promise<CachedAnswer>): Promise<FastifyReply> {
     await publishDueIfNeeded(ctx);
-    let a = cachedAnswer(ctx, key);
-    if (!a) {
-      const generation = publicGeneration(ctx);
-      a = await produce(await freshReadCtx(services));
-      if (a.status === 200) storeAnswer(ctx, key, a, generation);
-    }
+    const a =
+      cachedAnswer(ctx, key) ??
+      (await once(key, async () => {
+        const generation = publicGeneration(ctx);
+        const a = await produce(await freshReadCtx(services));
+        if (a.status === 200) storeAnswer(ctx, key, a, generation);
+        return a;
+      }));
     return send(req, reply, a);
   }
 
@@ -271,10 +287,26 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
     const pdf = slug.endsWith('.pdf');
     if (pdf) slug = slug.slice(0, -4);
     await publishDueIfNeeded(ctx);
-    const hit = cachedAnswer(ctx, `${pdf ? 'pdf' : 'page'}:${slug}`);
+    const key = `${pdf ? 'pdf' : 'page'}:${slug}`;
+    const hit = cachedAnswer(ctx, key);
     if (hit) return send(req, reply, hit);
-    const generation = publicGeneration(ctx);
-    const r = await publicStatementBySlug(await freshReadCtx(services), slug);
+    const { r, answer } = await once(key, async () => {
+      const generation = publicGeneration(ctx);
+      const r = await publicStatementBySlug(await freshReadCtx(services), slug);
+      if (r.kind !== 'ok') return { r };
+      const st = r.statement;
+      const answer: CachedAnswer = pdf
+        ? {
+            status: 200,
+            type: 'application/pdf',
+            body: await statementPdf(st, config.dataDir, { url: `${base}/statements/${st.versionSlug}` }),
+            headers: { 'content-disposition': `inline; filename="${st.versionSlug}.pdf"`, 'content-language': st.lang },
+          }
+        : { status: 200, type: 'text/html; charset=utf-8', body: renderStatementPage(st, base), headers: { 'content-language': st.lang } };
+      storeAnswer(ctx, key, answer, generation);
+      return { r, answer };
+    });
+    if (answer) return send(req, reply, answer);
     if (r.kind === 'missing' && !pdf) {
       // A statement's own slug (without a language) leads to the reader's language, else the source text.
       const { st, vs } = await inTransaction(ctx.db, publicScope, async (db) => {
@@ -290,18 +322,7 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
     }
     // Drafts and scheduled statements answer exactly as an unknown slug does: slugs are titles, and
     // titles can name people.
-    if (r.kind !== 'ok') return notice(req, reply, req.lang, 'missing', 404);
-    const st = r.statement;
-    const answer: CachedAnswer = pdf
-      ? {
-          status: 200,
-          type: 'application/pdf',
-          body: await statementPdf(st, config.dataDir, { url: `${base}/statements/${st.versionSlug}` }),
-          headers: { 'content-disposition': `inline; filename="${st.versionSlug}.pdf"`, 'content-language': st.lang },
-        }
-      : { status: 200, type: 'text/html; charset=utf-8', body: renderStatementPage(st, base), headers: { 'content-language': st.lang } };
-    storeAnswer(ctx, `${pdf ? 'pdf' : 'page'}:${slug}`, answer, generation);
-    return send(req, reply, answer);
+    return notice(req, reply, req.lang, 'missing', 404);
   });
 
   // ---------------------------------------------------------------- open sign-on (individuals)
