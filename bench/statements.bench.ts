@@ -1,11 +1,20 @@
 /**
  * The public statement site under load, with and without its in-memory cache, against nginx.
- *   npm run bench -- statements [--seconds 5] [--connections 20] [--lighthouse]
+ *   npm run bench -- statements [--seconds 5] [--connections 20] [--rounds 3] [--lighthouse]
  * Prints requests per second and latency for a statement page served from the cache and rendered
  * on every request (the ratio is what the cache buys), the same bytes served as a static file by
  * nginx (Debian package `nginx`, one worker like Node's one process; skipped with a line saying so
  * when it is not installed) and Atalaya's ratio to it, the size of each public page plain and on
  * the wire, and, with --lighthouse, Lighthouse scores for a statement page and the index.
+ *
+ * The comparison with nginx: the same client (autocannon, in its own process), the same
+ * connections and duration, the same body bytes — plain when the client asks for no encoding, and
+ * Atalaya's own gzip bytes through nginx's gzip_static when it asks for gzip (the Debian package has
+ * no brotli module). The machine is shared, so Atalaya and nginx take turns, `--rounds` times, and
+ * the ratio printed is the median of each round's ratio; beside it each server's CPU time per
+ * request (Atalaya's process, nginx's master and worker), which the load of other processes moves
+ * far less than requests per second, and the share of a core each server used (a server well under
+ * one core was held back by the client, not by its own work).
  */
 import { createRequire } from 'node:module';
 import { loadConfig } from '../src/config/index.js';
@@ -16,7 +25,8 @@ import { openTestDb } from '../test/support/db.js';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,18 +44,59 @@ interface Run {
   p50: number;
   p99: number;
   non2xx: number;
+  requests: number;
 }
 
-async function load(url: string, seconds: number, connections: number): Promise<Run> {
+async function load(url: string, seconds: number, connections: number, acceptEncoding?: string): Promise<Run> {
   const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [autocannonCli, '-j', '-d', String(seconds), '-c', String(connections), url], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const headers = acceptEncoding ? ['-H', `accept-encoding=${acceptEncoding}`] : [];
+    const child = spawn(process.execPath, [autocannonCli, '-j', '-d', String(seconds), '-c', String(connections), ...headers, url], { stdio: ['ignore', 'pipe', 'ignore'] });
     let text = '';
     child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
     child.on('error', reject);
     child.on('close', () => resolve(text));
   });
-  const r = JSON.parse(out) as { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number };
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx };
+  const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, requests: r.requests.total };
+}
+
+/** A load run with the CPU seconds `cpu` says the server spent during it. */
+async function measured(cpu: () => number, url: string, seconds: number, connections: number, acceptEncoding?: string): Promise<Run & { cpuUs: number; cores: number }> {
+  const before = cpu();
+  const r = await load(url, seconds, connections, acceptEncoding);
+  const cpuUs = ((cpu() - before) * 1e6) / Math.max(1, r.requests);
+  return { ...r, cpuUs, cores: (cpuUs * r.rps) / 1e6 };
+}
+
+const ownCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** CPU seconds of a process and its children (nginx's master and worker), from /proc. */
+function procCpu(pid: number): number {
+  const ticks = 100; // USER_HZ on Linux
+  const one = (p: number) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(f[11]) + Number(f[12])) / ticks;
+    } catch {
+      return 0;
+    }
+  };
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    children = [];
+  }
+  return one(pid) + children.reduce((sum, c) => sum + one(c), 0);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 /** Bytes as sent: Node's fetch would undo the content encoding. */
@@ -92,10 +143,11 @@ async function lighthouseScores(url: string): Promise<Record<string, number> | s
 
 const nginxBinary = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
 
-/** nginx serving one file from a throw-away prefix on 127.0.0.1; stopped by its own process id. */
-async function startNginx(body: Buffer, port: number): Promise<{ url: string; stop: () => void }> {
+/** nginx serving one file (and its gzip bytes, for clients that ask) from a throw-away prefix on 127.0.0.1; stopped by its own process id. */
+async function startNginx(body: Buffer, gzipped: Buffer, port: number): Promise<{ url: string; pid: number; stop: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'atalaya-nginx-'));
   writeFileSync(join(dir, 'page.html'), body);
+  writeFileSync(join(dir, 'page.html.gz'), gzipped);
   const conf = `worker_processes 1;
 daemon off;
 pid ${dir}/nginx.pid;
@@ -105,6 +157,8 @@ http {
   access_log off;
   client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
   sendfile on;
+  gzip_static on;
+  gzip_vary on;
   keepalive_requests 100000;
   server {
     listen 127.0.0.1:${port};
@@ -125,6 +179,7 @@ http {
   }
   return {
     url,
+    pid: child.pid!,
     stop: () => {
       child.kill('SIGQUIT');
       rmSync(dir, { recursive: true, force: true });
@@ -135,6 +190,7 @@ http {
 export default async function statementsBench(args: string[]): Promise<void> {
   const seconds = arg(args, 'seconds', 5);
   const connections = arg(args, 'connections', 20);
+  const rounds = Math.max(1, arg(args, 'rounds', 3));
   const t = await openTestDb('pglite');
   const port = 40000 + Math.floor(Math.random() * 20000);
   const config = loadConfig({ ATALAYA_DATA: t.dataDir, ATALAYA_LOG_LEVEL: 'silent', PORT: String(port), ATALAYA_PUBLIC_URL: `http://127.0.0.1:${port}` });
@@ -153,23 +209,55 @@ export default async function statementsBench(args: string[]): Promise<void> {
       console.log(`size ${path.padEnd(46)} ${kb(plain.bytes).padStart(9)}   on the wire ${kb(wire.bytes).padStart(9)} (${wire.encoding})`);
     }
     await load(page, 2, connections); // warm-up
-    const cached = await load(page, seconds, connections);
+    const row = (name: string, r: Run & { cpuUs?: number; cores?: number }) =>
+      console.log(
+        `${name.padEnd(30)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms   non-2xx ${r.non2xx}` +
+          (r.cpuUs !== undefined ? `   server CPU ${r.cpuUs.toFixed(0)} µs/req, ${r.cores!.toFixed(2)} cores` : ''),
+      );
     setPublicCacheEnabled(t, false);
-    const uncached = await load(page, seconds, connections);
-    setPublicCacheEnabled(t, true);
-    const row = (name: string, r: Run) => console.log(`${name.padEnd(24)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50} ms   p99 ${r.p99} ms   non-2xx ${r.non2xx}`);
-    row('statement page, cached', cached);
+    const uncached = await measured(ownCpu, page, seconds, connections);
     row('statement page, uncached', uncached);
-    console.log(`cache speed-up          ${(cached.rps / Math.max(1, uncached.rps)).toFixed(1)}x`);
-    if (!nginxBinary) console.log('nginx                    skipped: nginx is not installed (Debian: apt-get install nginx)');
-    else {
-      const bytes = Buffer.from(await (await fetch(page, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer());
-      const nginx = await startNginx(bytes, port + 1);
+    const speedUp = (cached: Run) => console.log(`cache speed-up                 ${(cached.rps / Math.max(1, uncached.rps)).toFixed(1)}x req/s, ${(uncached.cpuUs / Math.max(1e-9, (cached as Run & { cpuUs: number }).cpuUs)).toFixed(1)}x less CPU per request`);
+    setPublicCacheEnabled(t, true);
+    await load(page, 1, connections); // fills the cache again
+    if (!nginxBinary) {
+      const cached = await measured(ownCpu, page, seconds, connections);
+      row('statement page, cached', cached);
+      speedUp(cached);
+      console.log('nginx                          skipped: nginx is not installed (Debian: apt-get install nginx)');
+    } else {
+      const plain = Buffer.from(await (await fetch(page, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer());
+      const gzipped = await new Promise<Buffer>((resolve, reject) =>
+        http.get(page, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (d: Buffer) => parts.push(d));
+          res.on('end', () => resolve(Buffer.concat(parts)));
+        }).on('error', reject),
+      );
+      if (!gunzipSync(gzipped).equals(plain)) throw new Error('the gzip bytes are not the page');
+      const nginx = await startNginx(plain, gzipped, port + 1);
       try {
+        const served = await new Promise<string>((resolve, reject) => http.get(nginx.url, { headers: { 'accept-encoding': 'gzip' } }, (res) => { res.resume(); resolve(String(res.headers['content-encoding'])); }).on('error', reject));
+        if (served !== 'gzip') throw new Error(`nginx did not serve the gzip file (${served})`);
         await load(nginx.url, 1, connections); // warm-up
-        const n = await load(nginx.url, seconds, connections);
-        row('nginx, same bytes', n);
-        console.log(`Atalaya / nginx         ${(cached.rps / Math.max(1, n.rps)).toFixed(2)}x (cached statement page; aim >= 0.5x)`);
+        const nginxCpu = () => procCpu(nginx.pid);
+        for (const [what, ae] of [['plain', undefined], ['gzip', 'gzip']] as const) {
+          const ratios: number[] = [];
+          const cpuRatios: number[] = [];
+          for (let round = 1; round <= rounds; round++) {
+            const a = await measured(ownCpu, page, seconds, connections, ae);
+            const n = await measured(nginxCpu, nginx.url, seconds, connections, ae);
+            row(`Atalaya, cached, ${what} #${round}`, a);
+            if (round === 1 && !ae) speedUp(a);
+            row(`nginx, same bytes, ${what} #${round}`, n);
+            ratios.push(a.rps / Math.max(1, n.rps));
+            cpuRatios.push(n.cpuUs / Math.max(1e-9, a.cpuUs));
+          }
+          console.log(
+            `Atalaya / nginx, ${what.padEnd(5)}        ${median(ratios).toFixed(2)}x req/s (median of ${rounds} rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')}; aim >= 0.5x); ` +
+              `nginx CPU per request / Atalaya's ${median(cpuRatios).toFixed(2)}x`,
+          );
+        }
       } finally {
         nginx.stop();
       }

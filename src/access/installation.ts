@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { AppError } from '../shared/errors.js';
+import { publicContentChanged } from '../shared/public-changes.js';
 import { appendAudit, setScope, type DB } from '../store/index.js';
 import type { Ctx } from './context.js';
 import type { UserActor } from './policies/policy.js';
@@ -118,6 +119,8 @@ export async function renameOrganisation(db: DB, slug: string, name: string, byU
     await trx.updateTable('organisation').set({ name: clean }).where('id', '=', org.id).execute();
     await appendAudit(trx, { organisationId: org.id, userId: byUserId, action: 'org.rename', objectTable: 'organisation', objectId: org.id, detail: { from: org.name, to: clean } });
   });
+  // Its published statements name it as publisher.
+  publicContentChanged();
 }
 
 /** Archives an organisation: no one signs in to it any more; its records and keys stay. */

@@ -4,6 +4,7 @@
  * (zod, in the user's language), so route schemas serve the OpenAPI document only.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,7 +21,8 @@ import { nulBytes } from './plugins/nul-bytes.js';
 import { errors } from './plugins/errors.js';
 import { pageContext } from './page-context.js';
 import { readRouting } from './plugins/read-routing.js';
-import { requestContext } from './plugins/request-context.js';
+import { requestContext, sessionCookieName } from './plugins/request-context.js';
+import { publicFastPath, type FastPath } from './public-fast-path.js';
 import { revalidation } from './plugins/revalidate.js';
 import { analysisRoutes } from './routes/analysis.routes.js';
 import { estimateRoutes } from './routes/estimate.routes.js';
@@ -56,6 +58,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route the app serves (method, path): the isolation matrix is generated from it. */
     routeTable: { method: string; url: string }[];
+    /** Answers cached public statement pages before Fastify; absent when every request is logged. */
+    publicFastPath?: FastPath;
   }
 }
 
@@ -76,6 +80,36 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
       res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }),
     },
   };
+}
+
+/** The headers helmet sets on every answer, in its order (they do not depend on the request). */
+function headersOf(middleware: HelmetMiddleware): [string, string][] {
+  const set: [string, string][] = [];
+  const res = {
+    setHeader: (name: string, value: unknown) => void set.push([name, String(value)]),
+    removeHeader: (name: string) => set.splice(0, set.length, ...set.filter(([n]) => n.toLowerCase() !== name.toLowerCase())),
+    getHeader: () => undefined,
+  };
+  middleware({ headers: {} }, res, (err) => {
+    if (err) throw err;
+  });
+  return set;
+}
+
+/**
+ * Cached public statement pages are answered before Fastify (see public-fast-path.ts). With request
+ * logging on, every request goes through Fastify so that each one is logged.
+ */
+function servePublicPagesFirst(app: FastifyInstance, services: Services, securityHeaders: HelmetMiddleware): void {
+  if (services.config.logLevel === 'info' || services.config.logLevel === 'debug') return;
+  const fast = publicFastPath({ ctx: services.ctx, securityHeaders: headersOf(securityHeaders), sessionCookie: sessionCookieName(services.config.secureCookies) });
+  const [fastify] = app.server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  if (!fastify) return;
+  app.server.removeListener('request', fastify);
+  app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!fast.answer(req, res)) fastify(req, res);
+  });
+  app.decorate('publicFastPath', fast);
 }
 
 export async function buildApp(services: Services, opts: AppOptions = {}): Promise<FastifyInstance> {
@@ -127,6 +161,7 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
     xFrameOptions: { action: 'deny' },
   });
   app.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, done));
+  servePublicPagesFirst(app, services, securityHeaders);
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimitPerMinute,

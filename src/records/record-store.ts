@@ -9,7 +9,8 @@ import type { Ctx } from '../access/index.js';
 import { AppError, type FieldIssue } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { fromStored, toStored, type Precision } from '../shared/dates.js';
-import { appendAudit, canonicalJson, type DB, type RecordTable } from '../store/index.js';
+import { publicContentChanged } from '../shared/public-changes.js';
+import { afterCommit, appendAudit, canonicalJson, type DB, type RecordTable } from '../store/index.js';
 import { fieldMaps, foreignKeyFields } from './record-fields.js';
 
 export type Row = Record<string, unknown> & {
@@ -191,7 +192,14 @@ export async function updateRecord(
     throw new AppError('invalid_state', { values: { state: current.archived_at ? 'archived' : 'active' } });
   }
   await writeHistory(trx, table, row, who, action, opts.reason);
+  if (table === 'incident') await refreshPublicPagesCiting(trx, who.organisationId, id);
   return row;
+}
+
+/** A statement's public page lists the public cases it cites (title, month, country): it must show the change. */
+async function refreshPublicPagesCiting(trx: DB, orgId: string, incidentId: string): Promise<void> {
+  const cited = await trx.selectFrom('statement_incident').select('statement_id').where('organisation_id', '=', orgId).where('incident_id', '=', incidentId).limit(1).executeTakeFirst();
+  if (cited) afterCommit(trx, publicContentChanged);
 }
 
 export interface HistoryEntry {

@@ -7,7 +7,7 @@ export { statementPdf, pdfSafe, pdfFontEmbedded, formatDate, uiLang } from './st
 export { pdfTextOf, pdfRunsOf, pdfFonts, pdfIsTagged } from './statements.pdf-read.js';
 export { statementsAtom } from './statements.feed.js';
 export { processHeroImage, readHero, heroWidths, MAX_HERO_BYTES } from './hero.image.js';
-export { cachedAnswer, storeAnswer, invalidatePublic, publicCacheSize, setPublicCacheEnabled, type CachedAnswer } from './public-cache.js';
+export { cachedAnswer, storeAnswer, invalidatePublic, invalidateEveryPublicCache, publicGeneration, publicCacheSize, setPublicCacheEnabled, type CachedAnswer } from './public-cache.js';
 export { nowFor, setStatementClock } from './statements.clock.js';
 export { loadDemoStatement, demoStatementSlug } from './demo/load-demo-statement.js';
 export * as statementInput from './statements.schema.js';

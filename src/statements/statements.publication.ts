@@ -119,6 +119,17 @@ export async function publishDueIfNeeded(ctx: Ctx): Promise<void> {
   if (known.at !== null && known.at <= now) await publishDue(ctx);
 }
 
+/**
+ * True when the server knows, without asking the database, that no embargo has ended since it last
+ * looked (the same rule as `publishDueIfNeeded`): then a cached public answer is still current.
+ */
+export function publicationSettled(ctx: Ctx): boolean {
+  const known = nextDueCache.get(ctx);
+  if (!known) return false;
+  const now = nowFor(ctx).getTime();
+  return now - known.checkedAt <= 60_000 && (known.at === null || known.at > now);
+}
+
 /** Forgets the known next embargo time (after any status change). */
 export function forgetNextDue(ctx: Ctx): void {
   nextDueCache.delete(ctx);

@@ -31,10 +31,27 @@ export async function setScope(trx: DB, scope: Scope): Promise<void> {
 }
 
 export async function inTransaction<T>(db: DB, scope: Scope, fn: (trx: DB) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
+  const after: (() => void)[] = [];
+  const result = await db.transaction().execute(async (trx) => {
+    afterCommitOf.set(trx, after);
     await setScope(trx, scope);
     return fn(trx);
   });
+  for (const f of after) f();
+  return result;
+}
+
+const afterCommitOf = new WeakMap<object, (() => void)[]>();
+
+/**
+ * Runs `f` once the transaction `trx` (opened by `inTransaction`) has committed, and never if it
+ * rolls back: for in-memory state that must not be refreshed from data still uncommitted. Outside
+ * such a transaction `f` runs at once.
+ */
+export function afterCommit(trx: DB, f: () => void): void {
+  const list = afterCommitOf.get(trx);
+  if (list) list.push(f);
+  else f();
 }
 
 /** The scope of a signed-in user before an organisation is chosen: their own memberships only. */

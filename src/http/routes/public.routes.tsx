@@ -5,7 +5,6 @@
  * their embargo time passes — checked on each request and by a timer while the server runs.
  */
 import { readFileSync } from 'node:fs';
-import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -26,6 +25,7 @@ import {
   publicIndex,
   publicSitemapEntries,
   publicStatementBySlug,
+  publicGeneration,
   publishDueIfNeeded,
   readHero,
   startPublicationTimer,
@@ -52,7 +52,8 @@ import { renderStatementPage } from '../../ui/public/statement-page.js';
 import { renderDocument } from '../../ui/render.js';
 import { csrfTokenFor } from '../plugins/csrf.js';
 import { freshReadCtx } from '../plugins/read-routing.js';
-import { etagOf, revalidate } from '../plugins/revalidate.js';
+import { revalidate } from '../plugins/revalidate.js';
+import { pickEncoding, representation } from '../public-answers.js';
 import type { Services } from '../services.js';
 
 const assetsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui', 'assets');
@@ -90,53 +91,16 @@ function uiOf(req: FastifyRequest): Lang {
   return isLang(ui) ? ui : req.lang;
 }
 
-interface Encoded {
-  etag: string;
-  br?: { body: Buffer; etag: string };
-  gzip?: { body: Buffer; etag: string };
-}
-const encoded = new WeakMap<CachedAnswer, Encoded>();
-
-/** brotli first (about a fifth smaller than gzip on these pages), then gzip, then the plain bytes. */
-function pickEncoding(req: FastifyRequest): 'br' | 'gzip' | null {
-  const ae = String(req.headers['accept-encoding'] ?? '');
-  if (/\bbr\b(?!;q=0(?:\.0*)?\b)/.test(ae)) return 'br';
-  if (/\bgzip\b(?!;q=0(?:\.0*)?\b)/.test(ae)) return 'gzip';
-  return null;
-}
-
-/**
- * Cached answers are compressed once, at brotli's best quality (a cached page is sent thousands of
- * times), and carry a strong ETag per representation so browsers and proxies revalidate with 304.
- */
+/** Cached answers go out in the encoding the client prefers, each with its own strong ETag for 304s. */
 function send(req: FastifyRequest, reply: FastifyReply, a: CachedAnswer, maxAge = 60): FastifyReply {
   reply.status(a.status).type(a.type);
   reply.header('cache-control', a.status === 200 ? `public, max-age=${maxAge}` : 'no-store');
   reply.header('vary', 'accept-encoding');
   for (const [k, v] of Object.entries(a.headers ?? {})) reply.header(k, v);
-  let e = encoded.get(a);
-  if (!e) {
-    e = { etag: etagOf(a.body) };
-    encoded.set(a, e);
-  }
-  const textual = typeof a.body === 'string' && a.body.length > 1024;
-  const enc = textual ? pickEncoding(req) : null;
-  if (enc) {
-    let z = e[enc];
-    if (!z) {
-      const body =
-        enc === 'br'
-          ? brotliCompressSync(a.body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT } })
-          : gzipSync(a.body, { level: 9 });
-      z = { body, etag: `"${e.etag.slice(1, -1)}-${enc}"` };
-      e[enc] = z;
-    }
-    reply.header('content-encoding', enc);
-    if (a.status === 200 && revalidate(req, reply, z.etag)) return reply.send();
-    return reply.send(z.body);
-  }
-  if (a.status === 200 && revalidate(req, reply, e.etag)) return reply.send();
-  return reply.send(a.body);
+  const r = representation(a, pickEncoding(req.headers['accept-encoding']));
+  if (r.coding) reply.header('content-encoding', r.coding);
+  if (a.status === 200 && revalidate(req, reply, r.etag)) return reply.send();
+  return reply.send(r.body);
 }
 
 function statementJson(st: PublicStatement, base: string) {
@@ -198,15 +162,32 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
   const css: CachedAnswer = { status: 200, type: 'text/css; charset=utf-8', body: readFileSync(join(assetsDir, 'public.css'), 'utf8') };
   app.get('/assets/public.css', async (req, reply) => send(req, reply, css, 86400));
 
+  // When a busy page falls out of the cache (a change, or its age), the requests that arrive while it
+  // is rendered wait for that one rendering instead of each reading the database and rendering again.
+  // Only for requests since the same change: one that arrives after a later change gets a new rendering.
+  const rendering = new Map<string, Promise<unknown>>();
+  function once<T>(key: string, produce: () => Promise<T>): Promise<T> {
+    const k = `${publicGeneration(ctx)}:${key}`;
+    let p = rendering.get(k) as Promise<T> | undefined;
+    if (!p) {
+      p = produce().finally(() => rendering.delete(k));
+      rendering.set(k, p);
+    }
+    return p;
+  }
+
   // Answers are cached until the next statement change, so a miss reads a standby only if it has
   // replayed everything the primary had at that moment (see plugins/read-routing.ts).
   async function cached(req: FastifyRequest, reply: FastifyReply, key: string, produce: (rc: Ctx) => Promise<CachedAnswer>): Promise<FastifyReply> {
     await publishDueIfNeeded(ctx);
-    let a = cachedAnswer(ctx, key);
-    if (!a) {
-      a = await produce(await freshReadCtx(services));
-      if (a.status === 200) storeAnswer(ctx, key, a);
-    }
+    const a =
+      cachedAnswer(ctx, key) ??
+      (await once(key, async () => {
+        const generation = publicGeneration(ctx);
+        const a = await produce(await freshReadCtx(services));
+        if (a.status === 200) storeAnswer(ctx, key, a, generation);
+        return a;
+      }));
     return send(req, reply, a);
   }
 
@@ -306,9 +287,26 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
     const pdf = slug.endsWith('.pdf');
     if (pdf) slug = slug.slice(0, -4);
     await publishDueIfNeeded(ctx);
-    const hit = cachedAnswer(ctx, `${pdf ? 'pdf' : 'page'}:${slug}`);
+    const key = `${pdf ? 'pdf' : 'page'}:${slug}`;
+    const hit = cachedAnswer(ctx, key);
     if (hit) return send(req, reply, hit);
-    const r = await publicStatementBySlug(await freshReadCtx(services), slug);
+    const { r, answer } = await once(key, async () => {
+      const generation = publicGeneration(ctx);
+      const r = await publicStatementBySlug(await freshReadCtx(services), slug);
+      if (r.kind !== 'ok') return { r };
+      const st = r.statement;
+      const answer: CachedAnswer = pdf
+        ? {
+            status: 200,
+            type: 'application/pdf',
+            body: await statementPdf(st, config.dataDir, { url: `${base}/statements/${st.versionSlug}` }),
+            headers: { 'content-disposition': `inline; filename="${st.versionSlug}.pdf"`, 'content-language': st.lang },
+          }
+        : { status: 200, type: 'text/html; charset=utf-8', body: renderStatementPage(st, base), headers: { 'content-language': st.lang } };
+      storeAnswer(ctx, key, answer, generation);
+      return { r, answer };
+    });
+    if (answer) return send(req, reply, answer);
     if (r.kind === 'missing' && !pdf) {
       // A statement's own slug (without a language) leads to the reader's language, else the source text.
       const { st, vs } = await inTransaction(ctx.db, publicScope, async (db) => {
@@ -324,18 +322,7 @@ export async function publicRoutes(app: FastifyInstance, opts: { services: Servi
     }
     // Drafts and scheduled statements answer exactly as an unknown slug does: slugs are titles, and
     // titles can name people.
-    if (r.kind !== 'ok') return notice(req, reply, req.lang, 'missing', 404);
-    const st = r.statement;
-    const answer: CachedAnswer = pdf
-      ? {
-          status: 200,
-          type: 'application/pdf',
-          body: await statementPdf(st, config.dataDir, { url: `${base}/statements/${st.versionSlug}` }),
-          headers: { 'content-disposition': `inline; filename="${st.versionSlug}.pdf"`, 'content-language': st.lang },
-        }
-      : { status: 200, type: 'text/html; charset=utf-8', body: renderStatementPage(st, base), headers: { 'content-language': st.lang } };
-    storeAnswer(ctx, `${pdf ? 'pdf' : 'page'}:${slug}`, answer);
-    return send(req, reply, answer);
+    return notice(req, reply, req.lang, 'missing', 404);
   });
 
   // ---------------------------------------------------------------- open sign-on (individuals)
