@@ -30,11 +30,14 @@ export interface Comparison {
    */
   tfAdjustment?: (i: number, j: number, level: number) => number;
   /**
-   * For comparisons whose level depends only on which value each side has, with "exact" at level 1,
-   * `related` pairs of values at level 2 and the rest at the last level: the value of each record
-   * (-1 when missing) so that u can be computed exactly from value frequencies, without sampling.
+   * For comparisons whose level depends only on which value each side has: the value of each record
+   * (-1 when missing), so that u can be computed exactly from value frequencies, without sampling.
+   * Equal values are at level 1. For two different values a and b, either `related` pairs are at
+   * level 2 and the rest at the last level (exact, category, subdivision: always computed so), or
+   * `pairLevel(a, b)` gives the level (string, name, date: computed so when the distinct pairs of
+   * values are few enough, see estimateU; it must not depend on the order of a and b).
    */
-  values?: { ids: Int32Array; distinct: number; related?: ReadonlySet<number> };
+  values?: { ids: Int32Array; distinct: number; related?: ReadonlySet<number>; pairLevel?: (a: number, b: number) => number };
 }
 
 class Interner {
@@ -98,7 +101,9 @@ class ScoreCache {
     const key = a < b ? a * this.distinct + b : b * this.distinct + a;
     let s = this.scores.get(key);
     if (s === undefined) {
-      s = jaroWinkler(this.text(a), this.text(b));
+      // In one order whatever the caller's, so that a pair's level does not depend on which record
+      // comes first (u from value frequencies counts each pair of values once).
+      s = a < b ? jaroWinkler(this.text(a), this.text(b)) : jaroWinkler(this.text(b), this.text(a));
       if (this.scores.size < 4_000_000) this.scores.set(key, s);
     }
     return s;
@@ -144,6 +149,12 @@ function buildString(c: Extract<ComparisonConfig, { type: 'string' }>, records: 
   const ts = c.thresholds;
   const texts = [...intern.ids.keys()];
   const cache = new ScoreCache((id) => texts[id]!, texts.length);
+  const levelOf = (a: number, b: number): number => {
+    if (a === b) return 1;
+    const s = cache.score(a, b);
+    for (let k = 0; k < ts.length; k++) if (s >= ts[k]!) return 2 + k;
+    return 2 + ts.length;
+  };
   const cmp: Comparison = {
     name: c.name,
     type: c.type,
@@ -153,11 +164,9 @@ function buildString(c: Extract<ComparisonConfig, { type: 'string' }>, records: 
       const a = ids[i]!;
       const b = ids[j]!;
       if (a < 0 || b < 0) return 0;
-      if (a === b) return 1;
-      const s = cache.score(a, b);
-      for (let k = 0; k < ts.length; k++) if (s >= ts[k]!) return 2 + k;
-      return 2 + ts.length;
+      return levelOf(a, b);
     },
+    values: { ids, distinct: texts.length, pairLevel: levelOf },
   };
   if (c.tf) cmp.tfAdjustment = tfFunction(ids, tfTable(ids, intern.ids.size));
   return cmp;
@@ -284,26 +293,43 @@ function buildName(c: Extract<ComparisonConfig, { type: 'name' }>, records: read
   const { flat, start, keys, words } = nameFeatures(c, records);
   const sim = new TokenSimilarity(words);
   const ts = c.thresholds;
+  // Records with the same key have the same words (the key is the sorted words), so one record
+  // stands for each key when u is computed from value frequencies.
+  let distinct = 0;
+  for (const k of keys) if (k >= distinct) distinct = k + 1;
+  const representative = new Int32Array(distinct).fill(-1);
+  keys.forEach((k, i) => {
+    if (k >= 0 && representative[k]! < 0) representative[k] = i;
+  });
+  const levelOf = (i: number, j: number): number => {
+    const a = keys[i]!;
+    const b = keys[j]!;
+    if (a < 0 || b < 0) return 0;
+    if (a === b) return 1;
+    // Names of equal length are compared from the one with the smaller key, so that the level
+    // does not depend on which record comes first.
+    if (start[i + 1]! - start[i]! === start[j + 1]! - start[j]! && a > b) {
+      const t = i;
+      i = j;
+      j = t;
+    }
+    sim.compare(flat, start[i]!, start[i + 1]!, flat, start[j]!, start[j + 1]!, ts[0]!);
+    if (sim.subset) return 2;
+    // Every word of the shorter name close to one of the longer: typos, OCR errors. (An average
+    // would let "Pérez" pass for "Peña" beside two common words that agree.)
+    if (sim.fuzzySubset) return 3;
+    // Two words agree but the rest does not: an added second given name and a lost second surname.
+    if (sim.close >= 2) return 4;
+    for (let k = 1; k < ts.length; k++) if (sim.score >= ts[k]!) return 4 + k;
+    return 4 + ts.length;
+  };
   const cmp: Comparison = {
     name: c.name,
     type: c.type,
     labels: ['null', 'exact', 'subset', `all_jw>=${ts[0]}`, 'two_tokens', ...thresholdLabels(ts.slice(1)), 'else'],
     columns: [...c.given, ...c.surname, ...(c.full ? [c.full] : [])],
-    level: (i, j) => {
-      const a = keys[i]!;
-      const b = keys[j]!;
-      if (a < 0 || b < 0) return 0;
-      if (a === b) return 1;
-      sim.compare(flat, start[i]!, start[i + 1]!, flat, start[j]!, start[j + 1]!, ts[0]!);
-      if (sim.subset) return 2;
-      // Every word of the shorter name close to one of the longer: typos, OCR errors. (An average
-      // would let "Pérez" pass for "Peña" beside two common words that agree.)
-      if (sim.fuzzySubset) return 3;
-      // Two words agree but the rest does not: an added second given name and a lost second surname.
-      if (sim.close >= 2) return 4;
-      for (let k = 1; k < ts.length; k++) if (sim.score >= ts[k]!) return 4 + k;
-      return 4 + ts.length;
-    },
+    level: levelOf,
+    values: { ids: keys, distinct, pairLevel: (a, b) => levelOf(representative[a]!, representative[b]!) },
   };
   if (c.tf) {
     const adjust = tokenFrequencyTable(flat, start, words.length);
@@ -411,26 +437,45 @@ function buildDate(
     end[i] = d?.end ?? 0;
   });
   const within = c.withinDays;
+  const levelOf = (i: number, j: number): number => {
+    const pa = prec[i]!;
+    const pb = prec[j]!;
+    if (pa < 0 || pb < 0) return 0;
+    const sa = start[i]!;
+    const sb = start[j]!;
+    if (pa === pb && sa === sb) return 1;
+    const ea = end[i]!;
+    const eb = end[j]!;
+    const gap = Math.max(0, Math.max(sa, sb) - Math.min(ea, eb));
+    // A coarser date that contains the finer one: "2020-11" against "2020-11-05".
+    if (pa !== pb && gap === 0) return 2;
+    for (let k = 0; k < within.length; k++) if (gap <= within[k]!) return 3 + k;
+    return 3 + within.length;
+  };
+  // A date is its precision and start (the end follows from them); one record stands for each.
+  const seen = new Map<number, number>();
+  const ids = new Int32Array(records.length);
+  const representative: number[] = [];
+  for (let i = 0; i < records.length; i++) {
+    if (prec[i]! < 0) {
+      ids[i] = -1;
+      continue;
+    }
+    const key = start[i]! * 3 + prec[i]!;
+    let id = seen.get(key);
+    if (id === undefined) {
+      seen.set(key, (id = representative.length));
+      representative.push(i);
+    }
+    ids[i] = id;
+  }
   return {
     name: c.name,
     type: c.type,
     labels: ['null', 'exact', 'precision', ...within.map((d) => `within_${d}d`), 'else'],
     columns: [c.column],
-    level: (i, j) => {
-      const pa = prec[i]!;
-      const pb = prec[j]!;
-      if (pa < 0 || pb < 0) return 0;
-      const sa = start[i]!;
-      const sb = start[j]!;
-      if (pa === pb && sa === sb) return 1;
-      const ea = end[i]!;
-      const eb = end[j]!;
-      const gap = Math.max(0, Math.max(sa, sb) - Math.min(ea, eb));
-      // A coarser date that contains the finer one: "2020-11" against "2020-11-05".
-      if (pa !== pb && gap === 0) return 2;
-      for (let k = 0; k < within.length; k++) if (gap <= within[k]!) return 3 + k;
-      return 3 + within.length;
-    },
+    level: levelOf,
+    values: { ids, distinct: representative.length, pairLevel: (a, b) => levelOf(representative[a]!, representative[b]!) },
   };
 }
 
