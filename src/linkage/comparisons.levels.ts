@@ -52,6 +52,41 @@ class Interner {
   }
 }
 
+/**
+ * Interned normalised values of a column (-1 when missing or normalised to ''): the normalisation
+ * (a Unicode fold with regular expressions) runs once per distinct raw value, not once per record.
+ */
+function internColumn(
+  records: readonly LinkRecord[],
+  column: string,
+  normalise: (v: string) => string,
+  /** Whether a value that normalises to '' ("-", "?") is missing (string) or a value like any other. */
+  emptyIsMissing = false,
+): { ids: Int32Array; intern: Interner } {
+  const intern = new Interner();
+  const ids = new Int32Array(records.length);
+  const byRaw = new Map<string, number>();
+  for (let i = 0; i < records.length; i++) {
+    const raw = records[i]!.fields[column];
+    if (raw === null || raw === undefined) {
+      ids[i] = -1;
+      continue;
+    }
+    let id = byRaw.get(raw);
+    if (id === undefined) {
+      const t = raw.trim();
+      if (t === '') id = -1;
+      else {
+        const f = normalise(t);
+        id = f === '' && emptyIsMissing ? -1 : intern.id(f);
+      }
+      byRaw.set(raw, id);
+    }
+    ids[i] = id;
+  }
+  return { ids, intern };
+}
+
 function value(r: LinkRecord, column: string): string | null {
   const v = r.fields[column];
   if (v === null || v === undefined) return null;
@@ -89,24 +124,66 @@ function tfFunction(keys: Int32Array, table: Float64Array): (i: number, j: numbe
 /**
  * Jaro–Winkler of two distinct values (or words) by their ids, computed once per pair: names and
  * words repeat across the candidate pairs and the u sample, and the score was most of their cost.
- * Bounded so that a million distinct names cannot fill the memory.
+ * An open-addressing table in typed arrays (16 bytes a slot): a Map keyed by a·distinct + b held
+ * its keys as heap numbers once they passed 2^30, and cost ~60 bytes an entry and much of the GC
+ * time at a million records. Bounded (at most 2^22 slots, 3/4 full) so that a million distinct
+ * names cannot fill the memory; past that, scores are computed each time.
  */
 class ScoreCache {
-  private readonly scores = new Map<number, number>();
-  constructor(
-    private readonly text: (id: number) => string,
-    private readonly distinct: number,
-  ) {}
+  private low = new Int32Array(0);
+  private high = new Int32Array(0);
+  private value = new Float64Array(0);
+  private mask = -1;
+  private size = 0;
+  private static readonly MAX_SLOTS = 1 << 22;
+  constructor(private readonly text: (id: number) => string) {
+    this.resize(1 << 12);
+  }
   score(a: number, b: number): number {
-    const key = a < b ? a * this.distinct + b : b * this.distinct + a;
-    let s = this.scores.get(key);
-    if (s === undefined) {
-      // In one order whatever the caller's, so that a pair's level does not depend on which record
-      // comes first (u from value frequencies counts each pair of values once).
-      s = a < b ? jaroWinkler(this.text(a), this.text(b)) : jaroWinkler(this.text(b), this.text(a));
-      if (this.scores.size < 4_000_000) this.scores.set(key, s);
+    const lo = a < b ? a : b;
+    const hi = a < b ? b : a;
+    let h = Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + 0x7f4a7c15, 0x85ebca77);
+    h ^= h >>> 15;
+    let slot = h & this.mask;
+    for (;;) {
+      const k = this.low[slot]!;
+      if (k < 0) break;
+      if (k === lo && this.high[slot] === hi) return this.value[slot]!;
+      slot = (slot + 1) & this.mask;
     }
+    // In one order whatever the caller's, so that a pair's level does not depend on which record
+    // comes first (u from value frequencies counts each pair of values once).
+    const s = jaroWinkler(this.text(lo), this.text(hi));
+    if (this.size * 4 >= this.low.length * 3) {
+      if (this.low.length >= ScoreCache.MAX_SLOTS) return s;
+      this.resize(this.low.length * 2);
+      return this.store(lo, hi, s);
+    }
+    this.low[slot] = lo;
+    this.high[slot] = hi;
+    this.value[slot] = s;
+    this.size++;
     return s;
+  }
+  private store(lo: number, hi: number, s: number): number {
+    let h = Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + 0x7f4a7c15, 0x85ebca77);
+    h ^= h >>> 15;
+    let slot = h & this.mask;
+    while (this.low[slot]! >= 0) slot = (slot + 1) & this.mask;
+    this.low[slot] = lo;
+    this.high[slot] = hi;
+    this.value[slot] = s;
+    this.size++;
+    return s;
+  }
+  private resize(slots: number): void {
+    const { low, high, value } = this;
+    this.low = new Int32Array(slots).fill(-1);
+    this.high = new Int32Array(slots);
+    this.value = new Float64Array(slots);
+    this.mask = slots - 1;
+    this.size = 0;
+    for (let k = 0; k < low.length; k++) if (low[k]! >= 0) this.store(low[k]!, high[k]!, value[k]!);
   }
 }
 
@@ -115,12 +192,7 @@ function thresholdLabels(ts: readonly number[]): string[] {
 }
 
 function buildExact(c: Extract<ComparisonConfig, { type: 'exact' }>, records: readonly LinkRecord[]): Comparison {
-  const intern = new Interner();
-  const ids = new Int32Array(records.length);
-  records.forEach((r, i) => {
-    const v = value(r, c.column);
-    ids[i] = v === null ? -1 : intern.id(foldText(v));
-  });
+  const { ids, intern } = internColumn(records, c.column, foldText);
   const cmp: Comparison = {
     name: c.name,
     type: c.type,
@@ -139,16 +211,10 @@ function buildExact(c: Extract<ComparisonConfig, { type: 'exact' }>, records: re
 }
 
 function buildString(c: Extract<ComparisonConfig, { type: 'string' }>, records: readonly LinkRecord[]): Comparison {
-  const intern = new Interner();
-  const ids = new Int32Array(records.length);
-  records.forEach((r, i) => {
-    const v = value(r, c.column);
-    const f = v === null ? '' : foldText(v);
-    ids[i] = f === '' ? -1 : intern.id(f);
-  });
+  const { ids, intern } = internColumn(records, c.column, foldText, true);
   const ts = c.thresholds;
   const texts = [...intern.ids.keys()];
-  const cache = new ScoreCache((id) => texts[id]!, texts.length);
+  const cache = new ScoreCache((id) => texts[id]!);
   const levelOf = (a: number, b: number): number => {
     if (a === b) return 1;
     const s = cache.score(a, b);
@@ -248,7 +314,7 @@ class TokenSimilarity {
   close = 0;
   private readonly cache: ScoreCache;
   constructor(words: readonly string[]) {
-    this.cache = new ScoreCache((id) => words[id]!, words.length);
+    this.cache = new ScoreCache((id) => words[id]!);
   }
 
   /** Compares a[a0..a1) with b[b0..b1) (word ids). */
@@ -483,12 +549,7 @@ function buildSubdivision(
   c: Extract<ComparisonConfig, { type: 'subdivision' }>,
   records: readonly LinkRecord[],
 ): Comparison {
-  const intern = new Interner();
-  const ids = new Int32Array(records.length);
-  records.forEach((r, i) => {
-    const v = value(r, c.column);
-    ids[i] = v === null ? -1 : intern.id(v.toUpperCase());
-  });
+  const { ids, intern } = internColumn(records, c.column, (v) => v.toUpperCase());
   const near = new Set<number>();
   const n = intern.ids.size;
   for (const pair of neighbourPairs(c.neighbours ?? VE_NEIGHBOURS)) {
@@ -514,12 +575,7 @@ function buildSubdivision(
 }
 
 function buildCategory(c: Extract<ComparisonConfig, { type: 'category' }>, records: readonly LinkRecord[]): Comparison {
-  const intern = new Interner();
-  const ids = new Int32Array(records.length);
-  records.forEach((r, i) => {
-    const v = value(r, c.column);
-    ids[i] = v === null ? -1 : intern.id(foldText(v));
-  });
+  const { ids, intern } = internColumn(records, c.column, foldText);
   const n = intern.ids.size;
   const related = new Set<number>();
   for (const group of c.related) {

@@ -5,7 +5,7 @@
  * the same engine serves a CSV file and the coalition's shared acts read from the database.
  */
 import { AppError } from '../shared/errors.js';
-import { forEachCandidatePair, sourceIndex, type BlockingRule } from './blocking.pairs.js';
+import { forEachCandidatePair, forEachSampledPair, sourceIndex, type BlockingRule } from './blocking.pairs.js';
 import { clusterLinks, type Edge } from './clusters.graph.js';
 import { buildComparisons, type LinkRecord } from './comparisons.levels.js';
 import { estimateGlobalLambda, initialM, runEm, type EmRole } from './em.estimate.js';
@@ -108,8 +108,7 @@ export function runLinkage(
     sessionMaps = trainingPlan.map((rule) => {
       const counts = new Map<number, number>();
       const rate = Math.min(1, config.trainingMaxPairs / Math.max(1, rule.pairs));
-      forEachCandidatePair(records, [rule], mode, (i, j) => {
-        if (rate < 1 && rand() >= rate) return;
+      forEachSampledPair(records, rule, mode, rate, rand, (i, j) => {
         let code = 0;
         for (let c = 0; c < C; c++) code += comparisons[c]!.level(i, j) * strides[c]!;
         counts.set(code, (counts.get(code) ?? 0) + 1);
