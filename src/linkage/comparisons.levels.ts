@@ -6,8 +6,8 @@
 import { AppError, type FieldIssue } from '../shared/errors.js';
 import { jaroWinkler } from './jaro-winkler.similarity.js';
 import type { ComparisonConfig } from './link-config.schema.js';
-import { foldText, nameKey, nameTokens } from './names.normalize.js';
-import { readDateColumn } from './partial-dates.parse.js';
+import { foldText, nameTokens } from './names.normalize.js';
+import { readRecordDates } from './partial-dates.parse.js';
 import { neighbourPairs, VE_NEIGHBOURS } from './ve-neighbours.data.js';
 
 /** The input the engine works on: plain records, whatever their origin (CSV file, database rows). */
@@ -281,30 +281,82 @@ interface NameFeatures {
 
 /** Built in its own function so that the interning maps are freed once it returns. */
 function nameFeatures(c: Extract<ComparisonConfig, { type: 'name' }>, records: readonly LinkRecord[]): NameFeatures {
-  const keyIntern = new Interner();
   const vocab = new Interner();
+  const columns = [...c.given, ...c.surname, ...(c.full ? [c.full] : [])];
+  // Each column's distinct values tokenised once, as word ids; then each distinct combination of
+  // the columns' values keyed once (a million records hold far fewer given names and surnames
+  // than full names, and tokenising, sorting and joining per record was most of the cost).
+  const valueIds = columns.map(() => new Map<string, number>());
+  const valueWords = columns.map(() => [] as Int32Array[]);
+  const valueOf = (col: number, raw: string | null | undefined): number => {
+    if (raw === null || raw === undefined) return -1;
+    const known = valueIds[col]!.get(raw);
+    if (known !== undefined) return known;
+    const t = raw.trim();
+    const words = t === '' ? new Int32Array(0) : Int32Array.from(nameTokens(t), (w) => vocab.id(w));
+    const id = valueWords[col]!.length;
+    valueWords[col]!.push(words);
+    valueIds[col]!.set(raw, id);
+    return id;
+  };
+  const keyOfWords = new Map<string, number>();
+  const keyOfTuple = new Map<number | string, number>();
   const keys = new Int32Array(records.length);
   const start = new Int32Array(records.length + 1);
-  const parts: number[] = [];
-  const tokenCache = new Map<string, string[]>();
-  const tokensOf = (v: string | null): string[] => {
-    if (v === null) return [];
-    let t = tokenCache.get(v);
-    if (!t) {
-      t = nameTokens(v);
-      if (tokenCache.size < 2_000_000) tokenCache.set(v, t);
+  let flat = new Int32Array(Math.max(16, records.length * 4));
+  let used = 0;
+  const n = records.length;
+  const valuesOf = new Int32Array(n * columns.length);
+  for (let i = 0; i < n; i++) {
+    const f = records[i]!.fields;
+    for (let col = 0; col < columns.length; col++) valuesOf[i * columns.length + col] = valueOf(col, f[columns[col]!]);
+  }
+  // Radices fixed now that every value is known, so that a tuple's number is unique.
+  const radix = valueWords.map((w) => w.length + 1);
+  const tuple = new Int32Array(columns.length);
+  for (let i = 0; i < n; i++) {
+    let size = 0;
+    for (let col = 0; col < columns.length; col++) {
+      const v = valuesOf[i * columns.length + col]!;
+      tuple[col] = v;
+      if (v >= 0) size += valueWords[col]![v]!.length;
     }
-    return t;
-  };
-  const columns = [...c.given, ...c.surname, ...(c.full ? [c.full] : [])];
-  records.forEach((r, i) => {
-    const all = columns.flatMap((col) => tokensOf(value(r, col)));
-    start[i] = parts.length;
-    for (const w of all) parts.push(vocab.id(w));
-    keys[i] = all.length === 0 ? -1 : keyIntern.id(nameKey(all));
-  });
-  start[records.length] = parts.length;
-  return { flat: Int32Array.from(parts), start, keys, words: [...vocab.ids.keys()] };
+    start[i] = used;
+    if (used + size > flat.length) {
+      const grown = new Int32Array(Math.max(flat.length * 2, used + size));
+      grown.set(flat.subarray(0, used));
+      flat = grown;
+    }
+    for (let col = 0; col < columns.length; col++) {
+      const v = tuple[col]!;
+      if (v < 0) continue;
+      const words = valueWords[col]!;
+      flat.set(words[v]!, used);
+      used += words[v]!.length;
+    }
+    if (size === 0) {
+      keys[i] = -1;
+      continue;
+    }
+    // The tuple of column values as a number while it fits, else as text.
+    let numeric = 0;
+    for (let col = 0; col < columns.length && numeric >= 0; col++) {
+      numeric = numeric * radix[col]! + (tuple[col]! + 1);
+      if (numeric > Number.MAX_SAFE_INTEGER) numeric = -1;
+    }
+    const tupleKey: number | string = numeric >= 0 ? numeric : tuple.join(',');
+    let key = keyOfTuple.get(tupleKey);
+    if (key === undefined) {
+      // Sorted words: the same name with given names and surnames swapped has the same key.
+      const sorted = flat.slice(start[i], used).sort().join(' ');
+      key = keyOfWords.get(sorted);
+      if (key === undefined) keyOfWords.set(sorted, (key = keyOfWords.size));
+      keyOfTuple.set(tupleKey, key);
+    }
+    keys[i] = key;
+  }
+  start[records.length] = used;
+  return { flat: flat.slice(0, used), start, keys, words: [...vocab.ids.keys()] };
 }
 
 class TokenSimilarity {
@@ -472,11 +524,7 @@ function buildDate(
   const start = new Float64Array(records.length);
   const end = new Float64Array(records.length);
   const prec = new Int8Array(records.length);
-  const column = readDateColumn(
-    records.map((r) => value(r, c.column)),
-    records.map((r) => r.source),
-    c.dayMonthOrder,
-  );
+  const column = readRecordDates(records, c.column, c.dayMonthOrder);
   const examples = column.examples.map((v) => `"${v}"`).join(', ');
   // One impossible value (1945-04-93) is a typo to skip, not a reason to refuse the run; a column
   // that is mostly not dates is the wrong column.

@@ -176,3 +176,32 @@ export function yearKey(text: string): string | undefined {
 export function formatDay(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
+
+/**
+ * readDateColumn on a column of records (values trimmed, blank as missing), remembered per records
+ * array, column and stated order: the blocking keys (month(date), year(date)) and the date
+ * comparison of one run read the same column, and reading a million dates was seconds each time.
+ */
+const recordDates = new WeakMap<object, Map<string, DateColumn>>();
+export function readRecordDates(
+  records: readonly { source: string; fields: Readonly<Record<string, string | null | undefined>> }[],
+  column: string,
+  stated: DayMonthOrder | 'auto' = 'auto',
+): DateColumn {
+  let byColumn = recordDates.get(records);
+  if (!byColumn) recordDates.set(records, (byColumn = new Map()));
+  const key = `${stated}\u0000${column}`;
+  const known = byColumn.get(key);
+  if (known) return known;
+  const values = records.map((r) => {
+    const v = r.fields[column]?.trim();
+    return v ? v : null;
+  });
+  const read = readDateColumn(
+    values,
+    records.map((r) => r.source),
+    stated,
+  );
+  byColumn.set(key, read);
+  return read;
+}
