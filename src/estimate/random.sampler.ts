@@ -42,34 +42,34 @@ export function createRng(seed: number | number[]): Rng {
     s = Uint32Array.from([sm(), sm(), sm(), sm()]);
   }
   if (s.length !== 4 || (s[0]! | s[1]! | s[2]! | s[3]!) === 0) s = Uint32Array.from([1, 2, 3, 4]);
-  // The state in four locals rather than the typed array: the generator is on the sampler's hot path.
-  let s0 = s[0]!;
-  let s1 = s[1]!;
-  let s2 = s[2]!;
-  let s3 = s[3]!;
+  // State and the kept normal in typed arrays: in closure variables, values past 2^30 and doubles
+  // are boxed, an allocation per draw.
+  const st = Int32Array.from(s);
   const next = (): number => {
+    const s1 = st[1]!;
     const m = Math.imul(s1, 5);
     const r = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
     const t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = (s3 << 11) | (s3 >>> 21);
+    st[2]! ^= st[0]!;
+    st[3]! ^= s1;
+    st[1]! ^= st[2]!;
+    st[0]! ^= st[3]!;
+    st[2]! ^= t;
+    const s3 = st[3]!;
+    st[3] = (s3 << 11) | (s3 >>> 21);
     return r;
   };
   // 53 random bits would be nicer, but two draws cost twice; 2^-32 resolution with the half-step
   // offset keeps the value strictly inside (0, 1).
   const uniform = (): number => (next() + 0.5) / 4294967296;
-  let spare = NaN;
+  const spare = new Float64Array(1).fill(NaN);
   return {
     uniform,
     normal: () => {
-      if (spare === spare) {
-        const z = spare;
-        spare = NaN;
-        return z;
+      const kept = spare[0]!;
+      if (kept === kept) {
+        spare[0] = NaN;
+        return kept;
       }
       for (;;) {
         const u = 2 * uniform() - 1;
@@ -77,12 +77,12 @@ export function createRng(seed: number | number[]): Rng {
         const q = u * u + v * v;
         if (q > 0 && q < 1) {
           const f = Math.sqrt((-2 * Math.log(q)) / q);
-          spare = v * f;
+          spare[0] = v * f;
           return u * f;
         }
       }
     },
-    state: () => [s0 >>> 0, s1 >>> 0, s2 >>> 0, s3 >>> 0],
+    state: () => Array.from(st, (x) => x >>> 0),
   };
 }
 
