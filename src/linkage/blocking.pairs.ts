@@ -282,7 +282,7 @@ function dateColumn(records: readonly LinkRecord[], column: string, cache: KeyCa
  */
 function ruleKeys(records: readonly LinkRecord[], exprs: readonly KeyExpression[], cache: KeyCache): Int32Array {
   const first = expressionParts(records, exprs[0]!, cache);
-  let ids = Int32Array.from(first.ids);
+  let ids: Int32Array = Int32Array.from(first.ids);
   let count = first.count;
   for (let k = 1; k < exprs.length; k++) {
     const part = expressionParts(records, exprs[k]!, cache);
