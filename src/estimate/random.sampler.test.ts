@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beta, binomial, createRng, gamma, multinomial, negativeBinomial, normal, poisson, type Rng } from './random.sampler.js';
+import { beta, binomial, createRng, gamma, logFactorial, multinomial, negativeBinomial, normal, poisson, type Rng } from './random.sampler.js';
 
 /** Sample mean and variance of `reps` draws. */
 function moments(reps: number, draw: () => number): { mean: number; variance: number } {
@@ -102,5 +102,68 @@ describe('samplers match their moments', () => {
     }
     expect(sums[1]).toBe(0);
     sums.forEach((s, j) => expect(Math.abs(s / reps - (100 * w[j]!) / 4)).toBeLessThan(0.2));
+  });
+});
+
+/**
+ * Pearson's χ² of `reps` draws against a probability function, over the cells expecting at least 20
+ * (the rest pooled): returns (χ² − df)/√(2·df), about standard normal when the draws follow it.
+ */
+function chiSquareZ(reps: number, draw: () => number, pmf: (k: number) => number, max: number): number {
+  const observed = new Float64Array(max + 1);
+  for (let i = 0; i < reps; i++) observed[Math.min(max, draw())]!++;
+  let stat = 0;
+  let df = 0;
+  let pooledE = 0;
+  let pooledO = 0;
+  for (let k = 0; k <= max; k++) {
+    const e = reps * pmf(k);
+    if (e < 20) {
+      pooledE += e;
+      pooledO += observed[k]!;
+      continue;
+    }
+    stat += (observed[k]! - e) ** 2 / e;
+    df++;
+  }
+  if (pooledE >= 20) {
+    stat += (pooledO - pooledE) ** 2 / pooledE;
+    df++;
+  }
+  df--;
+  return (stat - df) / Math.sqrt(2 * df);
+}
+
+describe('binomial and Poisson follow their probability functions (χ², inversion from the mode)', () => {
+  const rng = createRng(99);
+  it('log-factorial: table and Stirling series agree with summed logs', () => {
+    let sum = 0;
+    for (let k = 1; k <= 5000; k++) {
+      sum += Math.log(k);
+      expect(Math.abs(logFactorial(k) - sum) / Math.max(1, sum)).toBeLessThan(1e-13);
+    }
+  });
+  for (const [n, p] of [
+    [30, 0.4],
+    [50, 0.5],
+    [3000, 0.3],
+    [19_999, 0.7],
+    [60_000, 0.2],
+  ] as const) {
+    it(`binomial(${n}, ${p})`, () => {
+      const pmf = (k: number): number =>
+        Math.exp(logFactorial(n) - logFactorial(k) - logFactorial(n - k) + k * Math.log(p) + (n - k) * Math.log1p(-p));
+      expect(Math.abs(chiSquareZ(200_000, () => binomial(rng, n, p), pmf, n))).toBeLessThan(4);
+    });
+  }
+  for (const mean of [10, 37.5, 2500, 30_000]) {
+    it(`poisson(${mean})`, () => {
+      const pmf = (k: number): number => Math.exp(k * Math.log(mean) - mean - logFactorial(k));
+      expect(Math.abs(chiSquareZ(200_000, () => poisson(rng, mean), pmf, Math.ceil(2 * mean + 100)))).toBeLessThan(4);
+    });
+  }
+  it('catches a wrong sampler (the check can fail)', () => {
+    const pmf = (k: number): number => Math.exp(logFactorial(50) - logFactorial(k) - logFactorial(50 - k) + 50 * Math.log(0.5));
+    expect(Math.abs(chiSquareZ(200_000, () => binomial(rng, 50, 0.52), pmf, 50))).toBeGreaterThan(4);
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { forEachCandidatePair, parseKeyExpression, planBlocking, type LinkMode } from './blocking.pairs.js';
+import { forEachCandidatePair, forEachSampledPair, parseKeyExpression, planBlocking, type LinkMode } from './blocking.pairs.js';
+import { seededRandom } from './u-probabilities.sample.js';
 import type { LinkRecord } from './comparisons.levels.js';
 import { blockingRuleSchema } from './link-config.schema.js';
 
@@ -108,5 +109,45 @@ describe('blocking', () => {
         ],
       }),
     );
+  });
+});
+
+describe('forEachSampledPair', () => {
+  it('keeps each pair of the rule with the given probability, without repeats (dedupe and link)', () => {
+    const records: LinkRecord[] = Array.from({ length: 400 }, (_, k) => ({
+      source: k % 3 === 0 ? 'a' : 'b',
+      id: String(k),
+      fields: { g: String(k % 7), h: k % 11 === 0 ? '' : 'x' },
+    }));
+    for (const mode of ['dedupe', 'link'] as const) {
+      const [rule] = planBlocking(records, [{ on: 'g' }], { mode, maxPairs: 1e9, columns: new Set(['g', 'h']) });
+      const all = new Set<string>();
+      forEachCandidatePair(records, [rule!], mode, (i, j) => all.add(`${i},${j}`));
+      expect(all.size).toBe(rule!.pairs);
+      const rate = 0.2;
+      const hits = new Map<string, number>();
+      const reps = 200;
+      const rand = seededRandom(5);
+      let total = 0;
+      for (let r = 0; r < reps; r++) {
+        const seen = new Set<string>();
+        forEachSampledPair(records, rule!, mode, rate, rand, (i, j) => {
+          const key = `${i},${j}`;
+          expect(i).toBeLessThan(j);
+          expect(all.has(key)).toBe(true);
+          expect(seen.has(key)).toBe(false);
+          seen.add(key);
+          hits.set(key, (hits.get(key) ?? 0) + 1);
+          total++;
+        });
+      }
+      // Mean kept within 4 standard errors of rate·pairs; every pair reachable.
+      const expected = rate * all.size * reps;
+      expect(Math.abs(total - expected)).toBeLessThan(4 * Math.sqrt(expected * (1 - rate)));
+      expect(hits.size).toBe(all.size);
+      // No pair favoured: the most-kept pair within the binomial's range.
+      const max = Math.max(...hits.values());
+      expect(max).toBeLessThan(reps * rate + 6 * Math.sqrt(reps * rate * (1 - rate)));
+    }
   });
 });

@@ -8,21 +8,27 @@ import { AppError } from '../shared/errors.js';
 import type { LinkRecord } from './comparisons.levels.js';
 import type { BlockingRuleConfig } from './link-config.schema.js';
 import { foldText, nameTokens, soundex } from './names.normalize.js';
-import { parseDate, readDateColumn, type DayMonthOrder, type PartialDate } from './partial-dates.parse.js';
+import { parseDate, readRecordDates, type DayMonthOrder, type PartialDate } from './partial-dates.parse.js';
 
 export type LinkMode = 'dedupe' | 'link';
 
 type KeyFn = (v: string) => string | undefined;
-/** Functions of several columns taken separately (the others see the columns joined by a space). */
-type MultiKeyFn = (values: readonly string[]) => string | undefined;
+/**
+ * Functions of several columns taken separately (the others see the columns joined by a space): a
+ * part derived from each column's value, then combined. The parts are derived once per distinct
+ * value of a column (a few thousand given names), not once per record (a million full names).
+ */
+interface MultiKeyFn {
+  part: (value: string) => string;
+  combine: (parts: string[]) => string | undefined;
+}
 
 const multiKeyFunctions: Record<string, MultiKeyFn> = {
   // Swap-invariant and tolerant of a lost second name: the Soundex of the first word of each column,
   // sorted. "Raúl Nicolás | Hernández del Castillo" and "Hernández | Raúl" both give H655.R400.
-  soundex_firsts: (values) => {
-    const codes = values.map((v) => soundex(nameTokens(v)[0] ?? ''));
-    if (codes.some((c) => c === '')) return undefined;
-    return codes.sort().join('.');
+  soundex_firsts: {
+    part: (v) => soundex(nameTokens(v)[0] ?? ''),
+    combine: (codes) => (codes.some((c) => c === '') ? undefined : codes.sort().join('.')),
   },
 };
 
@@ -125,12 +131,16 @@ export function sourceIndex(records: readonly LinkRecord[]): { of: Int32Array; n
 export interface KeyCache {
   values: Map<string, Map<string, string | null>>;
   parts: Map<string, { ids: Int32Array; count: number }>;
+  /** Columns' values interned (see columnValues). */
+  columns: Map<string, { ids: Int32Array; values: string[] }>;
+  /** Date columns as read (month(date) and year(date) read the column once). */
+  dates: Map<string, (PartialDate | undefined)[]>;
   /** Day/month order stated for a date column by its comparison (else inferred per file). */
   dayMonthOrder: ReadonlyMap<string, DayMonthOrder | 'auto'>;
 }
 
 export function newKeyCache(dayMonthOrder: ReadonlyMap<string, DayMonthOrder | 'auto'> = new Map()): KeyCache {
-  return { values: new Map(), parts: new Map(), dayMonthOrder };
+  return { values: new Map(), parts: new Map(), columns: new Map(), dates: new Map(), dayMonthOrder };
 }
 
 const CACHE_LIMIT = 2_000_000;
@@ -145,40 +155,110 @@ function cached(cache: KeyCache, fn: string, input: string, derive: () => string
   return out;
 }
 
+/**
+ * A column's non-blank values interned: `ids[i]` is record i's value in `values` (-1 when blank).
+ * Every key expression on the column then derives its key once per distinct value and maps records
+ * through an array, instead of a string look-up per record and expression (the most of the blocking
+ * time at a million records).
+ */
+function columnValues(records: readonly LinkRecord[], column: string, cache: KeyCache): { ids: Int32Array; values: string[] } {
+  const known = cache.columns.get(column);
+  if (known) return known;
+  const ids = new Int32Array(records.length);
+  const index = new Map<string, number>();
+  const values: string[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const x = records[i]!.fields[column];
+    if (x === null || x === undefined || x.trim() === '') {
+      ids[i] = -1;
+      continue;
+    }
+    let id = index.get(x);
+    if (id === undefined) {
+      index.set(x, (id = values.length));
+      values.push(x);
+    }
+    ids[i] = id;
+  }
+  const out = { ids, values };
+  cache.columns.set(column, out);
+  return out;
+}
+
 /** Interned value of one key expression for every record (-1 when missing). */
 function expressionParts(records: readonly LinkRecord[], e: KeyExpression, cache: KeyCache): { ids: Int32Array; count: number } {
   const text = `${e.fn}(${e.columns.join(',')})`;
   const known = cache.parts.get(text);
   if (known) return known;
-  const ids = new Int32Array(records.length);
+  const n = records.length;
+  const ids = new Int32Array(n);
   const interned = new Map<string, number>();
+  const intern = (v: string | undefined): number => {
+    if (v === undefined) return -1;
+    let id = interned.get(v);
+    if (id === undefined) interned.set(v, (id = interned.size));
+    return id;
+  };
   const mf = multiKeyFunctions[e.fn];
   const fn = keyFunctions[e.fn];
   const dateKey = e.columns.length === 1 && Object.hasOwn(dateKeys, e.fn) ? dateKeys[e.fn as keyof typeof dateKeys] : undefined;
-  const dates = dateKey ? dateColumn(records, e.columns[0]!, cache) : undefined;
-  for (let i = 0; i < records.length; i++) {
-    const f = records[i]!.fields;
-    let v: string | undefined;
-    if (dates) {
-      v = dateKey!(dates[i]);
-    } else if (mf) {
-      const values = e.columns.map((c) => f[c] ?? '');
-      v = cached(cache, e.fn, values.join('\u0002'), () => mf(values));
-    } else {
+  if (dateKey) {
+    const dates = dateColumn(records, e.columns[0]!, cache);
+    for (let i = 0; i < n; i++) ids[i] = intern(dateKey(dates[i]));
+  } else if (mf) {
+    // Each column's part per distinct value, then the combination per distinct tuple of parts
+    // (a tuple as a mixed-radix number; the blank part is the last digit value).
+    const partIndex = new Map<string, number>();
+    const partText: string[] = [];
+    const partId = (t: string): number => {
+      let id = partIndex.get(t);
+      if (id === undefined) {
+        partIndex.set(t, (id = partText.length));
+        partText.push(t);
+      }
+      return id;
+    };
+    const columns = e.columns.map((c) => {
+      const col = columnValues(records, c, cache);
+      return { col, partOf: Int32Array.from(col.values, (v) => partId(mf.part(v))) };
+    });
+    const blank = partId(mf.part(''));
+    const radix = partText.length;
+    const combos = new Map<number | string, number>();
+    const digits = new Int32Array(columns.length);
+    const numeric = Math.pow(radix, columns.length) < Number.MAX_SAFE_INTEGER;
+    for (let i = 0; i < n; i++) {
+      let key = 0;
+      for (let c = 0; c < columns.length; c++) {
+        const v = columns[c]!.col.ids[i]!;
+        digits[c] = v < 0 ? blank : columns[c]!.partOf[v]!;
+        key = key * radix + digits[c]!;
+      }
+      const mapKey = numeric ? key : digits.join(',');
+      let id = combos.get(mapKey);
+      if (id === undefined) {
+        id = intern(mf.combine(Array.from(digits, (d) => partText[d]!)));
+        combos.set(mapKey, id);
+      }
+      ids[i] = id;
+    }
+  } else if (e.columns.length === 1) {
+    const col = columnValues(records, e.columns[0]!, cache);
+    const keyOf = Int32Array.from(col.values, (v) => intern(fn!(v)));
+    for (let i = 0; i < n; i++) {
+      const v = col.ids[i]!;
+      ids[i] = v < 0 ? -1 : keyOf[v]!;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const f = records[i]!.fields;
       let raw = '';
       for (const c of e.columns) {
         const x = f[c];
         if (x !== null && x !== undefined && x.trim() !== '') raw = raw === '' ? x : raw + ' ' + x;
       }
-      v = raw === '' ? undefined : cached(cache, e.fn, raw, () => fn!(raw));
+      ids[i] = raw === '' ? -1 : intern(cached(cache, e.fn, raw, () => fn!(raw)));
     }
-    if (v === undefined) {
-      ids[i] = -1;
-      continue;
-    }
-    let id = interned.get(v);
-    if (id === undefined) interned.set(v, (id = interned.size));
-    ids[i] = id;
   }
   const out = { ids, count: interned.size };
   cache.parts.set(text, out);
@@ -186,58 +266,74 @@ function expressionParts(records: readonly LinkRecord[], e: KeyExpression, cache
 }
 
 function dateColumn(records: readonly LinkRecord[], column: string, cache: KeyCache): (PartialDate | undefined)[] {
-  const values = records.map((r) => {
-    const v = r.fields[column]?.trim();
-    return v ? v : null;
-  });
-  return readDateColumn(
-    values,
-    records.map((r) => r.source),
-    cache.dayMonthOrder.get(column) ?? 'auto',
-  ).dates;
+  const known = cache.dates.get(column);
+  if (known) return known;
+  const dates = readRecordDates(records, column, cache.dayMonthOrder.get(column) ?? 'auto').dates;
+  cache.dates.set(column, dates);
+  return dates;
 }
 
 /**
  * The key of each record under a rule, as a dense integer (-1 when a part is missing). Parts are
- * combined as numbers and renumbered through a native sort of the distinct combinations: no
- * composite key strings, no map with non-small-integer keys (both were slow at a million records).
+ * combined pairwise and renumbered in (first, second) order by two counting sorts of the record
+ * indices (second part, then stably first part): linear in the records, with no composite key
+ * strings and no map with non-small-integer keys (both were slow at a million records), nor the
+ * n log n sort of the combined numbers that it replaces (same numbering).
  */
 function ruleKeys(records: readonly LinkRecord[], exprs: readonly KeyExpression[], cache: KeyCache): Int32Array {
   const first = expressionParts(records, exprs[0]!, cache);
-  const ids = Int32Array.from(first.ids);
-  const n = records.length;
+  let ids: Int32Array = Int32Array.from(first.ids);
+  let count = first.count;
   for (let k = 1; k < exprs.length; k++) {
     const part = expressionParts(records, exprs[k]!, cache);
-    const combined = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const a = ids[i]!;
-      const b = part.ids[i]!;
-      combined[i] = a < 0 || b < 0 ? -1 : a * part.count + b;
-    }
-    const sorted = combined.slice().sort();
-    let distinct = 0;
-    for (let i = 0; i < n; i++) {
-      const v = sorted[i]!;
-      if (v >= 0 && (distinct === 0 || sorted[distinct - 1] !== v)) sorted[distinct++] = v;
-    }
-    const uniq = sorted.subarray(0, distinct);
-    for (let i = 0; i < n; i++) {
-      const v = combined[i]!;
-      if (v < 0) {
-        ids[i] = -1;
-        continue;
-      }
-      let lo = 0;
-      let hi = distinct - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (uniq[mid]! < v) lo = mid + 1;
-        else hi = mid;
-      }
-      ids[i] = lo;
-    }
+    const next = combineKeys(ids, count, part.ids, part.count);
+    ids = next.ids;
+    count = next.count;
   }
   return ids;
+}
+
+function combineKeys(a: Int32Array, countA: number, b: Int32Array, countB: number): { ids: Int32Array; count: number } {
+  const n = a.length;
+  const out = new Int32Array(n).fill(-1);
+  const byB = countingSort(b, countB, (i) => a[i]! >= 0 && b[i]! >= 0, undefined);
+  const byAB = countingSort(a, countA, () => true, byB);
+  let id = -1;
+  let lastA = -1;
+  let lastB = -1;
+  for (let p = 0; p < byAB.length; p++) {
+    const i = byAB[p]!;
+    if (a[i] !== lastA || b[i] !== lastB) {
+      id++;
+      lastA = a[i]!;
+      lastB = b[i]!;
+    }
+    out[i] = id;
+  }
+  return { ids: out, count: id + 1 };
+}
+
+/** Indices (of `among`, else of 0..n−1 that pass `keep`) stably sorted by key[i] in 0..count−1. */
+function countingSort(key: Int32Array, count: number, keep: (i: number) => boolean, among: Int32Array | undefined): Int32Array {
+  const starts = new Int32Array(count + 1);
+  const items = among ?? indicesWhere(key.length, keep);
+  for (let p = 0; p < items.length; p++) starts[key[items[p]!]! + 1]!++;
+  for (let v = 1; v <= count; v++) starts[v]! += starts[v - 1]!;
+  const out = new Int32Array(items.length);
+  for (let p = 0; p < items.length; p++) {
+    const i = items[p]!;
+    out[starts[key[i]!]!++] = i;
+  }
+  return out;
+}
+
+function indicesWhere(n: number, keep: (i: number) => boolean): Int32Array {
+  let m = 0;
+  for (let i = 0; i < n; i++) if (keep(i)) m++;
+  const out = new Int32Array(m);
+  m = 0;
+  for (let i = 0; i < n; i++) if (keep(i)) out[m++] = i;
+  return out;
 }
 
 /** Records grouped by key: `order` lists record indices block after block, `starts` where each begins. */
@@ -389,4 +485,57 @@ export function forEachCandidatePair(
     }
   }
   return emitted;
+}
+
+/**
+ * Calls `visit(i, j)` for a Bernoulli(rate) sample of one rule's pairs, each pair kept independently
+ * with probability `rate`, without enumerating the pairs left out: the gap to the next kept pair is
+ * drawn from the geometric distribution, so the cost follows the pairs kept, not the pairs of the
+ * rule (a training rule at a million records has tens of millions of pairs for 2,000,000 kept).
+ * When linking, pairs within one file are skipped after the draw, which leaves every pair across
+ * files kept with probability `rate`.
+ */
+export function forEachSampledPair(
+  records: readonly LinkRecord[],
+  rule: BlockingRule,
+  mode: LinkMode,
+  rate: number,
+  random: () => number,
+  visit: (i: number, j: number) => void,
+): void {
+  if (rate >= 1) {
+    forEachCandidatePair(records, [rule], mode, (i, j) => visit(i, j));
+    return;
+  }
+  if (!(rate > 0)) return;
+  const { of } = sourceIndex(records);
+  const logKeep = Math.log1p(-rate);
+  // Pairs to pass over before the next kept one; 1 − random() is in (0, 1].
+  const gap = (): number => Math.floor(Math.log(1 - random()) / logKeep);
+  const { order, starts } = groupByKey(rule.keys);
+  let skip = gap();
+  for (let b = 0; b + 1 < starts.length; b++) {
+    const lo = starts[b]!;
+    const size = starts[b + 1]! - lo;
+    const pairs = (size * (size - 1)) / 2;
+    if (skip >= pairs) {
+      skip -= pairs;
+      continue;
+    }
+    // Pair t of the block, in row order: row p holds (p, p+1) … (p, size−1).
+    let t = skip;
+    let p = 0;
+    let rowStart = 0;
+    while (t < pairs) {
+      while (t >= rowStart + (size - 1 - p)) {
+        rowStart += size - 1 - p;
+        p++;
+      }
+      const x = order[lo + p]!;
+      const y = order[lo + p + 1 + (t - rowStart)]!;
+      if (mode === 'dedupe' || of[x] !== of[y]) visit(x < y ? x : y, x < y ? y : x);
+      t += 1 + gap();
+    }
+    skip = t - pairs;
+  }
 }

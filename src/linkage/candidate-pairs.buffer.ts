@@ -1,44 +1,31 @@
-/** Candidate pairs as columns, and comparison patterns counted for EM. */
+/** Comparison patterns of the candidate pairs, and patterns counted for EM. */
 import type { PatternCounts } from './em.estimate.js';
 
 /**
- * Columns of candidate pairs, 12 bytes a pair. Sized from the rules' counts (an upper bound known
- * before generating), so they never grow: growing by doubling held two copies at once and up to twice
- * the room needed.
+ * The comparison pattern of each candidate pair, in the order the pairs are generated: 2 bytes a
+ * pair when the patterns fit (4 otherwise). The pairs themselves are not kept: scoring generates
+ * them again in the same order (cheap beside comparing them), which at a million records saves
+ * 8 bytes on each of 17 million pairs. Sized from the rules' counts (an upper bound known before
+ * generating), so it never grows.
  */
-export class PairBuffer {
-  left: Int32Array;
-  right: Int32Array;
-  code: Uint32Array;
+export class PatternBuffer {
+  code: Uint16Array | Uint32Array;
   length = 0;
-  constructor(capacity: number) {
+  constructor(capacity: number, patterns: number) {
     const n = Math.max(16, capacity);
-    this.left = new Int32Array(n);
-    this.right = new Int32Array(n);
-    this.code = new Uint32Array(n);
+    this.code = patterns <= 0x10000 ? new Uint16Array(n) : new Uint32Array(n);
   }
-  push(i: number, j: number, code: number): void {
-    if (this.length === this.left.length) {
-      const cap = this.left.length * 2;
-      const grow = <T extends Int32Array | Uint32Array>(a: T, make: (n: number) => T): T => {
-        const b = make(cap);
-        b.set(a);
-        return b;
-      };
-      this.left = grow(this.left, (n) => new Int32Array(n));
-      this.right = grow(this.right, (n) => new Int32Array(n));
-      this.code = grow(this.code, (n) => new Uint32Array(n));
+  push(code: number): void {
+    if (this.length === this.code.length) {
+      const grown = this.code instanceof Uint16Array ? new Uint16Array(this.length * 2) : new Uint32Array(this.length * 2);
+      grown.set(this.code);
+      this.code = grown;
     }
-    this.left[this.length] = i;
-    this.right[this.length] = j;
-    this.code[this.length] = code;
-    this.length++;
+    this.code[this.length++] = code;
   }
-  /** Frees the columns (the closures of a run keep the buffer itself reachable). */
+  /** Frees the column (the closures of a run keep the buffer itself reachable). */
   release(): void {
-    this.left = new Int32Array(0);
-    this.right = new Int32Array(0);
-    this.code = new Uint32Array(0);
+    this.code = new Uint16Array(0);
     this.length = 0;
   }
 }

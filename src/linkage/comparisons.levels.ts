@@ -6,8 +6,8 @@
 import { AppError, type FieldIssue } from '../shared/errors.js';
 import { jaroWinkler } from './jaro-winkler.similarity.js';
 import type { ComparisonConfig } from './link-config.schema.js';
-import { foldText, nameKey, nameTokens } from './names.normalize.js';
-import { readDateColumn } from './partial-dates.parse.js';
+import { foldText, nameTokens } from './names.normalize.js';
+import { readRecordDates } from './partial-dates.parse.js';
 import { neighbourPairs, VE_NEIGHBOURS } from './ve-neighbours.data.js';
 
 /** The input the engine works on: plain records, whatever their origin (CSV file, database rows). */
@@ -30,11 +30,14 @@ export interface Comparison {
    */
   tfAdjustment?: (i: number, j: number, level: number) => number;
   /**
-   * For comparisons whose level depends only on which value each side has, with "exact" at level 1,
-   * `related` pairs of values at level 2 and the rest at the last level: the value of each record
-   * (-1 when missing) so that u can be computed exactly from value frequencies, without sampling.
+   * For comparisons whose level depends only on which value each side has: the value of each record
+   * (-1 when missing), so that u can be computed exactly from value frequencies, without sampling.
+   * Equal values are at level 1. For two different values a and b, either `related` pairs are at
+   * level 2 and the rest at the last level (exact, category, subdivision: always computed so), or
+   * `pairLevel(a, b)` gives the level (string, name, date: computed so when the distinct pairs of
+   * values are few enough, see estimateU; it must not depend on the order of a and b).
    */
-  values?: { ids: Int32Array; distinct: number; related?: ReadonlySet<number> };
+  values?: { ids: Int32Array; distinct: number; related?: ReadonlySet<number>; pairLevel?: (a: number, b: number) => number };
 }
 
 class Interner {
@@ -47,6 +50,41 @@ class Interner {
     }
     return v;
   }
+}
+
+/**
+ * Interned normalised values of a column (-1 when missing or normalised to ''): the normalisation
+ * (a Unicode fold with regular expressions) runs once per distinct raw value, not once per record.
+ */
+function internColumn(
+  records: readonly LinkRecord[],
+  column: string,
+  normalise: (v: string) => string,
+  /** Whether a value that normalises to '' ("-", "?") is missing (string) or a value like any other. */
+  emptyIsMissing = false,
+): { ids: Int32Array; intern: Interner } {
+  const intern = new Interner();
+  const ids = new Int32Array(records.length);
+  const byRaw = new Map<string, number>();
+  for (let i = 0; i < records.length; i++) {
+    const raw = records[i]!.fields[column];
+    if (raw === null || raw === undefined) {
+      ids[i] = -1;
+      continue;
+    }
+    let id = byRaw.get(raw);
+    if (id === undefined) {
+      const t = raw.trim();
+      if (t === '') id = -1;
+      else {
+        const f = normalise(t);
+        id = f === '' && emptyIsMissing ? -1 : intern.id(f);
+      }
+      byRaw.set(raw, id);
+    }
+    ids[i] = id;
+  }
+  return { ids, intern };
 }
 
 function value(r: LinkRecord, column: string): string | null {
@@ -86,22 +124,66 @@ function tfFunction(keys: Int32Array, table: Float64Array): (i: number, j: numbe
 /**
  * Jaro–Winkler of two distinct values (or words) by their ids, computed once per pair: names and
  * words repeat across the candidate pairs and the u sample, and the score was most of their cost.
- * Bounded so that a million distinct names cannot fill the memory.
+ * An open-addressing table in typed arrays (16 bytes a slot): a Map keyed by a·distinct + b held
+ * its keys as heap numbers once they passed 2^30, and cost ~60 bytes an entry and much of the GC
+ * time at a million records. Bounded (at most 2^22 slots, 3/4 full) so that a million distinct
+ * names cannot fill the memory; past that, scores are computed each time.
  */
 class ScoreCache {
-  private readonly scores = new Map<number, number>();
-  constructor(
-    private readonly text: (id: number) => string,
-    private readonly distinct: number,
-  ) {}
+  private low = new Int32Array(0);
+  private high = new Int32Array(0);
+  private value = new Float64Array(0);
+  private mask = -1;
+  private size = 0;
+  private static readonly MAX_SLOTS = 1 << 22;
+  constructor(private readonly text: (id: number) => string) {
+    this.resize(1 << 12);
+  }
   score(a: number, b: number): number {
-    const key = a < b ? a * this.distinct + b : b * this.distinct + a;
-    let s = this.scores.get(key);
-    if (s === undefined) {
-      s = jaroWinkler(this.text(a), this.text(b));
-      if (this.scores.size < 4_000_000) this.scores.set(key, s);
+    const lo = a < b ? a : b;
+    const hi = a < b ? b : a;
+    let h = Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + 0x7f4a7c15, 0x85ebca77);
+    h ^= h >>> 15;
+    let slot = h & this.mask;
+    for (;;) {
+      const k = this.low[slot]!;
+      if (k < 0) break;
+      if (k === lo && this.high[slot] === hi) return this.value[slot]!;
+      slot = (slot + 1) & this.mask;
     }
+    // In one order whatever the caller's, so that a pair's level does not depend on which record
+    // comes first (u from value frequencies counts each pair of values once).
+    const s = jaroWinkler(this.text(lo), this.text(hi));
+    if (this.size * 4 >= this.low.length * 3) {
+      if (this.low.length >= ScoreCache.MAX_SLOTS) return s;
+      this.resize(this.low.length * 2);
+      return this.store(lo, hi, s);
+    }
+    this.low[slot] = lo;
+    this.high[slot] = hi;
+    this.value[slot] = s;
+    this.size++;
     return s;
+  }
+  private store(lo: number, hi: number, s: number): number {
+    let h = Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + 0x7f4a7c15, 0x85ebca77);
+    h ^= h >>> 15;
+    let slot = h & this.mask;
+    while (this.low[slot]! >= 0) slot = (slot + 1) & this.mask;
+    this.low[slot] = lo;
+    this.high[slot] = hi;
+    this.value[slot] = s;
+    this.size++;
+    return s;
+  }
+  private resize(slots: number): void {
+    const { low, high, value } = this;
+    this.low = new Int32Array(slots).fill(-1);
+    this.high = new Int32Array(slots);
+    this.value = new Float64Array(slots);
+    this.mask = slots - 1;
+    this.size = 0;
+    for (let k = 0; k < low.length; k++) if (low[k]! >= 0) this.store(low[k]!, high[k]!, value[k]!);
   }
 }
 
@@ -110,12 +192,7 @@ function thresholdLabels(ts: readonly number[]): string[] {
 }
 
 function buildExact(c: Extract<ComparisonConfig, { type: 'exact' }>, records: readonly LinkRecord[]): Comparison {
-  const intern = new Interner();
-  const ids = new Int32Array(records.length);
-  records.forEach((r, i) => {
-    const v = value(r, c.column);
-    ids[i] = v === null ? -1 : intern.id(foldText(v));
-  });
+  const { ids, intern } = internColumn(records, c.column, foldText);
   const cmp: Comparison = {
     name: c.name,
     type: c.type,
@@ -134,16 +211,16 @@ function buildExact(c: Extract<ComparisonConfig, { type: 'exact' }>, records: re
 }
 
 function buildString(c: Extract<ComparisonConfig, { type: 'string' }>, records: readonly LinkRecord[]): Comparison {
-  const intern = new Interner();
-  const ids = new Int32Array(records.length);
-  records.forEach((r, i) => {
-    const v = value(r, c.column);
-    const f = v === null ? '' : foldText(v);
-    ids[i] = f === '' ? -1 : intern.id(f);
-  });
+  const { ids, intern } = internColumn(records, c.column, foldText, true);
   const ts = c.thresholds;
   const texts = [...intern.ids.keys()];
-  const cache = new ScoreCache((id) => texts[id]!, texts.length);
+  const cache = new ScoreCache((id) => texts[id]!);
+  const levelOf = (a: number, b: number): number => {
+    if (a === b) return 1;
+    const s = cache.score(a, b);
+    for (let k = 0; k < ts.length; k++) if (s >= ts[k]!) return 2 + k;
+    return 2 + ts.length;
+  };
   const cmp: Comparison = {
     name: c.name,
     type: c.type,
@@ -153,11 +230,9 @@ function buildString(c: Extract<ComparisonConfig, { type: 'string' }>, records: 
       const a = ids[i]!;
       const b = ids[j]!;
       if (a < 0 || b < 0) return 0;
-      if (a === b) return 1;
-      const s = cache.score(a, b);
-      for (let k = 0; k < ts.length; k++) if (s >= ts[k]!) return 2 + k;
-      return 2 + ts.length;
+      return levelOf(a, b);
     },
+    values: { ids, distinct: texts.length, pairLevel: levelOf },
   };
   if (c.tf) cmp.tfAdjustment = tfFunction(ids, tfTable(ids, intern.ids.size));
   return cmp;
@@ -206,30 +281,82 @@ interface NameFeatures {
 
 /** Built in its own function so that the interning maps are freed once it returns. */
 function nameFeatures(c: Extract<ComparisonConfig, { type: 'name' }>, records: readonly LinkRecord[]): NameFeatures {
-  const keyIntern = new Interner();
   const vocab = new Interner();
+  const columns = [...c.given, ...c.surname, ...(c.full ? [c.full] : [])];
+  // Each column's distinct values tokenised once, as word ids; then each distinct combination of
+  // the columns' values keyed once (a million records hold far fewer given names and surnames
+  // than full names, and tokenising, sorting and joining per record was most of the cost).
+  const valueIds = columns.map(() => new Map<string, number>());
+  const valueWords = columns.map(() => [] as Int32Array[]);
+  const valueOf = (col: number, raw: string | null | undefined): number => {
+    if (raw === null || raw === undefined) return -1;
+    const known = valueIds[col]!.get(raw);
+    if (known !== undefined) return known;
+    const t = raw.trim();
+    const words = t === '' ? new Int32Array(0) : Int32Array.from(nameTokens(t), (w) => vocab.id(w));
+    const id = valueWords[col]!.length;
+    valueWords[col]!.push(words);
+    valueIds[col]!.set(raw, id);
+    return id;
+  };
+  const keyOfWords = new Map<string, number>();
+  const keyOfTuple = new Map<number | string, number>();
   const keys = new Int32Array(records.length);
   const start = new Int32Array(records.length + 1);
-  const parts: number[] = [];
-  const tokenCache = new Map<string, string[]>();
-  const tokensOf = (v: string | null): string[] => {
-    if (v === null) return [];
-    let t = tokenCache.get(v);
-    if (!t) {
-      t = nameTokens(v);
-      if (tokenCache.size < 2_000_000) tokenCache.set(v, t);
+  let flat = new Int32Array(Math.max(16, records.length * 4));
+  let used = 0;
+  const n = records.length;
+  const valuesOf = new Int32Array(n * columns.length);
+  for (let i = 0; i < n; i++) {
+    const f = records[i]!.fields;
+    for (let col = 0; col < columns.length; col++) valuesOf[i * columns.length + col] = valueOf(col, f[columns[col]!]);
+  }
+  // Radices fixed now that every value is known, so that a tuple's number is unique.
+  const radix = valueWords.map((w) => w.length + 1);
+  const tuple = new Int32Array(columns.length);
+  for (let i = 0; i < n; i++) {
+    let size = 0;
+    for (let col = 0; col < columns.length; col++) {
+      const v = valuesOf[i * columns.length + col]!;
+      tuple[col] = v;
+      if (v >= 0) size += valueWords[col]![v]!.length;
     }
-    return t;
-  };
-  const columns = [...c.given, ...c.surname, ...(c.full ? [c.full] : [])];
-  records.forEach((r, i) => {
-    const all = columns.flatMap((col) => tokensOf(value(r, col)));
-    start[i] = parts.length;
-    for (const w of all) parts.push(vocab.id(w));
-    keys[i] = all.length === 0 ? -1 : keyIntern.id(nameKey(all));
-  });
-  start[records.length] = parts.length;
-  return { flat: Int32Array.from(parts), start, keys, words: [...vocab.ids.keys()] };
+    start[i] = used;
+    if (used + size > flat.length) {
+      const grown = new Int32Array(Math.max(flat.length * 2, used + size));
+      grown.set(flat.subarray(0, used));
+      flat = grown;
+    }
+    for (let col = 0; col < columns.length; col++) {
+      const v = tuple[col]!;
+      if (v < 0) continue;
+      const words = valueWords[col]!;
+      flat.set(words[v]!, used);
+      used += words[v]!.length;
+    }
+    if (size === 0) {
+      keys[i] = -1;
+      continue;
+    }
+    // The tuple of column values as a number while it fits, else as text.
+    let numeric = 0;
+    for (let col = 0; col < columns.length && numeric >= 0; col++) {
+      numeric = numeric * radix[col]! + (tuple[col]! + 1);
+      if (numeric > Number.MAX_SAFE_INTEGER) numeric = -1;
+    }
+    const tupleKey: number | string = numeric >= 0 ? numeric : tuple.join(',');
+    let key = keyOfTuple.get(tupleKey);
+    if (key === undefined) {
+      // Sorted words: the same name with given names and surnames swapped has the same key.
+      const sorted = flat.slice(start[i], used).sort().join(' ');
+      key = keyOfWords.get(sorted);
+      if (key === undefined) keyOfWords.set(sorted, (key = keyOfWords.size));
+      keyOfTuple.set(tupleKey, key);
+    }
+    keys[i] = key;
+  }
+  start[records.length] = used;
+  return { flat: flat.slice(0, used), start, keys, words: [...vocab.ids.keys()] };
 }
 
 class TokenSimilarity {
@@ -239,7 +366,7 @@ class TokenSimilarity {
   close = 0;
   private readonly cache: ScoreCache;
   constructor(words: readonly string[]) {
-    this.cache = new ScoreCache((id) => words[id]!, words.length);
+    this.cache = new ScoreCache((id) => words[id]!);
   }
 
   /** Compares a[a0..a1) with b[b0..b1) (word ids). */
@@ -284,26 +411,43 @@ function buildName(c: Extract<ComparisonConfig, { type: 'name' }>, records: read
   const { flat, start, keys, words } = nameFeatures(c, records);
   const sim = new TokenSimilarity(words);
   const ts = c.thresholds;
+  // Records with the same key have the same words (the key is the sorted words), so one record
+  // stands for each key when u is computed from value frequencies.
+  let distinct = 0;
+  for (const k of keys) if (k >= distinct) distinct = k + 1;
+  const representative = new Int32Array(distinct).fill(-1);
+  keys.forEach((k, i) => {
+    if (k >= 0 && representative[k]! < 0) representative[k] = i;
+  });
+  const levelOf = (i: number, j: number): number => {
+    const a = keys[i]!;
+    const b = keys[j]!;
+    if (a < 0 || b < 0) return 0;
+    if (a === b) return 1;
+    // Names of equal length are compared from the one with the smaller key, so that the level
+    // does not depend on which record comes first.
+    if (start[i + 1]! - start[i]! === start[j + 1]! - start[j]! && a > b) {
+      const t = i;
+      i = j;
+      j = t;
+    }
+    sim.compare(flat, start[i]!, start[i + 1]!, flat, start[j]!, start[j + 1]!, ts[0]!);
+    if (sim.subset) return 2;
+    // Every word of the shorter name close to one of the longer: typos, OCR errors. (An average
+    // would let "Pérez" pass for "Peña" beside two common words that agree.)
+    if (sim.fuzzySubset) return 3;
+    // Two words agree but the rest does not: an added second given name and a lost second surname.
+    if (sim.close >= 2) return 4;
+    for (let k = 1; k < ts.length; k++) if (sim.score >= ts[k]!) return 4 + k;
+    return 4 + ts.length;
+  };
   const cmp: Comparison = {
     name: c.name,
     type: c.type,
     labels: ['null', 'exact', 'subset', `all_jw>=${ts[0]}`, 'two_tokens', ...thresholdLabels(ts.slice(1)), 'else'],
     columns: [...c.given, ...c.surname, ...(c.full ? [c.full] : [])],
-    level: (i, j) => {
-      const a = keys[i]!;
-      const b = keys[j]!;
-      if (a < 0 || b < 0) return 0;
-      if (a === b) return 1;
-      sim.compare(flat, start[i]!, start[i + 1]!, flat, start[j]!, start[j + 1]!, ts[0]!);
-      if (sim.subset) return 2;
-      // Every word of the shorter name close to one of the longer: typos, OCR errors. (An average
-      // would let "Pérez" pass for "Peña" beside two common words that agree.)
-      if (sim.fuzzySubset) return 3;
-      // Two words agree but the rest does not: an added second given name and a lost second surname.
-      if (sim.close >= 2) return 4;
-      for (let k = 1; k < ts.length; k++) if (sim.score >= ts[k]!) return 4 + k;
-      return 4 + ts.length;
-    },
+    level: levelOf,
+    values: { ids: keys, distinct, pairLevel: (a, b) => levelOf(representative[a]!, representative[b]!) },
   };
   if (c.tf) {
     const adjust = tokenFrequencyTable(flat, start, words.length);
@@ -380,11 +524,7 @@ function buildDate(
   const start = new Float64Array(records.length);
   const end = new Float64Array(records.length);
   const prec = new Int8Array(records.length);
-  const column = readDateColumn(
-    records.map((r) => value(r, c.column)),
-    records.map((r) => r.source),
-    c.dayMonthOrder,
-  );
+  const column = readRecordDates(records, c.column, c.dayMonthOrder);
   const examples = column.examples.map((v) => `"${v}"`).join(', ');
   // One impossible value (1945-04-93) is a typo to skip, not a reason to refuse the run; a column
   // that is mostly not dates is the wrong column.
@@ -411,26 +551,45 @@ function buildDate(
     end[i] = d?.end ?? 0;
   });
   const within = c.withinDays;
+  const levelOf = (i: number, j: number): number => {
+    const pa = prec[i]!;
+    const pb = prec[j]!;
+    if (pa < 0 || pb < 0) return 0;
+    const sa = start[i]!;
+    const sb = start[j]!;
+    if (pa === pb && sa === sb) return 1;
+    const ea = end[i]!;
+    const eb = end[j]!;
+    const gap = Math.max(0, Math.max(sa, sb) - Math.min(ea, eb));
+    // A coarser date that contains the finer one: "2020-11" against "2020-11-05".
+    if (pa !== pb && gap === 0) return 2;
+    for (let k = 0; k < within.length; k++) if (gap <= within[k]!) return 3 + k;
+    return 3 + within.length;
+  };
+  // A date is its precision and start (the end follows from them); one record stands for each.
+  const seen = new Map<number, number>();
+  const ids = new Int32Array(records.length);
+  const representative: number[] = [];
+  for (let i = 0; i < records.length; i++) {
+    if (prec[i]! < 0) {
+      ids[i] = -1;
+      continue;
+    }
+    const key = start[i]! * 3 + prec[i]!;
+    let id = seen.get(key);
+    if (id === undefined) {
+      seen.set(key, (id = representative.length));
+      representative.push(i);
+    }
+    ids[i] = id;
+  }
   return {
     name: c.name,
     type: c.type,
     labels: ['null', 'exact', 'precision', ...within.map((d) => `within_${d}d`), 'else'],
     columns: [c.column],
-    level: (i, j) => {
-      const pa = prec[i]!;
-      const pb = prec[j]!;
-      if (pa < 0 || pb < 0) return 0;
-      const sa = start[i]!;
-      const sb = start[j]!;
-      if (pa === pb && sa === sb) return 1;
-      const ea = end[i]!;
-      const eb = end[j]!;
-      const gap = Math.max(0, Math.max(sa, sb) - Math.min(ea, eb));
-      // A coarser date that contains the finer one: "2020-11" against "2020-11-05".
-      if (pa !== pb && gap === 0) return 2;
-      for (let k = 0; k < within.length; k++) if (gap <= within[k]!) return 3 + k;
-      return 3 + within.length;
-    },
+    level: levelOf,
+    values: { ids, distinct: representative.length, pairLevel: (a, b) => levelOf(representative[a]!, representative[b]!) },
   };
 }
 
@@ -438,12 +597,7 @@ function buildSubdivision(
   c: Extract<ComparisonConfig, { type: 'subdivision' }>,
   records: readonly LinkRecord[],
 ): Comparison {
-  const intern = new Interner();
-  const ids = new Int32Array(records.length);
-  records.forEach((r, i) => {
-    const v = value(r, c.column);
-    ids[i] = v === null ? -1 : intern.id(v.toUpperCase());
-  });
+  const { ids, intern } = internColumn(records, c.column, (v) => v.toUpperCase());
   const near = new Set<number>();
   const n = intern.ids.size;
   for (const pair of neighbourPairs(c.neighbours ?? VE_NEIGHBOURS)) {
@@ -469,12 +623,7 @@ function buildSubdivision(
 }
 
 function buildCategory(c: Extract<ComparisonConfig, { type: 'category' }>, records: readonly LinkRecord[]): Comparison {
-  const intern = new Interner();
-  const ids = new Int32Array(records.length);
-  records.forEach((r, i) => {
-    const v = value(r, c.column);
-    ids[i] = v === null ? -1 : intern.id(foldText(v));
-  });
+  const { ids, intern } = internColumn(records, c.column, foldText);
   const n = intern.ids.size;
   const related = new Set<number>();
   for (const group of c.related) {

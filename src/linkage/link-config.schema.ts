@@ -145,7 +145,7 @@ export const linkConfigSchema = z.object({
     .positive()
     .default(2_000_000)
     .describe('Pairs per EM session at most; a larger session uses a seeded random sample of its pairs.'),
-  uSamplePairs: z.number().int().positive().default(1_000_000).describe('Random pairs used to estimate u.'),
+  uSamplePairs: z.number().int().positive().default(1_000_000).describe('At most this many random pairs are compared to estimate u; string, name and date comparisons whose distinct values have no more pairs than this get u exactly from value frequencies instead.'),
   seed: z.number().int().default(20_251_128),
   prior: probability.optional().describe('Fix λ, the probability that two random records match.'),
   em: z

@@ -5,12 +5,12 @@
  * the same engine serves a CSV file and the coalition's shared acts read from the database.
  */
 import { AppError } from '../shared/errors.js';
-import { forEachCandidatePair, sourceIndex, type BlockingRule } from './blocking.pairs.js';
+import { forEachCandidatePair, forEachSampledPair, sourceIndex, type BlockingRule } from './blocking.pairs.js';
 import { clusterLinks, type Edge } from './clusters.graph.js';
 import { buildComparisons, type LinkRecord } from './comparisons.levels.js';
 import { estimateGlobalLambda, initialM, runEm, type EmRole } from './em.estimate.js';
 import type { LinkConfig, LinkConfigInput } from './link-config.schema.js';
-import { PairBuffer, toPatternCounts } from './candidate-pairs.buffer.js';
+import { PatternBuffer, toPatternCounts } from './candidate-pairs.buffer.js';
 import { planLinkage } from './linkage.plan.js';
 import type { LinkModel, LinkOptions, LinkResult, LinkWarning, PairExplanation, ScoredPairs, SessionReport } from './linkage.types.js';
 import { allPairsCount, estimateU, seededRandom } from './u-probabilities.sample.js';
@@ -71,7 +71,7 @@ export function runLinkage(
   // Candidate pairs and their comparison patterns; pattern counts per rule mask for the EM sessions.
   const R = plan.length;
   const upperBound = plan.reduce((s, r) => s + r.pairs, 0);
-  const buffer = new PairBuffer(upperBound);
+  const buffer = new PatternBuffer(upperBound, space);
   const byMask = new Map<number, number>();
   const newPairs = new Array<number>(R).fill(0);
   const C = comparisons.length;
@@ -82,7 +82,7 @@ export function runLinkage(
     (i, j, rule, mask) => {
       let code = 0;
       for (let c = 0; c < C; c++) code += comparisons[c]!.level(i, j) * strides[c]!;
-      buffer.push(i, j, code);
+      buffer.push(code);
       newPairs[rule]!++;
       const key = code * 2 ** R + mask;
       byMask.set(key, (byMask.get(key) ?? 0) + 1);
@@ -108,8 +108,7 @@ export function runLinkage(
     sessionMaps = trainingPlan.map((rule) => {
       const counts = new Map<number, number>();
       const rate = Math.min(1, config.trainingMaxPairs / Math.max(1, rule.pairs));
-      forEachCandidatePair(records, [rule], mode, (i, j) => {
-        if (rate < 1 && rand() >= rate) return;
+      forEachSampledPair(records, rule, mode, rate, rand, (i, j) => {
         let code = 0;
         for (let c = 0; c < C; c++) code += comparisons[c]!.level(i, j) * strides[c]!;
         counts.set(code, (counts.get(code) ?? 0) + 1);
@@ -238,15 +237,16 @@ export function runLinkage(
     }
     return w;
   };
-  const keep: number[] = [];
+  const keepLeft: number[] = [];
+  const keepRight: number[] = [];
   const keptWeight: number[] = [];
   let expectedAll = 0;
   let expectedAbove = 0;
   let above = 0;
   const edges: Edge[] = [];
-  for (let p = 0; p < candidatePairs; p++) {
-    const i = buffer.left[p]!;
-    const j = buffer.right[p]!;
+  // The candidate pairs again, in the order their patterns were stored.
+  let p = 0;
+  forEachCandidatePair(records, plan, mode, (i, j) => {
     const w = scoreOf(i, j, buffer.code[p]!);
     const prob = 1 / (1 + Math.pow(2, -w));
     expectedAll += prob;
@@ -256,22 +256,20 @@ export function runLinkage(
       edges.push({ a: i, b: j, weight: w });
     }
     if (prob >= config.outputFloor) {
-      keep.push(p);
+      keepLeft.push(i);
+      keepRight.push(j);
       keptWeight.push(w);
     }
     if (progress && (p & 0xfffff) === 0) progress('scoring', p, candidatePairs);
-  }
+    p++;
+  });
   const pairs: ScoredPairs = {
-    left: new Int32Array(keep.length),
-    right: new Int32Array(keep.length),
+    left: Int32Array.from(keepLeft),
+    right: Int32Array.from(keepRight),
     weight: Float64Array.from(keptWeight),
     probability: Float64Array.from(keptWeight, (w) => 1 / (1 + Math.pow(2, -w))),
-    length: keep.length,
+    length: keptWeight.length,
   };
-  keep.forEach((p, k) => {
-    pairs.left[k] = buffer.left[p]!;
-    pairs.right[k] = buffer.right[p]!;
-  });
   buffer.release();
 
   lap('scoring');

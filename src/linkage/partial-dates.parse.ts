@@ -79,16 +79,26 @@ export function inferDayMonthOrder(
   values: Iterable<string>,
   fallback: DayMonthOrder = 'dmy',
 ): { order: DayMonthOrder; inferred: boolean; ambiguous: number } {
+  return inferFromCounts((function* () {
+    for (const v of values) yield [v, 1] as const;
+  })(), fallback);
+}
+
+/** The same from distinct values and how many records hold each (a column repeats its dates). */
+function inferFromCounts(
+  counted: Iterable<readonly [string, number]>,
+  fallback: DayMonthOrder = 'dmy',
+): { order: DayMonthOrder; inferred: boolean; ambiguous: number } {
   let dayFirst = 0;
   let monthFirst = 0;
   let ambiguous = 0;
-  for (const v of values) {
+  for (const [v, count] of counted) {
     const m = yearLast.exec(v.trim().replace(timeSuffix, ''));
     if (!m) continue;
     const [a, b] = [Number(m[1]), Number(m[3])];
-    if (a > 12 && b <= 12) dayFirst++;
-    else if (b > 12 && a <= 12) monthFirst++;
-    else if (a !== b) ambiguous++;
+    if (a > 12 && b <= 12) dayFirst += count;
+    else if (b > 12 && a <= 12) monthFirst += count;
+    else if (a !== b) ambiguous += count;
   }
   if (dayFirst === 0 && monthFirst === 0) return { order: fallback, inferred: false, ambiguous };
   return { order: dayFirst >= monthFirst ? 'dmy' : 'mdy', inferred: true, ambiguous };
@@ -113,28 +123,34 @@ export function readDateColumn(
   sources: readonly string[],
   stated: DayMonthOrder | 'auto' = 'auto',
 ): DateColumn {
-  const bySource = new Map<string, string[]>();
+  // Distinct values per source with their counts: each is inferred from and parsed once.
+  const bySource = new Map<string, Map<string, number>>();
   values.forEach((v, i) => {
     if (v === null) return;
     const s = sources[i]!;
-    let list = bySource.get(s);
-    if (!list) bySource.set(s, (list = []));
-    list.push(v);
+    let counts = bySource.get(s);
+    if (!counts) bySource.set(s, (counts = new Map()));
+    counts.set(v, (counts.get(v) ?? 0) + 1);
   });
   const orders: DateColumn['orders'] = [];
   const orderOf = new Map<string, DayMonthOrder>();
-  for (const [source, list] of bySource) {
-    const r = stated === 'auto' ? inferDayMonthOrder(list) : { order: stated, inferred: false, ambiguous: 0 };
+  for (const [source, counts] of bySource) {
+    const r = stated === 'auto' ? inferFromCounts(counts) : { order: stated, inferred: false, ambiguous: 0 };
     orderOf.set(source, r.order);
     orders.push({ source, ...r });
   }
+  const parsed = new Map<DayMonthOrder, Map<string, PartialDate | undefined>>();
   let unreadable = 0;
   let present = 0;
   const examples: string[] = [];
   const dates = values.map((v, i) => {
     if (v === null) return undefined;
     present++;
-    const d = parseDate(v, orderOf.get(sources[i]!)!);
+    const order = orderOf.get(sources[i]!)!;
+    let memo = parsed.get(order);
+    if (!memo) parsed.set(order, (memo = new Map()));
+    let d = memo.get(v);
+    if (d === undefined && !memo.has(v)) memo.set(v, (d = parseDate(v, order)));
     if (!d) {
       unreadable++;
       if (examples.length < 5) examples.push(v.slice(0, 40));
@@ -159,4 +175,33 @@ export function yearKey(text: string): string | undefined {
 
 export function formatDay(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * readDateColumn on a column of records (values trimmed, blank as missing), remembered per records
+ * array, column and stated order: the blocking keys (month(date), year(date)) and the date
+ * comparison of one run read the same column, and reading a million dates was seconds each time.
+ */
+const recordDates = new WeakMap<object, Map<string, DateColumn>>();
+export function readRecordDates(
+  records: readonly { source: string; fields: Readonly<Record<string, string | null | undefined>> }[],
+  column: string,
+  stated: DayMonthOrder | 'auto' = 'auto',
+): DateColumn {
+  let byColumn = recordDates.get(records);
+  if (!byColumn) recordDates.set(records, (byColumn = new Map()));
+  const key = `${stated}\u0000${column}`;
+  const known = byColumn.get(key);
+  if (known) return known;
+  const values = records.map((r) => {
+    const v = r.fields[column]?.trim();
+    return v ? v : null;
+  });
+  const read = readDateColumn(
+    values,
+    records.map((r) => r.source),
+    stated,
+  );
+  byColumn.set(key, read);
+  return read;
 }

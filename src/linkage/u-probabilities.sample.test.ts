@@ -11,6 +11,9 @@ const config = linkConfigSchema.parse({
     { name: 'act', type: 'category', column: 'act', related: [['a', 'b', 'c']] },
     { name: 'place', type: 'subdivision', column: 'state' },
     { name: 'code', type: 'exact', column: 'code' },
+    { name: 'who', type: 'name', given: ['given'], surname: ['surname'], thresholds: [0.92, 0.8] },
+    { name: 'label', type: 'string', column: 'label', thresholds: [0.9, 0.7] },
+    { name: 'born', type: 'date', column: 'born', withinDays: [3, 40] },
   ],
   blocking: [{ on: 'state' }],
 });
@@ -21,20 +24,24 @@ const recordsArb = fc.array(
     act: fc.option(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { nil: null }),
     state: fc.option(fc.constantFrom('VE-A', 'VE-B', 'VE-C', 'VE-M', 'VE-Z'), { nil: null }),
     code: fc.option(fc.constantFrom('1', '2', '3'), { nil: null }),
+    given: fc.option(fc.constantFrom('Ana', 'Ana María', 'María', 'Anna', 'José Luis', 'Luis'), { nil: null }),
+    surname: fc.option(fc.constantFrom('Pérez', 'Perez Gómez', 'Gómez Pérez', 'Peña', 'Ana'), { nil: null }),
+    label: fc.option(fc.constantFrom('Martha', 'Marhta', 'Marta', 'Dixon', 'Dicksonx', 'Jones'), { nil: null }),
+    born: fc.option(fc.constantFrom('2020-11-05', '2020-11-07', '2020-11', '2020', '2020-12-20', '1999-01-02', '2020-11-05'), { nil: null }),
   }),
   { minLength: 3, maxLength: 40 },
 );
 
 describe('u-probabilities', () => {
-  it('from value frequencies equal the level shares over every pair (exact, category, subdivision; dedupe and link)', () => {
+  it('from value frequencies equal the level shares over every pair (exact, category, subdivision, name, string, date; dedupe and link)', () => {
     fc.assert(
       fc.property(recordsArb, fc.constantFrom('dedupe' as const, 'link' as const), (rows, mode) => {
-        const records: LinkRecord[] = rows.map((r, k) => ({ source: r.source, id: String(k), fields: { act: r.act, state: r.state, code: r.code } }));
+        const records: LinkRecord[] = rows.map((r, k) => ({ source: r.source, id: String(k), fields: { ...r } }));
         const comparisons = buildComparisons(config.comparisons, records);
         const levels = comparisons.map((c) => c.labels.length);
         const { of } = sourceIndex(records);
-        const got = estimateU(comparisons, levels, [true, true, true], of, mode, 1e6, 1);
-        expect(got.method).toEqual(['frequencies', 'frequencies', 'frequencies']);
+        const got = estimateU(comparisons, levels, comparisons.map(() => true), of, mode, 1e6, 1);
+        expect(got.method).toEqual(comparisons.map(() => 'frequencies'));
         expect(got.pairs).toBe(0);
         // Brute force over every pair, with the same half-pair smoothing.
         comparisons.forEach((c, k) => {
@@ -50,17 +57,22 @@ describe('u-probabilities', () => {
     );
   });
 
-  it('compares every pair once, without sampling, when there are no more pairs than the cap', () => {
+  it('compares each pair of distinct values once when they have no more pairs than the cap, else every pair of records', () => {
     const records: LinkRecord[] = Array.from({ length: 300 }, (_, k) => ({ source: 's', id: String(k), fields: { name: `Ana ${k % 17}`, act: 'a', state: 'VE-A', code: '1' } }));
     const cfg = linkConfigSchema.parse({ idColumn: 'id', comparisons: [{ name: 'name', type: 'string', column: 'name' }], blocking: [{ on: 'name' }] });
     const comparisons = buildComparisons(cfg.comparisons, records);
     const { of } = sourceIndex(records);
-    const r = estimateU(comparisons, [comparisons[0]!.labels.length], [true], of, 'dedupe', 1_000_000, 1);
-    expect(r.method).toEqual(['all-pairs']);
-    expect(r.pairs).toBe((300 * 299) / 2);
+    const L = comparisons[0]!.labels.length;
     // 17 names in 300 records: exact agreement in Σ C(c_v, 2) of the pairs.
     const exactPairs = 11 * ((18 * 17) / 2) + 6 * ((17 * 16) / 2); // 11 names 18 times, 6 names 17 times
-    expect(r.u[0]![1]).toBeCloseTo((exactPairs + 1) / (r.pairs + comparisons[0]!.labels.length - 1), 12);
+    const all = (300 * 299) / 2;
+    const exact = estimateU(comparisons, [L], [true], of, 'dedupe', 1_000_000, 1);
+    expect(exact.method).toEqual(['frequencies']);
+    expect(exact.pairs).toBe(0);
+    expect(exact.u[0]![1]).toBeCloseTo((exactPairs + 0.5) / (all + 0.5 * (L - 1)), 12);
+    // A cap of 100, below the 136 pairs of distinct names (and the 44,850 pairs of records): sampled.
+    const brute = estimateU(comparisons, [L], [true], of, 'dedupe', 100, 1);
+    expect(brute.method).toEqual(['sample']);
   });
 
   it('sizes the random sample to the data when a level stays rare: at most 20 pairs a record (at least 100,000)', () => {

@@ -51,9 +51,16 @@ export const U_MIN_PAIRS = 100_000;
 export const U_PAIRS_PER_RECORD = 20;
 const BATCH = 25_000;
 
+/** Unordered pairs of different values among `distinct`. */
+function distinctPairs(distinct: number): number {
+  return (distinct * (distinct - 1)) / 2;
+}
+
 /**
  * u per level for the comparisons in `need`. Comparisons whose level depends only on the values
- * (exact, category, subdivision) get u exactly from value frequencies. The others are compared on
+ * get u exactly from value frequencies: exact, category and subdivision always; string, name and
+ * date when their distinct values have no more pairs than `maxSamples` (each pair of values is then
+ * compared once, weighted by how many pairs of records it stands for). The others are compared on
  * every pair when there are no more pairs than `maxSamples`, else on random pairs (nearly all
  * non-matches) drawn in batches until every level has been seen U_MIN_LEVEL_COUNT times, or
  * U_PAIRS_PER_RECORD pairs per record were drawn (at least U_MIN_PAIRS), or `maxSamples` pairs were
@@ -75,7 +82,7 @@ export function estimateU(
   const sampled: number[] = [];
   comparisons.forEach((c, k) => {
     if (!need[k]) return;
-    if (c.values) {
+    if (c.values && (!c.values.pairLevel || distinctPairs(c.values.distinct) <= maxSamples)) {
       u[k] = uFromFrequencies(c.values, levels[k]!, source, mode);
       method[k] = 'frequencies';
     } else sampled.push(k);
@@ -126,7 +133,7 @@ export function estimateU(
 
 /**
  * Exact u of a value-only comparison: the share of non-null pairs (of different sources, when
- * linking) that are exact, related, or else, from the count of each value per source. Half a pair
+ * linking) at each level, from the count of each value per source. Half a pair
  * is added to every level so that a level no pair reaches keeps a finite weight.
  */
 function uFromFrequencies(
@@ -164,6 +171,18 @@ function uFromFrequencies(
   const nonNull = (m * m - sq) / 2;
   let exact = 0;
   for (let a = 0; a < v.distinct; a++) exact += across(a, a);
+  if (v.pairLevel) {
+    // Every pair of different values, at the level the comparison gives it.
+    const byLevel = new Float64Array(L);
+    byLevel[1] = exact;
+    for (let a = 0; a < v.distinct; a++)
+      for (let b = a + 1; b < v.distinct; b++) {
+        const pairs = across(a, b);
+        if (pairs > 0) byLevel[v.pairLevel(a, b)]! += pairs;
+      }
+    const denom = nonNull + 0.5 * (L - 1);
+    return [1, ...Array.from(byLevel.subarray(1), (x) => (x + 0.5) / denom)];
+  }
   let related = 0;
   if (v.related) {
     const seen = new Set<number>();
