@@ -54,13 +54,24 @@
  *   is at 0.15 of it. Half of the CSV's COPY is thus 30 times faster than writing the import's output
  *   alone, before mapping, encryption, full-text vectors or indexes.
  *
+ *   Fourth machine (2026-12-08, 2 cores shared with 4 other helpers, load 12-20 throughout, so wall
+ *   times are ~4x the CPU seconds), PostgreSQL, 100,000 rows, bulk apply:
+ *     every version in record_history (before 081): 530 s = 189 rows/s (stage 38 s, apply 492 s);
+ *       CPU Node 57.1 s, backend 62.5 s; peak RSS 442 MB. Floor: plain COPY of the stored rows 35.9 s,
+ *       of which record_history 24.5 s (700,000 rows with a jsonb copy each); ratio 0.068.
+ *     history keeps only superseded versions (081; a creation's row carries no copy): 425 s = 236 rows/s
+ *       (stage 70 s, apply 354 s); CPU Node 58.0 s, backend 50.0 s (-20 %); peak RSS 424 MB. Floor 25.6 s,
+ *       of which record_history 9.8 s (the same 700,000 rows, narrow now); ratio 0.060: the floor
+ *       shrank with the import's output, so the ratio moves little although the import does less.
+ *
  * Where the time goes (EXPLAIN ANALYZE of the apply's statements, per 5,000 rows, loaded machine):
  * the incident INSERT ~2.7 s (its generated search vector: two to_tsvector + unaccent per text
  * column, and the GIN index), each act INSERT ~1.4 s (six indexes, three foreign-key checks of
  * ~0.06 ms each) plus the statement trigger of 043 (4–8 s per 2,000–5,000 acts: nested loops over
  * the transition table, quadratic in the statement's rows, and a scan of every live act), history
- * rows 0.5–0.7 s per table. An input row becomes ~15 stored rows (incident, ~2 victims, ~2 acts,
- * ~2 involvements, 7 history rows, 1 import key) with ~40 index entries and ~25 foreign-key checks,
+ * rows 0.5–0.7 s per table (before 081 made a creation's history row carry no copy of the row).
+ * An input row becomes ~15 stored rows (incident, ~2 victims, ~2 acts, ~2 involvements, 7 history
+ * rows, 1 import key) with ~40 index entries and ~25 foreign-key checks,
  * plus 4 AES-GCM encryptions and 1 decryption in Node: COPY of the 9 text columns is ~100x less work,
  * so half of COPY is out of reach with encryption, history and these indexes.
  */
