@@ -117,8 +117,12 @@ async function backendCpu(url: string): Promise<number | null> {
   }
 }
 
-/** Tables an import writes, in the order a loader would fill them. */
-const storedTables = ['incident', 'actor', 'act', 'involvement', 'record_history', 'import_key'];
+/**
+ * Tables an import writes, in the order a loader would fill them. incident_word (the keyed word
+ * index of encrypted narratives, migration 066; imports encrypt narratives unless the profile says
+ * otherwise) was missing until 2026-12-08: the floor was then short of ~8 rows per input row.
+ */
+const storedTables = ['incident', 'incident_word', 'actor', 'act', 'involvement', 'record_history', 'import_key'];
 
 /**
  * A second floor: a plain COPY of exactly the rows the import stored (every record table, the
