@@ -63,6 +63,12 @@
  *       (stage 70 s, apply 354 s); CPU Node 58.0 s, backend 50.0 s (-20 %); peak RSS 424 MB. Floor 25.6 s,
  *       of which record_history 9.8 s (the same 700,000 rows, narrow now); ratio 0.060: the floor
  *       shrank with the import's output, so the ratio moves little although the import does less.
+ *     1,000,000 rows after 081 (load 13-16 while staging and for the first half of the apply, 3-5 for
+ *     the rest, 1-3 during the floor's COPY): 2,009 s = 498 rows/s (stage 530 s, apply 1,479 s;
+ *     each 100,000 rows 200 s at load 11, 80-100 s at load 4); CPU Node 472.7 s, backend 575.9 s;
+ *     peak RSS 430 MB (heap 203 MB). Floor, with incident_word now counted (8.1 million word rows):
+ *     63.4 s for 23.1 million rows (record_history 7.0 million narrow rows in 21.7 s); ratio 0.032
+ *     (0.027 against the floor without incident_word). Plain COPY of the CSV 9.9 s.
  *
  * Where the time goes (EXPLAIN ANALYZE of the apply's statements, per 5,000 rows, loaded machine):
  * the incident INSERT ~2.7 s (its generated search vector: two to_tsvector + unaccent per text
