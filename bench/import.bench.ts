@@ -54,13 +54,30 @@
  *   is at 0.15 of it. Half of the CSV's COPY is thus 30 times faster than writing the import's output
  *   alone, before mapping, encryption, full-text vectors or indexes.
  *
+ *   Fourth machine (2026-12-08, 2 cores shared with 4 other helpers, load 12-20 throughout, so wall
+ *   times are ~4x the CPU seconds), PostgreSQL, 100,000 rows, bulk apply:
+ *     every version in record_history (before 081): 530 s = 189 rows/s (stage 38 s, apply 492 s);
+ *       CPU Node 57.1 s, backend 62.5 s; peak RSS 442 MB. Floor: plain COPY of the stored rows 35.9 s,
+ *       of which record_history 24.5 s (700,000 rows with a jsonb copy each); ratio 0.068.
+ *     history keeps only superseded versions (081; a creation's row carries no copy): 425 s = 236 rows/s
+ *       (stage 70 s, apply 354 s); CPU Node 58.0 s, backend 50.0 s (-20 %); peak RSS 424 MB. Floor 25.6 s,
+ *       of which record_history 9.8 s (the same 700,000 rows, narrow now); ratio 0.060: the floor
+ *       shrank with the import's output, so the ratio moves little although the import does less.
+ *     1,000,000 rows after 081 (load 13-16 while staging and for the first half of the apply, 3-5 for
+ *     the rest, 1-3 during the floor's COPY): 2,009 s = 498 rows/s (stage 530 s, apply 1,479 s;
+ *     each 100,000 rows 200 s at load 11, 80-100 s at load 4); CPU Node 472.7 s, backend 575.9 s;
+ *     peak RSS 430 MB (heap 203 MB). Floor, with incident_word now counted (8.1 million word rows):
+ *     63.4 s for 23.1 million rows (record_history 7.0 million narrow rows in 21.7 s); ratio 0.032
+ *     (0.027 against the floor without incident_word). Plain COPY of the CSV 9.9 s.
+ *
  * Where the time goes (EXPLAIN ANALYZE of the apply's statements, per 5,000 rows, loaded machine):
  * the incident INSERT ~2.7 s (its generated search vector: two to_tsvector + unaccent per text
  * column, and the GIN index), each act INSERT ~1.4 s (six indexes, three foreign-key checks of
  * ~0.06 ms each) plus the statement trigger of 043 (4–8 s per 2,000–5,000 acts: nested loops over
  * the transition table, quadratic in the statement's rows, and a scan of every live act), history
- * rows 0.5–0.7 s per table. An input row becomes ~15 stored rows (incident, ~2 victims, ~2 acts,
- * ~2 involvements, 7 history rows, 1 import key) with ~40 index entries and ~25 foreign-key checks,
+ * rows 0.5–0.7 s per table (before 081 made a creation's history row carry no copy of the row).
+ * An input row becomes ~15 stored rows (incident, ~2 victims, ~2 acts, ~2 involvements, 7 history
+ * rows, 1 import key) with ~40 index entries and ~25 foreign-key checks,
  * plus 4 AES-GCM encryptions and 1 decryption in Node: COPY of the 9 text columns is ~100x less work,
  * so half of COPY is out of reach with encryption, history and these indexes.
  */
@@ -106,8 +123,12 @@ async function backendCpu(url: string): Promise<number | null> {
   }
 }
 
-/** Tables an import writes, in the order a loader would fill them. */
-const storedTables = ['incident', 'actor', 'act', 'involvement', 'record_history', 'import_key'];
+/**
+ * Tables an import writes, in the order a loader would fill them. incident_word (the keyed word
+ * index of encrypted narratives, migration 066; imports encrypt narratives unless the profile says
+ * otherwise) was missing until 2026-12-08: the floor was then short of ~8 rows per input row.
+ */
+const storedTables = ['incident', 'incident_word', 'actor', 'act', 'involvement', 'record_history', 'import_key'];
 
 /**
  * A second floor: a plain COPY of exactly the rows the import stored (every record table, the

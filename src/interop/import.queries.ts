@@ -1,8 +1,8 @@
 /**
  * SQL of imports: jobs, the staging area, the external-key table, and the bulk writes that make a
  * staged import visible. Bulk paths send each column as one array (INSERT … SELECT FROM unnest),
- * a few thousand rows a statement, and write the history rows in the same statement from exactly
- * what was stored.
+ * a few thousand rows a statement, and write the history rows (a creation's carries no data) in
+ * the same statement.
  */
 import { sql } from 'kysely';
 import { newId } from '../shared/ids.js';
@@ -216,30 +216,9 @@ function arrayLiteral(xs: unknown): string | null {
 }
 
 /**
- * The history row_data of a stored row, computed by the database exactly as record-store writes it
- * from a row node-postgres returns (canonicalJson minus the search vector): bytea as {"$b64": …},
- * timestamps as ISO strings with milliseconds in UTC, numeric and bigint as strings (pg returns them
- * so), everything else as to_jsonb gives it. import.test.ts compares the two.
- */
-function historyJson(alias: string, types: TableTypes): string {
-  const fix: string[] = [];
-  for (const [c, type] of types) {
-    if (c === 'search') continue;
-    const col = `${alias}.${ident(c)}`;
-    if (type === 'bytea') fix.push(`'${c}', CASE WHEN ${col} IS NULL THEN NULL ELSE jsonb_build_object('$b64', translate(encode(${col}, 'base64'), E'\\n', '')) END`);
-    else if (type === 'timestamp with time zone') fix.push(`'${c}', to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
-    else if (type.startsWith('numeric') || type === 'bigint') fix.push(`'${c}', ${col}::text`);
-  }
-  const chunks: string[] = [];
-  // jsonb_build_object takes at most 100 arguments.
-  for (let i = 0; i < fix.length; i += 40) chunks.push(`jsonb_build_object(${fix.slice(i, i + 40).join(', ')})`);
-  return [`to_jsonb(${alias})`, ...chunks].join(' || ');
-}
-
-/**
  * Inserts many rows of one record table and their 'create' history rows, in the caller's
- * transaction: one statement per few thousand rows, each column sent as one array and the history
- * rows made by the database from what it stored, so no row travels back to Node.
+ * transaction: one statement per few thousand rows, each column sent as one array. A creation's
+ * history row records who, when and why but no data: the new version is the live row (081).
  */
 export async function bulkInsertRecords(trx: DB, table: RecordTableName, types: TableTypes, rows: Values[], changedBy: string | null, reason: string): Promise<number> {
   if (!rows.length) return 0;
@@ -251,9 +230,6 @@ export async function bulkInsertRecords(trx: DB, table: RecordTableName, types: 
   });
   const names = cols.map(ident).join(', ');
   const selectList = cols.map((c, k) => (casts[k]!.endsWith('[]') ? `u.${ident(c)}::${casts[k]}` : `u.${ident(c)}`)).join(', ');
-  // Every column but the search vector: turning a tsvector into JSON only to drop it took most of
-  // the time of an incident's history row.
-  const stored = [...types.keys()].filter((c) => c !== 'search').map(ident).join(', ');
   let n = 0;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK);
@@ -265,10 +241,10 @@ export async function bulkInsertRecords(trx: DB, table: RecordTableName, types: 
     const r = await sql`WITH ins AS (
         INSERT INTO ${sql.table(table)} (${sql.raw(names)})
         SELECT ${sql.raw(selectList)} FROM unnest(${sql.join(arrays)}) AS u(${sql.raw(names)})
-        RETURNING ${sql.raw(stored)}
+        RETURNING organisation_id, id, version
       )
-      INSERT INTO record_history (organisation_id, id, record_table, record_id, version, action, reason, changed_by, row_data)
-      SELECT ins.organisation_id, gen_random_uuid(), ${table}, ins.id, ins.version, 'create', ${reason}, ${changedBy}::uuid, ${sql.raw(historyJson('ins', types))}
+      INSERT INTO record_history (organisation_id, id, record_table, record_id, version, action, reason, changed_by)
+      SELECT ins.organisation_id, gen_random_uuid(), ${table}, ins.id, ins.version, 'create', ${reason}, ${changedBy}::uuid
       FROM ins`.execute(trx);
     n += Number(r.numAffectedRows ?? part.length);
   }

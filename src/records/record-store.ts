@@ -1,6 +1,8 @@
 /**
- * Versioned records: every insert, update and archive bumps `version`, writes the stored row to
- * record_history and appends an audit entry, all in the caller's transaction. An update names
+ * Versioned records: every insert, update and archive bumps `version`, writes a history row and
+ * appends an audit entry, all in the caller's transaction. A history row records the change (who,
+ * when, why) and carries the version it superseded: nothing for a creation, the row as it was for
+ * the others; the current version is the live row (migration 081), so it is never stored twice. An update names
  * the version it edits; when someone else saved first it is refused with a conflict carrying the
  * current row, so no edit is ever lost silently.
  */
@@ -102,7 +104,15 @@ export function translateDbError(e: unknown, table: RecordTable): never {
   throw e;
 }
 
-async function writeHistory(trx: DB, table: RecordTable, row: Row, who: Who, action: 'create' | 'update' | 'archive' | 'restore', reason: string | null | undefined) {
+async function writeHistory(
+  trx: DB,
+  table: RecordTable,
+  row: Row,
+  before: Row | null,
+  who: Who,
+  action: 'create' | 'update' | 'archive' | 'restore',
+  reason: string | null | undefined,
+) {
   await trx
     .insertInto('record_history')
     .values({
@@ -114,7 +124,7 @@ async function writeHistory(trx: DB, table: RecordTable, row: Row, who: Who, act
       action,
       reason: reason ?? null,
       changed_by: who.userId,
-      row_data: historyRow(row),
+      row_data: before ? historyRow(before) : null,
     })
     .execute();
   await appendAudit(trx, {
@@ -146,7 +156,7 @@ export async function insertRecord(trx: DB, table: RecordTable, who: Who, id: st
   } catch (e) {
     translateDbError(e, table);
   }
-  await writeHistory(trx, table, row, who, 'create', reason);
+  await writeHistory(trx, table, row, null, who, 'create', reason);
   return row;
 }
 
@@ -174,6 +184,12 @@ export async function updateRecord(
   if (action === 'archive') sets.push(sql`archived_at = now()`);
   if (action === 'restore') sets.push(sql`archived_at = NULL`);
   let row: Row | undefined;
+  // The version being superseded goes to history: read and locked first, under the same conditions.
+  const before = (
+    await sql<Row>`SELECT * FROM ${sql.table(table)}
+      WHERE organisation_id = ${who.organisationId} AND id = ${id} AND version = ${expectedVersion}
+        AND (archived_at IS NULL) = ${action !== 'restore'} FOR UPDATE`.execute(trx)
+  ).rows[0];
   try {
     const r = await sql<Row>`UPDATE ${sql.table(table)} SET ${sql.join(sets)}
       WHERE organisation_id = ${who.organisationId} AND id = ${id} AND version = ${expectedVersion}
@@ -191,7 +207,7 @@ export async function updateRecord(
     }
     throw new AppError('invalid_state', { values: { state: current.archived_at ? 'archived' : 'active' } });
   }
-  await writeHistory(trx, table, row, who, action, opts.reason);
+  await writeHistory(trx, table, row, before ?? null, who, action, opts.reason);
   if (table === 'incident') await refreshPublicPagesCiting(trx, who.organisationId, id);
   return row;
 }
@@ -211,6 +227,10 @@ export interface HistoryEntry {
   row: Row;
 }
 
+/**
+ * Every version of a record, oldest first. A history row carries the version its change
+ * superseded, so version v is read from the next change's row, and the latest from the live row.
+ */
 export async function historyRows(db: DB, table: RecordTable, orgId: string, id: string): Promise<HistoryEntry[]> {
   const rows = await db
     .selectFrom('record_history')
@@ -220,14 +240,17 @@ export async function historyRows(db: DB, table: RecordTable, orgId: string, id:
     .where('record_id', '=', id)
     .orderBy('version')
     .execute();
-  return rows.map((r) => ({
-    version: r.version,
-    action: r.action,
-    reason: r.reason,
-    changedAt: r.changed_at,
-    changedBy: r.changed_by,
-    row: reviveRow(r.row_data),
-  }));
+  if (!rows.length) return [];
+  const live = await getRow(db, table, orgId, id);
+  const out: HistoryEntry[] = [];
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k]!;
+    const data = k + 1 < rows.length ? rows[k + 1]!.row_data : live ? (JSON.parse(historyRow(live)) as Record<string, unknown>) : null;
+    // A version whose data is nowhere (a live row removed outside the application) cannot be shown.
+    if (!data) continue;
+    out.push({ version: r.version, action: r.action, reason: r.reason, changedAt: r.changed_at, changedBy: r.changed_by, row: reviveRow(data) });
+  }
+  return out;
 }
 
 /** History rows keep Buffers as {$b64}; turn them back into Buffers so they decrypt like live rows. */

@@ -233,7 +233,8 @@ export interface RecordHistoryTable {
   reason: string | null;
   changed_at: Timestamp;
   changed_by: string | null;
-  row_data: ColumnType<Record<string, unknown>, string, string>;
+  /** The version this change superseded; null for a creation (the current version is the live row, migration 081). */
+  row_data: ColumnType<Record<string, unknown> | null, string | null, string | null>;
 }
 
 export interface AuditLogTable {

@@ -303,11 +303,10 @@ async function insertRows(trx: DB, table: string, rows: Record<string, unknown>[
     await insert.execute(trx);
     return;
   }
-  // History rows never carry the search vector (it is derived, and most of their size).
-  const data = table === 'incident' ? sql`to_jsonb(w) - 'search'` : sql`to_jsonb(w)`;
-  await sql`WITH w AS (${insert} RETURNING *)
-    INSERT INTO record_history (organisation_id, id, record_table, record_id, version, action, reason, row_data)
-    SELECT w.organisation_id, gen_random_uuid(), ${table}, w.id, 1, 'create', 'synthetic', ${data} FROM w`.execute(trx);
+  // A creation's history row carries no data: the new version is the live row (migration 081).
+  await sql`WITH w AS (${insert} RETURNING organisation_id, id)
+    INSERT INTO record_history (organisation_id, id, record_table, record_id, version, action, reason)
+    SELECT w.organisation_id, gen_random_uuid(), ${table}, w.id, 1, 'create', 'synthetic' FROM w`.execute(trx);
 }
 
 /** Generates and stores `n` incidents for one organisation (see the module comment). */

@@ -48,7 +48,8 @@ describe.skipIf(!process.env.DATABASE_URL)('a database connection killed mid-tra
       await blocker.end();
     }
     const left = await sql<{ n: string }>`SELECT (SELECT count(*) FROM incident WHERE title LIKE 'KILLEDTX%')
-      + (SELECT count(*) FROM record_history WHERE row_data ->> 'title' LIKE 'KILLEDTX%') AS n`.execute(s.t.ownerDb);
+      + (SELECT count(*) FROM record_history h WHERE record_table = 'incident'
+          AND NOT EXISTS (SELECT 1 FROM incident i WHERE i.id = h.record_id)) AS n`.execute(s.t.ownerDb);
     expect(Number(left.rows[0]!.n)).toBe(0);
     const audits = await sql<{ n: string }>`SELECT count(*) AS n FROM audit_log WHERE object_table = 'incident'`.execute(s.t.ownerDb);
     expect(Number(audits.rows[0]!.n)).toBe(0);
