@@ -17,7 +17,7 @@ export async function imageCleaner(mediaType: string, input?: Buffer): Promise<S
   // that imports the record modules (imports, exports, the command line).
   const { default: sharp } = await import('sharp');
   // rotate() applies the EXIF orientation before the metadata is dropped (sharp keeps none by default).
-  return sharp(input, { animated: format === 'gif' || format === 'webp' })
-    .rotate()
-    .toFormat(format);
+  // sharp refuses an undefined input beside options: a streamed pipeline is made with options only.
+  const options = { animated: format === 'gif' || format === 'webp' };
+  return (input ? sharp(input, options) : sharp(options)).rotate().toFormat(format);
 }
