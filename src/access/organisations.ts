@@ -1,4 +1,5 @@
 /** Organisations (the tenants) and coalitions of them. */
+import { checkOneLineName } from './names.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { appendAudit, inTransaction, setScope, type DB } from '../store/index.js';
@@ -18,6 +19,8 @@ export async function createOrganisation(ctx: Ctx, input: NewOrganisation, trx?:
   if (!slugRe.test(input.slug)) {
     throw new AppError('validation', { issues: [{ path: ['slug'], key: 'access:bad_slug' }] });
   }
+  // Every way in (installation page, command line, demo) meets the same rule for names.
+  checkOneLineName(input.name, 'name');
   const run = async (t: DB) => {
     const taken = await t.selectFrom('organisation').select('id').where('slug', '=', input.slug).executeTakeFirst();
     if (taken) throw new AppError('validation', { issues: [{ path: ['slug'], key: 'access:slug_taken' }] });
@@ -36,6 +39,7 @@ export async function createOrganisation(ctx: Ctx, input: NewOrganisation, trx?:
 
 export async function createCoalition(db: DB, input: { slug: string; name: string; members: string[] }, byUserId: string | null = null): Promise<{ id: string }> {
   if (!slugRe.test(input.slug)) throw new AppError('validation', { issues: [{ path: ['slug'], key: 'access:bad_slug' }] });
+  checkOneLineName(input.name, 'name');
   return db.transaction().execute(async (t) => {
     await setScope(t, { organisationIds: input.members, coalitionIds: [], userId: byUserId });
     const id = newId();

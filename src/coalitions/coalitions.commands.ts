@@ -8,7 +8,7 @@
  */
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { authorize, coalitionsOf, isOneLineName, type Actor, type Ctx, type UserActor } from '../access/index.js';
+import { authorize, checkOneLineName, coalitionsOf, isOneLineName, type Actor, type Ctx, type UserActor } from '../access/index.js';
 import { endSharesWithCoalition, parseInput } from '../records/index.js';
 import { AppError } from '../shared/errors.js';
 import type { Lang } from '../shared/i18n/index.js';
@@ -67,6 +67,7 @@ async function coalitionSlugTaken(trx: DB, slug: string): Promise<boolean> {
 export async function createCoalitionFor(ctx: Ctx, actor: Actor, body: unknown, lang: Lang = 'es'): Promise<{ id: string }> {
   const a = adminOf(actor);
   const input = parseInput(createInput, body, lang);
+  checkOneLineName(input.name, 'name');
   return inTransaction(ctx.db, await orgScope(ctx, a), async (trx) => {
     const base = slugOf(input.name);
     let slug = base;

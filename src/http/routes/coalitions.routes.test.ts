@@ -65,6 +65,10 @@ describe.each(engines)('coalitions on the web on %s', (engine) => {
     expect((await post('docA', '/coalitions', { name: 'No debería' })).status).toBe(403);
     const bad = await post('adminA', '/coalitions', { name: 'x' });
     expect(bad.status).toBe(422);
+    // A name is one line of visible text (an override would make it read other than it is written).
+    const reversed = await post('adminA', '/coalitions', { name: 'Red \u202eanidnA' });
+    expect(reversed.status).toBe(422);
+    expect(await reversed.text()).toContain('una sola línea');
     const r = await post('adminA', '/coalitions', { name: 'Red Andina de Defensoras', description: 'Coordinación regional' });
     expect(r.status).toBe(303);
     coalitionId = /\/coalitions\/([0-9a-f-]{36})/.exec(r.headers.get('location') ?? '')![1]!;
